@@ -1,0 +1,18 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+import react from '@astrojs/react';
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [react()],
+  // Astro's built-in origin check compares the Origin header with the URL the
+  // node adapter reconstructs, which is wrong behind a TLS-terminating proxy and
+  // only covers form content types. src/middleware.ts does a stricter check on
+  // every mutation (all content types, proxy-aware); see docs/decisions/0001-origin-check.md.
+  security: { checkOrigin: false },
+  server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  build: { inlineStylesheets: 'never' },
+  vite: { build: { assetsInlineLimit: 0 } },
+});
