@@ -1,0 +1,51 @@
+import type { DbData } from './types';
+
+export const SCHEMA_VERSION = 2;
+
+export const emptyData = (): DbData => ({
+  schemaVersion: SCHEMA_VERSION,
+  org: { name: '', sites: [], departments: [] },
+  users: [],
+  sessions: [],
+  moduleProgress: [],
+  checkAttempts: [],
+});
+
+type Migration = (data: Record<string, any>) => Record<string, any>;
+
+/**
+ * migrations[n] turns version n into n + 1. Version 1 (the first pilot) had
+ * users and sessions only, with `dept` instead of `department` and no site;
+ * version 2 adds the organisation, sites and module progress.
+ */
+const migrations: Record<number, Migration> = {
+  1: (d) => ({
+    ...d,
+    schemaVersion: 2,
+    org: d.org ?? { name: '', sites: [], departments: [...new Set((d.users ?? []).map((u: any) => u.dept).filter(Boolean))] },
+    users: (d.users ?? []).map(({ dept, ...u }: any) => ({ ...u, department: u.department ?? dept ?? '', site: u.site ?? '' })),
+    sessions: d.sessions ?? [],
+    moduleProgress: d.moduleProgress ?? [],
+    checkAttempts: d.checkAttempts ?? [],
+  }),
+};
+
+export class StoreVersionError extends Error {}
+
+/** Brings data of any older version up to SCHEMA_VERSION; refuses a newer one (written by a newer release). */
+export function migrate(input: unknown): { data: DbData; from: number } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new StoreVersionError('the store file does not hold a JSON object');
+  }
+  let data = input as Record<string, any>;
+  const from = typeof data.schemaVersion === 'number' ? data.schemaVersion : 1;
+  if (from > SCHEMA_VERSION) {
+    throw new StoreVersionError(`the store was written by a newer version (schema ${from}, this build knows ${SCHEMA_VERSION}); upgrade the application`);
+  }
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    const step = migrations[v];
+    if (!step) throw new StoreVersionError(`no migration from schema version ${v}`);
+    data = step(data);
+  }
+  return { data: data as DbData, from };
+}

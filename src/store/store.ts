@@ -1,0 +1,190 @@
+import { mkdirSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Low } from 'lowdb';
+import { AtomicJsonFile } from './file-adapter';
+import { acquireLock } from './lock';
+import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
+import type { CheckAttemptRecord, DbData, OrgRecord, SessionRecord, StoredModuleProgress, UserRecord } from './types';
+import type { Role } from '../auth/roles';
+
+export class StoreCorruptError extends Error {}
+/** A write could not reach the disk (read-only, full …): nothing was changed. */
+export class StoreWriteError extends Error {}
+
+export interface OpenOptions {
+  /** Take the single-writer lock (default true; unit tests on private folders may skip it). */
+  lock?: boolean;
+}
+
+export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'active'> & { active?: boolean };
+export interface UserFilter {
+  role?: Role;
+  site?: string;
+  department?: string;
+  includeInactive?: boolean;
+}
+
+const copy = <T extends object>(x: T): T => ({ ...x });
+
+/**
+ * Opens the store in `dataDir` (created when missing), migrating an older file
+ * forward. A file that does not parse is never overwritten: opening fails with
+ * a message pointing at the backups.
+ */
+export async function openStore(dataDir: string, opts: OpenOptions = {}) {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'db.json');
+  const release = opts.lock === false ? () => {} : acquireLock(path.join(dataDir, 'db.lock'));
+  const db = new Low<DbData>(new AtomicJsonFile<DbData>(file), emptyData());
+  try {
+    await db.read();
+  } catch (e: any) {
+    release();
+    throw new StoreCorruptError(
+      `the store ${file} cannot be read (${e.message}). It was left untouched; restore a backup (npm run restore <file>) or move it away to start empty.`,
+    );
+  }
+  let migratedFrom: number | undefined;
+  try {
+    const { data, from } = migrate(db.data);
+    db.data = data;
+    if (from !== SCHEMA_VERSION) migratedFrom = from;
+  } catch (e: any) {
+    release();
+    throw new StoreCorruptError(`the store ${file} cannot be used: ${e.message}`);
+  }
+  if (migratedFrom !== undefined) {
+    // Keep the pre-migration file beside the store so an upgrade can be undone.
+    await fs.copyFile(file, `${file}.v${migratedFrom}.bak`);
+    await db.write();
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Applies a change and persists it; changes are written one at a time, in order. */
+  function mutate<R>(change: (d: DbData) => R): Promise<R> {
+    const run = queue.then(async () => {
+      const result = change(db.data);
+      try {
+        await db.write();
+      } catch (e: any) {
+        // Drop the in-memory change so memory never runs ahead of the disk.
+        await db.read();
+        db.data = migrate(db.data).data;
+        throw new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
+      }
+      return result;
+    });
+    queue = run.catch(() => {});
+    return run;
+  }
+  const d = () => db.data;
+
+  return {
+    file,
+    dataDir,
+    migratedFrom,
+    close: async () => {
+      await queue;
+      release();
+    },
+
+    // Organisation
+    isEmpty: () => d().users.length === 0,
+    getOrg: (): OrgRecord => ({ ...d().org, sites: [...d().org.sites], departments: [...d().org.departments] }),
+    setOrg: (org: OrgRecord) => mutate((x) => void (x.org = { ...org })),
+
+    // Users
+    async createUsers(inputs: NewUser[], now: string): Promise<UserRecord[]> {
+      return mutate((x) => {
+        const taken = new Set(x.users.map((u) => u.username));
+        for (const u of inputs) {
+          if (taken.has(u.username)) throw new DuplicateUsernameError(u.username);
+          taken.add(u.username);
+        }
+        const created = inputs.map((u) => ({ ...u, id: randomUUID(), active: u.active ?? true, createdAt: now, updatedAt: now }));
+        x.users.push(...created);
+        return created.map(copy);
+      });
+    },
+    getUser: (id: string) => {
+      const u = d().users.find((x) => x.id === id);
+      return u && copy(u);
+    },
+    getUserByUsername: (username: string) => {
+      const u = d().users.find((x) => x.username === username);
+      return u && copy(u);
+    },
+    listUsers: (f: UserFilter = {}): UserRecord[] =>
+      d()
+        .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
+        .map(copy),
+    updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string) =>
+      mutate((x) => {
+        const u = x.users.find((y) => y.id === id);
+        if (!u) return undefined;
+        if (patch.username && patch.username !== u.username && x.users.some((y) => y.username === patch.username)) {
+          throw new DuplicateUsernameError(patch.username);
+        }
+        Object.assign(u, patch, { updatedAt: now });
+        return copy(u);
+      }),
+
+    // Sessions
+    createSession: (s: SessionRecord) => mutate((x) => void x.sessions.push({ ...s })),
+    findSession: (idHash: string) => {
+      const s = d().sessions.find((x) => x.idHash === idHash);
+      return s && copy(s);
+    },
+    touchSession: (idHash: string, now: string) =>
+      mutate((x) => {
+        const s = x.sessions.find((y) => y.idHash === idHash);
+        if (s) s.lastSeenAt = now;
+      }),
+    deleteSession: (idHash: string) => mutate((x) => void (x.sessions = x.sessions.filter((s) => s.idHash !== idHash))),
+    deleteSessionsOfUser: (userId: string) => mutate((x) => void (x.sessions = x.sessions.filter((s) => s.userId !== userId))),
+    deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x) => void (x.sessions = x.sessions.filter((s) => !expired(s)))),
+
+    // Module progress
+    markModuleOpened: (userId: string, chapter: number, now: string) =>
+      mutate((x) => {
+        const p = x.moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
+        if (p) p.lastOpenedAt = now;
+        else x.moduleProgress.push({ userId, chapter, openedAt: now, lastOpenedAt: now });
+      }),
+    /** Stores a graded knowledge check and folds it into the module's progress. */
+    recordCheckAttempt: (a: Omit<CheckAttemptRecord, 'id'>) =>
+      mutate((x) => {
+        const rec = { ...a, id: randomUUID() };
+        x.checkAttempts.push(rec);
+        let p = x.moduleProgress.find((y) => y.userId === a.userId && y.chapter === a.chapter);
+        if (!p) {
+          p = { userId: a.userId, chapter: a.chapter, openedAt: a.at, lastOpenedAt: a.at };
+          x.moduleProgress.push(p);
+        }
+        p.bestPercent = Math.max(p.bestPercent ?? 0, a.percent);
+        if (a.passed && !p.completedAt) p.completedAt = a.at;
+        return copy(rec);
+      }),
+    listModuleProgress: (userId: string): StoredModuleProgress[] => d().moduleProgress.filter((p) => p.userId === userId).map(copy),
+    listAllModuleProgress: (): StoredModuleProgress[] => d().moduleProgress.map(copy),
+    latestCheckAttempt: (userId: string, chapter: number) => {
+      const list = d().checkAttempts.filter((a) => a.userId === userId && a.chapter === chapter);
+      const last = list[list.length - 1];
+      return last && copy(last);
+    },
+    getCheckAttempt: (id: string) => {
+      const a = d().checkAttempts.find((x) => x.id === id);
+      return a && copy(a);
+    },
+  };
+}
+
+export class DuplicateUsernameError extends Error {
+  constructor(public readonly username: string) {
+    super(`username "${username}" is already taken`);
+  }
+}
+
+export type Store = Awaited<ReturnType<typeof openStore>>;

@@ -1,0 +1,59 @@
+import type { Role } from '../auth/roles';
+import type { ModuleProgressRecord, QuestionResult } from '../modules/progress';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  department: string;
+  /** The 项目/小区 the person works at. */
+  site: string;
+  /** YYYY-MM-DD when known. */
+  hireDate?: string;
+  passwordHash: string;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie value: a stolen store file does not yield live sessions. */
+  idHash: string;
+  userId: string;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export interface StoredModuleProgress extends ModuleProgressRecord {
+  userId: string;
+}
+
+export interface CheckAttemptRecord {
+  id: string;
+  userId: string;
+  chapter: number;
+  /** Per question: what was answered and whether it was right, for the review. */
+  results: QuestionResult[];
+  correct: number;
+  total: number;
+  percent: number;
+  passed: boolean;
+  at: string;
+}
+
+export interface OrgRecord {
+  name: string;
+  sites: string[];
+  departments: string[];
+}
+
+/** Everything in DATA_DIR/db.json. Bump SCHEMA_VERSION and add a migration when this changes. */
+export interface DbData {
+  schemaVersion: number;
+  org: OrgRecord;
+  users: UserRecord[];
+  sessions: SessionRecord[];
+  moduleProgress: StoredModuleProgress[];
+  checkAttempts: CheckAttemptRecord[];
+}
