@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { openStore, type Store } from '../store';
+import { loadCourse, type Course } from '../modules';
+import { bootstrap } from '../people';
+import { bundledContent } from '../content/bundled';
+
+export interface Runtime {
+  store: Store;
+  course: Course;
+  /** True when the demo organisation may be shown (not production). */
+  demo: boolean;
+  config: { trustProxy: boolean; publicOrigins: string[] };
+}
+
+let ready: Promise<Runtime> | undefined;
+
+// The environment is read through this indirection so the bundler never inlines build-time values.
+const env = (name: string): string | undefined => process.env[name];
+
+async function init(): Promise<Runtime> {
+  const production = env('NODE_ENV') === 'production';
+  const course = loadCourse(bundledContent().modules);
+  const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
+  const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
+  if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
+  if (store.migratedFrom !== undefined) console.log(`[store] migrated ${store.file} from schema ${store.migratedFrom}`);
+  const close = () => void store.close().finally(() => process.exit(0));
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+  return {
+    store,
+    course,
+    demo: !production,
+    config: {
+      trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',
+      publicOrigins: (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+  };
+}
+
+/**
+ * Opens the store and loads content once per process. A failure here (store
+ * locked or corrupt, missing production admin, bad content) is fatal: the
+ * caller prints it and the process exits rather than serve half a platform.
+ */
+export const runtime = () => (ready ??= init());

@@ -1,0 +1,57 @@
+import type { Role } from './roles';
+
+/** Who may use a route: everyone, anyone signed in, or the listed roles. */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+/**
+ * Every page and endpoint under src/pages, keyed by its route as Astro names it
+ * (`/modules/[chapter]`). A route missing here is answered 404 by the middleware,
+ * and test/unit/access.test.ts fails when a page file has no entry.
+ */
+export const ROUTE_ACCESS: Record<string, Access> = {
+  '/': 'public',
+  '/login': 'public',
+  '/logout': 'public',
+  '/403': 'public',
+  '/404': 'public',
+  '/learn': ['trainee'],
+  '/modules/[chapter]': 'signed-in',
+  '/modules/[chapter]/check': 'signed-in',
+  '/trainer': ['trainer', 'admin'],
+  '/hr': ['hr', 'admin'],
+  '/admin': ['admin'],
+  '/admin/users/new': ['admin'],
+  '/admin/users/[id]': ['admin'],
+  '/admin/import': ['admin'],
+};
+
+/** Matches a concrete path against an Astro route pattern; `[x]` is one segment, `[...x]` the rest. */
+export function matchRoute(pattern: string, pathname: string): boolean {
+  const p = pattern.split('/').filter(Boolean);
+  const s = pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+  for (let i = 0; i < p.length; i++) {
+    if (/^\[\.\.\.\w+\]$/.test(p[i]!)) return true;
+    if (i >= s.length) return false;
+    if (/^\[\w+\]$/.test(p[i]!)) continue;
+    if (p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/** The table entry for a path; static segments win over parameters. */
+export function routeFor(pathname: string): string | undefined {
+  const matches = Object.keys(ROUTE_ACCESS).filter((r) => matchRoute(r, pathname));
+  return matches.sort((a, b) => (a.match(/\[/g)?.length ?? 0) - (b.match(/\[/g)?.length ?? 0))[0];
+}
+
+export type Decision = 'allow' | 'login' | 'forbidden' | 'not-found';
+
+export function decide(pathname: string, user: { role: Role } | undefined): Decision {
+  const route = routeFor(pathname);
+  if (!route) return 'not-found';
+  const access = ROUTE_ACCESS[route]!;
+  if (access === 'public') return 'allow';
+  if (!user) return 'login';
+  if (access === 'signed-in') return 'allow';
+  return access.includes(user.role) ? 'allow' : 'forbidden';
+}

@@ -1,0 +1,3 @@
+import { zhCN } from './zh-CN';
+export const t = zhCN;
+export const LANG = 'zh-CN';

@@ -1,0 +1,100 @@
+import Papa from 'papaparse';
+
+/** A row of the trainee import, validated. */
+export interface ImportRow {
+  line: number;
+  username: string;
+  displayName: string;
+  department: string;
+  site: string;
+  hireDate?: string;
+  password?: string;
+}
+
+export interface ImportError {
+  line: number;
+  message: string;
+}
+
+export type ImportResult = { ok: true; rows: ImportRow[] } | { ok: false; errors: ImportError[] };
+
+/** Accepted column headers (Chinese or English) for each field. */
+const HEADERS: Record<keyof Omit<ImportRow, 'line'>, string[]> = {
+  username: ['username', '用户名', '账号'],
+  displayName: ['displayname', 'name', '姓名'],
+  department: ['department', '部门'],
+  site: ['site', '项目', '小区'],
+  hireDate: ['hiredate', '入职日期'],
+  password: ['password', '初始密码'],
+};
+const REQUIRED = ['username', 'displayName', 'department', 'site'] as const;
+
+export const USERNAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$/;
+export const MAX_IMPORT_ROWS = 2000;
+
+const validDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/**
+ * Parses a UTF-8 CSV of trainees (BOM optional). All rows must be valid for
+ * any to be imported: every problem is reported with its line number.
+ */
+export function parseTraineeCsv(text: string, existingUsernames: ReadonlySet<string>): ImportResult {
+  const src = text.replace(/^\uFEFF/, '');
+  const records: Array<{ line: number; cells: string[] }> = [];
+  // Line numbers are counted from each row's start offset, so quoted fields with line breaks keep them right.
+  let start = 0;
+  let startLine = 1;
+  Papa.parse<string[]>(src, {
+    header: false,
+    step: (r) => {
+      records.push({ line: startLine, cells: r.data.map((c) => (c ?? '').trim()) });
+      const eol = /^(\r\n|\n|\r)/.exec(src.slice(r.meta.cursor, r.meta.cursor + 2));
+      const next = r.meta.cursor + (eol ? eol[0].length : 0);
+      startLine += (src.slice(start, next).match(/\r\n|\n|\r/g) ?? []).length;
+      start = next;
+    },
+  });
+  const nonEmpty = records.filter((r) => r.cells.some((c) => c !== ''));
+  if (!nonEmpty.length) return { ok: false, errors: [{ line: 1, message: '文件是空的：第一行应为表头（用户名,姓名,部门,项目）' }] };
+  const [header, ...rows] = nonEmpty;
+  const index: Partial<Record<keyof typeof HEADERS, number>> = {};
+  header!.cells.forEach((h, i) => {
+    const key = (Object.keys(HEADERS) as Array<keyof typeof HEADERS>).find((k) => HEADERS[k].includes(h.toLowerCase().replace(/\s+/g, '')));
+    if (key && index[key] === undefined) index[key] = i;
+  });
+  const missing = REQUIRED.filter((k) => index[k] === undefined);
+  if (missing.length) {
+    return { ok: false, errors: [{ line: header!.line, message: `表头缺少列：${missing.map((k) => HEADERS[k][1]).join('、')}（可用中文或英文列名）` }] };
+  }
+  if (!rows.length) return { ok: false, errors: [{ line: header!.line, message: '只有表头，没有学员数据' }] };
+  if (rows.length > MAX_IMPORT_ROWS) return { ok: false, errors: [{ line: header!.line, message: `一次最多导入 ${MAX_IMPORT_ROWS} 人，请拆分文件` }] };
+
+  const errors: ImportError[] = [];
+  const out: ImportRow[] = [];
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const get = (k: keyof typeof HEADERS) => (index[k] === undefined ? '' : (r.cells[index[k]!] ?? ''));
+    const row: ImportRow = {
+      line: r.line,
+      username: get('username'),
+      displayName: get('displayName'),
+      department: get('department'),
+      site: get('site'),
+      hireDate: get('hireDate') || undefined,
+      password: get('password') || undefined,
+    };
+    const problems: string[] = [];
+    if (!USERNAME_RE.test(row.username)) problems.push('用户名须为 3–32 位字母、数字、点、下划线或连字符');
+    else if (existingUsernames.has(row.username)) problems.push(`用户名“${row.username}”已存在`);
+    else if (seen.has(row.username)) problems.push(`用户名“${row.username}”与第 ${seen.get(row.username)} 行重复`);
+    if (!row.displayName || row.displayName.length > 30) problems.push('姓名必填，最多 30 字');
+    if (!row.department) problems.push('部门必填');
+    if (!row.site) problems.push('项目必填');
+    if (row.hireDate && !validDate(row.hireDate)) problems.push('入职日期格式应为 YYYY-MM-DD');
+    if (row.password && row.password.length < 8) problems.push('初始密码至少 8 位（留空则自动生成）');
+    if (problems.length) errors.push({ line: r.line, message: problems.join('；') });
+    else out.push(row);
+    if (USERNAME_RE.test(row.username) && !seen.has(row.username)) seen.set(row.username, r.line);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, rows: out };
+}

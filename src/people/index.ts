@@ -1,0 +1,71 @@
+import { hashPassword, generatePassword } from '../auth/password';
+import type { Store } from '../store/store';
+import type { UserRecord } from '../store/types';
+import { parseTraineeCsv, type ImportError } from './csv-import';
+import { DEMO_ORG, DEMO_PASSWORD, DEMO_USERS, DEMO_LOGINS } from './demo';
+
+export { parseTraineeCsv, USERNAME_RE } from './csv-import';
+export type { ImportError, ImportRow } from './csv-import';
+export { DEMO_LOGINS, DEMO_PASSWORD };
+
+export class BootstrapError extends Error {}
+
+export interface BootstrapEnv {
+  production: boolean;
+  adminUsername?: string;
+  adminPassword?: string;
+}
+
+/**
+ * Fills an empty store: the demo company outside production; in production
+ * only the first administrator, from ADMIN_USERNAME / ADMIN_PASSWORD.
+ */
+export async function bootstrap(store: Store, env: BootstrapEnv, now: string): Promise<'demo' | 'admin' | 'none'> {
+  if (!store.isEmpty()) return 'none';
+  if (env.production) {
+    if (!env.adminUsername || !env.adminPassword) {
+      throw new BootstrapError('The store is empty and NODE_ENV=production: set ADMIN_USERNAME and ADMIN_PASSWORD to create the first administrator.');
+    }
+    if (env.adminPassword.length < 12) throw new BootstrapError('ADMIN_PASSWORD must be at least 12 characters in production.');
+    await store.createUsers(
+      [{ username: env.adminUsername, displayName: '系统管理员', role: 'admin', department: '', site: '', passwordHash: await hashPassword(env.adminPassword) }],
+      now,
+    );
+    return 'admin';
+  }
+  await store.setOrg(DEMO_ORG);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await store.createUsers(DEMO_USERS.map((u) => ({ ...u, passwordHash })), now);
+  return 'demo';
+}
+
+export type ImportOutcome =
+  | { ok: true; created: Array<{ user: UserRecord; generatedPassword?: string }> }
+  | { ok: false; errors: ImportError[] };
+
+/** Imports trainees from CSV all-or-nothing; generated passwords are returned once, never stored in clear. */
+export async function importTrainees(store: Store, csv: string, now: string): Promise<ImportOutcome> {
+  const existing = new Set(store.listUsers({ includeInactive: true }).map((u) => u.username));
+  const parsed = parseTraineeCsv(csv, existing);
+  if (!parsed.ok) return parsed;
+  const prepared = await Promise.all(
+    parsed.rows.map(async (r) => {
+      const generated = r.password ? undefined : generatePassword();
+      return { row: r, generated, hash: await hashPassword(r.password ?? generated!) };
+    }),
+  );
+  const users = await store.createUsers(
+    prepared.map(({ row, hash }) => ({
+      username: row.username,
+      displayName: row.displayName,
+      role: 'trainee' as const,
+      department: row.department,
+      site: row.site,
+      hireDate: row.hireDate,
+      passwordHash: hash,
+    })),
+    now,
+  );
+  return { ok: true, created: users.map((user, i) => ({ user, generatedPassword: prepared[i]!.generated })) };
+}
+export { readUserForm, type UserFields, type FieldErrors } from './user-form';
