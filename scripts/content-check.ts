@@ -1,0 +1,17 @@
+// npm run content:check [-- --json]: validates content/, exits 1 naming file, field and fix.
+import { readContent } from '../src/content/read';
+import { checkContent, formatProblem } from '../src/content';
+
+const json = process.argv.includes('--json');
+const started = performance.now();
+const { problems, summary } = checkContent(readContent(process.cwd()));
+const ms = Math.round(performance.now() - started);
+if (json) {
+  console.log(JSON.stringify({ ok: problems.length === 0, ...summary, problems, ms }, null, 2));
+} else if (problems.length) {
+  console.error(`Content check failed: ${problems.length} problem(s)\n`);
+  for (const p of problems) console.error(`  ✗ ${formatProblem(p)}`);
+} else {
+  console.log(`Content OK: ${summary.modules} modules, ${summary.knowledgeCheckQuestions} knowledge-check questions (${ms} ms)`);
+}
+process.exit(problems.length ? 1 : 0);

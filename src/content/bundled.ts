@@ -1,0 +1,12 @@
+import type { SourceFile } from './frontmatter';
+import type { ContentFiles } from './check';
+
+// Content is bundled into the server build, so a deployed dist/ needs no content/ folder beside it.
+const raw = (files: Record<string, string>): SourceFile[] =>
+  Object.entries(files)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, text]) => ({ path: p.replace(/^\//, ''), text }));
+
+export const bundledContent = (): ContentFiles => ({
+  modules: raw(import.meta.glob('/content/modules/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
+});

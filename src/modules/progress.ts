@@ -1,0 +1,73 @@
+import type { CourseModule } from './load';
+import type { CheckQuestion } from './schema';
+import { isCorrect, responseFromForm, type Response } from '../quiz/grade';
+
+export type ModuleStatus = 'not_started' | 'in_progress' | 'completed';
+
+/** What the store keeps per trainee and module. */
+export interface ModuleProgressRecord {
+  chapter: number;
+  openedAt: string;
+  lastOpenedAt: string;
+  completedAt?: string;
+  bestPercent?: number;
+}
+
+export interface QuestionResult {
+  id: string;
+  correct: boolean;
+  answered: boolean;
+  /** Option ids (or true/false) the trainee chose, for showing the review. */
+  given: Response;
+}
+
+export interface CheckResult {
+  chapter: number;
+  results: QuestionResult[];
+  correct: number;
+  total: number;
+  percent: number;
+  passed: boolean;
+}
+
+/** Grades a knowledge check from raw form fields; never trusts anything but the question ids we sent. */
+export function gradeCheck(module: CourseModule, form: (questionId: string) => string[]): CheckResult {
+  const questions: CheckQuestion[] = module.knowledgeCheck.questions;
+  const results = questions.map((q) => {
+    const given = responseFromForm(q, form(q.id));
+    return { id: q.id, given, answered: given !== undefined, correct: isCorrect(q, given) };
+  });
+  const correct = results.filter((r) => r.correct).length;
+  const percent = Math.round((correct / questions.length) * 100);
+  return { chapter: module.chapter, results, correct, total: questions.length, percent, passed: percent >= module.knowledgeCheck.passPercent };
+}
+
+export function moduleStatus(p: ModuleProgressRecord | undefined): ModuleStatus {
+  if (!p) return 'not_started';
+  return p.completedAt ? 'completed' : 'in_progress';
+}
+
+export interface CourseOverview {
+  items: Array<{ module: CourseModule; status: ModuleStatus; bestPercent?: number }>;
+  completed: number;
+  total: number;
+  percent: number;
+  /** The module to open next: the most recently opened unfinished one, else the first not started. */
+  next?: CourseModule;
+}
+
+export function courseOverview(modules: CourseModule[], progress: ModuleProgressRecord[]): CourseOverview {
+  const byChapter = new Map(progress.map((p) => [p.chapter, p]));
+  const items = modules.map((module) => {
+    const p = byChapter.get(module.chapter);
+    return { module, status: moduleStatus(p), bestPercent: p?.bestPercent };
+  });
+  const completed = items.filter((i) => i.status === 'completed').length;
+  const inProgress = progress
+    .filter((p) => !p.completedAt && modules.some((m) => m.chapter === p.chapter))
+    .sort((a, b) => b.lastOpenedAt.localeCompare(a.lastOpenedAt))[0];
+  const next = inProgress
+    ? modules.find((m) => m.chapter === inProgress.chapter)
+    : items.find((i) => i.status === 'not_started')?.module;
+  return { items, completed, total: modules.length, percent: modules.length ? Math.round((completed / modules.length) * 100) : 0, next };
+}

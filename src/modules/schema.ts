@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { singleQuestionSchema, multipleQuestionSchema, trueFalseQuestionSchema } from '../quiz/schema';
+
+/** A knowledge-check question: the three simple types only. */
+export const checkQuestionSchema = z.discriminatedUnion('type', [
+  singleQuestionSchema.strict(),
+  multipleQuestionSchema.strict(),
+  trueFalseQuestionSchema.strict(),
+]);
+export type CheckQuestion = z.infer<typeof checkQuestionSchema>;
+
+/** Front matter of a course module (content/modules/NN-name.md). */
+export const moduleFrontMatterSchema = z.strictObject({
+  /** Chapter number of the courseware, 1–7; one file per chapter. */
+  chapter: z.number().int().min(1).max(7),
+  /** Chapter title without the 第X章 prefix. */
+  title: z.string().min(2).max(40),
+  /** One or two sentences: what this chapter teaches and why it matters. */
+  summary: z.string().min(10).max(200),
+  /** 3–6 learning objectives, each starting with a verb. */
+  objectives: z.array(z.string().min(4)).min(3).max(6),
+  /** Reading plus check time, in minutes. */
+  estimatedMinutes: z.number().int().min(5).max(120),
+  /** The check at the end of the module. */
+  knowledgeCheck: z.strictObject({
+    /** Percentage of questions to answer correctly to complete the module. */
+    passPercent: z.number().int().min(50).max(100).default(80),
+    /** 4–6 questions on this chapter. */
+    questions: z.array(checkQuestionSchema).min(4).max(6),
+  }),
+});
+
+export type ModuleFrontMatter = z.infer<typeof moduleFrontMatterSchema>;
