@@ -1,0 +1,164 @@
+import { test, expect } from '@playwright/test';
+import { login, loginAs } from './helpers';
+import { readContent } from '../../src/content/read';
+import { loadCourse } from '../../src/modules';
+
+const course = loadCourse(readContent(process.cwd()).modules);
+
+test.describe('sign-in', () => {
+  for (const [username, home, heading] of [
+    ['trainee', '/learn', '王小明，你好'],
+    ['trainer', '/trainer', '培训工作台'],
+    ['hr', '/hr', '认证概览'],
+    ['admin', '/admin', '用户管理'],
+  ] as const) {
+    test(`${username} lands on their home`, async ({ page }) => {
+      await login(page, username);
+      await expect(page).toHaveURL(new RegExp(`${home}$`));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    });
+  }
+
+  test('a wrong password and an unknown user get the same message', async ({ page }) => {
+    await login(page, 'trainee', 'wrong-password');
+    const alert = page.getByRole('alert');
+    await expect(alert).toHaveText('用户名或密码不正确，请重新输入。');
+    await login(page, 'no.such.user', 'wrong-password');
+    await expect(page.getByRole('alert')).toHaveText('用户名或密码不正确，请重新输入。');
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test('signing out ends the session on the server', async ({ page, context }) => {
+    await loginAs(page, 'trainee');
+    const cookie = (await context.cookies()).find((c) => c.name === 'sid')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Lax');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expect(page.getByRole('status')).toHaveText('您已安全退出。');
+    // Replaying the old cookie no longer works.
+    await context.addCookies([cookie]);
+    await page.goto('/learn');
+    await expect(page).toHaveURL(/\/login\?next=%2Flearn/);
+  });
+});
+
+test.describe('access', () => {
+  test('a trainee opening an admin page gets 403', async ({ page }) => {
+    await loginAs(page, 'trainee');
+    const res = await page.goto('/admin');
+    expect(res!.status()).toBe(403);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('无权访问');
+  });
+
+  test('signed-out visitors are sent to login and come back after it', async ({ page }) => {
+    await page.goto('/modules/2');
+    await expect(page).toHaveURL(/\/login\?next=%2Fmodules%2F2/);
+    await page.getByLabel('用户名').fill('trainee');
+    await page.getByLabel('密码').fill('demo1234');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page).toHaveURL(/\/modules\/2$/);
+  });
+
+  test('unknown pages show the Chinese 404 page', async ({ page }) => {
+    await loginAs(page, 'trainee');
+    const res = await page.goto('/no-such-page');
+    expect(res!.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面不存在');
+  });
+
+  test('a cross-site form post is refused', async ({ request }) => {
+    const res = await request.post('/login', { form: { username: 'trainee', password: 'demo1234' }, headers: { Origin: 'http://evil.example' }, maxRedirects: 0 });
+    expect(res.status()).toBe(403);
+  });
+});
+
+test.describe('learning a module', () => {
+  test('a trainee reads chapter 3, passes its check, and sees it completed after a reload', async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await loginAs(page, 'trainee');
+    await expect(page.getByTestId('overall-percent')).toHaveText('0%');
+    await page.getByRole('link', { name: /客户服务技能提升/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('客户服务技能提升');
+    await expect(page.getByText('铃响3声内').first()).toBeVisible();
+
+    const m3 = course.get(3)!;
+    for (const [i, q] of m3.knowledgeCheck.questions.entries()) {
+      const group = page.getByRole('group', { name: new RegExp(`^${i + 1}\\. `) });
+      if (q.type === 'truefalse') await group.getByLabel(q.answer ? '正确' : '错误').check();
+      else {
+        const keys = Array.isArray(q.answer) ? q.answer : [q.answer];
+        for (const o of q.options) if (keys.includes(o.id)) await group.getByLabel(o.text, { exact: true }).check();
+      }
+    }
+    await page.getByRole('button', { name: '提交答案' }).click();
+    await expect(page.locator('#check-result')).toContainText('通过！本次得分 100%');
+    await page.reload();
+    await expect(page.getByTestId('module-status')).toHaveText('本章已完成');
+    await page.goto('/learn');
+    await expect(page.getByTestId('status-3')).toHaveText('已完成');
+    await expect(page.getByTestId('overall-percent')).toHaveText('14%');
+  });
+
+  test('a failed check shows the explanations and does not complete the module', async ({ page }) => {
+    await loginAs(page, 'li.xiaoting');
+    await page.goto('/modules/5');
+    await page.getByRole('button', { name: '提交答案' }).evaluate((b: HTMLButtonElement) => b.form!.noValidate = true);
+    await page.getByRole('button', { name: '提交答案' }).click();
+    await expect(page.locator('#check-result')).toContainText('本次得分 0%');
+    await expect(page.getByText('解析：').first()).toBeVisible();
+    await expect(page.getByTestId('module-status')).toHaveText('学习中');
+  });
+
+  test('the module page loads no script at all', async ({ page }) => {
+    await loginAs(page, 'trainee');
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    });
+    await page.goto('/modules/1');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('第一章');
+    expect(scripts).toEqual([]);
+    expect(await page.locator('script').count()).toBe(0);
+  });
+});
+
+test.describe('administration', () => {
+  test('an admin imports trainees from a CSV file with Chinese names', async ({ page }) => {
+    await loginAs(page, 'admin');
+    await page.getByRole('link', { name: '批量导入学员' }).click();
+    await page.getByLabel('选择 CSV 文件').setInputFiles({
+      name: 'trainees.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('\uFEFF用户名,姓名,部门,项目\nxu.jing,徐静,客服部,阳光花园\nhe.tao,何涛,客服部,翠湖天地\n', 'utf8'),
+    });
+    await page.getByRole('button', { name: '导入' }).click();
+    await expect(page.getByRole('status')).toContainText('已导入 2 名学员');
+    await page.goto('/admin?role=trainee');
+    await expect(page.getByRole('cell', { name: '徐静', exact: true })).toBeVisible();
+  });
+
+  test('a bad row is reported with its line number and nobody is imported', async ({ page }) => {
+    await loginAs(page, 'admin');
+    await page.goto('/admin/import');
+    await page.getByLabel('选择 CSV 文件').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('用户名,姓名,部门,项目\nok.person,孔明,客服部,阳光花园\nbad name,周瑜,客服部,阳光花园\n', 'utf8'),
+    });
+    await page.getByRole('button', { name: '导入' }).click();
+    await expect(page.getByRole('alert')).toContainText('第 3 行');
+    await page.goto('/admin');
+    await expect(page.getByRole('cell', { name: '孔明', exact: true })).toHaveCount(0);
+  });
+
+  test('an admin deactivates an account and that person can no longer sign in', async ({ page, browser }) => {
+    await loginAs(page, 'admin');
+    await page.getByRole('link', { name: '编辑 孙浩' }).click();
+    await page.getByRole('button', { name: '停用账号' }).click();
+    await expect(page.getByRole('status')).toHaveText('已保存');
+    const other = await browser.newPage();
+    await login(other, 'sun.hao');
+    await expect(other.getByRole('alert')).toHaveText('用户名或密码不正确，请重新输入。');
+    await other.close();
+  });
+});
