@@ -12,6 +12,10 @@ if (json) {
   console.error(`Content check failed: ${problems.length} problem(s)\n`);
   for (const p of problems) console.error(`  ✗ ${formatProblem(p)}`);
 } else {
-  console.log(`Content OK: ${summary.modules} modules, ${summary.knowledgeCheckQuestions} knowledge-check questions (${ms} ms)`);
+  console.log(
+    `Content OK: ${summary.modules} modules, ${summary.knowledgeCheckQuestions} knowledge-check questions, ` +
+      `${summary.scenarios.length} scenarios (${summary.scenarios.reduce((n, s) => n + s.paths, 0)} paths), ` +
+      `${summary.examQuestions.total} exam questions (${ms} ms)`,
+  );
 }
 process.exit(problems.length ? 1 : 0);

@@ -9,4 +9,6 @@ const raw = (files: Record<string, string>): SourceFile[] =>
 
 export const bundledContent = (): ContentFiles => ({
   modules: raw(import.meta.glob('/content/modules/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
+  scenarios: raw(import.meta.glob('/content/scenarios/*.{yaml,yml}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
+  questions: raw(import.meta.glob('/content/quiz/questions/*.{yaml,yml}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
 });

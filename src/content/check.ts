@@ -1,15 +1,35 @@
 import { parseModules } from '../modules/load';
+import { parseScenarios, type ModuleHeadings } from '../scenarios/load';
+import { parseQuestionBank, summariseBank, type QuestionBankSummary } from '../quiz/load';
 import type { SourceFile } from './frontmatter';
 import type { ContentProblem } from './problems';
 
 /** All content files, grouped by kind, as read from content/. */
 export interface ContentFiles {
   modules: SourceFile[];
+  scenarios: SourceFile[];
+  questions: SourceFile[];
+}
+
+export interface ScenarioSummary {
+  id: string;
+  version: number;
+  /** Decision nodes that some path visits. */
+  decisions: number;
+  endings: number;
+  paths: number;
+  passingPaths: number;
+  /** Decisions on the best path. */
+  bestPathDecisions: number;
+  /** Best achievable total per dimension (the 100 % marks). */
+  best: { calmness: number; empathy: number; solution: number };
 }
 
 export interface ContentSummary {
   modules: number;
   knowledgeCheckQuestions: number;
+  scenarios: ScenarioSummary[];
+  examQuestions: QuestionBankSummary;
 }
 
 /** Validates everything in content/ at once; the build, the tests and `content:check` all call this. */
@@ -18,11 +38,31 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
   if (!files.modules.length) problems.push({ file: 'content/modules', path: '', message: 'no module files found; add NN-name.md files' });
   const { modules, problems: moduleProblems } = parseModules(files.modules);
   problems.push(...moduleProblems);
+
+  const headings: ModuleHeadings = new Map(modules.map((m) => [m.chapter, m.toc]));
+  const { scenarios, problems: scenarioProblems } = parseScenarios(files.scenarios, headings);
+  problems.push(...scenarioProblems);
+
+  const checkIds = new Map(modules.flatMap((m) => m.knowledgeCheck.questions.map((q) => [q.id, m.file] as const)));
+  const { questions, problems: questionProblems } = parseQuestionBank(files.questions, checkIds);
+  problems.push(...questionProblems);
+
   return {
     problems,
     summary: {
       modules: modules.length,
       knowledgeCheckQuestions: modules.reduce((n, m) => n + m.knowledgeCheck.questions.length, 0),
+      scenarios: scenarios.map(({ def, analysis }) => ({
+        id: def.id,
+        version: def.version,
+        decisions: analysis.decisions,
+        endings: Object.keys(def.endings).length,
+        paths: analysis.paths,
+        passingPaths: analysis.passingPaths,
+        bestPathDecisions: analysis.bestPath.choices.length,
+        best: analysis.best,
+      })),
+      examQuestions: summariseBank(questions),
     },
   };
 }

@@ -16,5 +16,7 @@ export function readDir(root: string, dir: string, ext: RegExp): SourceFile[] {
 export function readContent(root: string): ContentFiles {
   return {
     modules: readDir(root, 'content/modules', /\.md$/),
+    scenarios: readDir(root, 'content/scenarios', /\.ya?ml$/),
+    questions: readDir(root, 'content/quiz/questions', /\.ya?ml$/),
   };
 }

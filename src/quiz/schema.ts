@@ -76,10 +76,29 @@ export const questionSchema = z.discriminatedUnion('type', [
 
 export type Question = z.infer<typeof questionSchema>;
 export type QuestionType = Question['type'];
+export const QUESTION_TYPES = ['single', 'multiple', 'truefalse', 'ordering', 'matching'] as const;
 
 /** Exam categories of the final assessment (结业评估). */
-export const categorySchema = z.enum(['law', 'process', 'cases', 'professionalism']);
+export const CATEGORIES = ['law', 'process', 'cases', 'professionalism'] as const;
+export const categorySchema = z.enum(CATEGORIES);
 export type Category = z.infer<typeof categorySchema>;
+
+const examFields = {
+  /** Which part of the final assessment it belongs to. */
+  category: categorySchema,
+  /** Courseware chapter 1–7, or 8 for 结业评估 / 常见问题答疑. */
+  chapter: z.number().int().min(1).max(8),
+};
+
+/** A question of the final exam's bank (content/quiz/questions/*.yaml). */
+export const examQuestionSchema = z.discriminatedUnion('type', [
+  singleQuestionSchema.extend(examFields).strict(),
+  multipleQuestionSchema.extend(examFields).strict(),
+  trueFalseQuestionSchema.extend(examFields).strict(),
+  orderingQuestionSchema.extend(examFields).strict(),
+  matchingQuestionSchema.extend(examFields).strict(),
+]);
+export type ExamQuestion = z.infer<typeof examQuestionSchema>;
 
 /**
  * Cross-field rules zod cannot express per field: the key must name existing

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { examQuestionSchema, questionKeyProblems, CATEGORIES, QUESTION_TYPES, type ExamQuestion, type Category, type QuestionType } from './schema';
+import { parseYaml, type SourceFile } from '../content/frontmatter';
+import { zodProblems, type ContentProblem } from '../content/problems';
+
+export interface QuestionBankSummary {
+  total: number;
+  byCategory: Record<Category, number>;
+  byType: Record<QuestionType, number>;
+}
+
+/** Parses every question file (each a YAML list); ids must be unique across the bank and `taken` (e.g. knowledge checks). */
+export function parseQuestionBank(files: SourceFile[], taken: ReadonlyMap<string, string> = new Map()): { questions: ExamQuestion[]; problems: ContentProblem[] } {
+  const questions: ExamQuestion[] = [];
+  const problems: ContentProblem[] = [];
+  const ids = new Map(taken);
+  for (const f of files) {
+    const yaml = parseYaml(f.text);
+    if (yaml.error) {
+      problems.push({ file: f.path, path: '', message: yaml.error });
+      continue;
+    }
+    const list = z.array(z.unknown()).safeParse(yaml.data);
+    if (!list.success) {
+      problems.push({ file: f.path, path: '', message: 'a question file is a YAML list: each question starts with "- id: …"' });
+      continue;
+    }
+    list.data.forEach((raw, i) => {
+      const parsed = examQuestionSchema.safeParse(raw);
+      if (!parsed.success) {
+        problems.push(...zodProblems(f.path, parsed.error, raw, [i]));
+        return;
+      }
+      const q = parsed.data;
+      for (const [path, message] of questionKeyProblems(q)) problems.push({ file: f.path, path: `[${i}].${path}`, message: `${q.id}: ${message}` });
+      const seen = ids.get(q.id);
+      if (seen) problems.push({ file: f.path, path: `[${i}].id`, message: `"${q.id}" is already used in ${seen}; ids must be unique` });
+      ids.set(q.id, f.path);
+      questions.push(q);
+    });
+  }
+  return { questions, problems };
+}
+
+export function summariseBank(questions: ExamQuestion[]): QuestionBankSummary {
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const byType = Object.fromEntries(QUESTION_TYPES.map((t) => [t, 0])) as Record<QuestionType, number>;
+  for (const q of questions) {
+    byCategory[q.category]++;
+    byType[q.type]++;
+  }
+  return { total: questions.length, byCategory, byType };
+}

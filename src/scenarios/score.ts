@@ -1,0 +1,23 @@
+import { DIMENSIONS, type Outcome, type Scenario, type Totals } from './schema';
+
+export interface Scores {
+  calmness: number;
+  empathy: number;
+  solution: number;
+  overall: number;
+  passed: boolean;
+}
+
+/**
+ * Each dimension 0–100 against the best total achievable in this scenario;
+ * overall is their mean; passing needs an ending that is not `failed` and the
+ * scenario's thresholds (default: each ≥ 60, overall ≥ 70).
+ */
+export function scoreAttempt(def: Pick<Scenario, 'pass'>, best: Totals, totals: Totals, outcome: Outcome): Scores {
+  const dims = Object.fromEntries(
+    DIMENSIONS.map((d) => [d, best[d] > 0 ? Math.round((Math.max(0, Math.min(totals[d], best[d])) / best[d]) * 100) : 0]),
+  ) as Totals;
+  const overall = Math.round((dims.calmness + dims.empathy + dims.solution) / 3);
+  const passed = outcome !== 'failed' && DIMENSIONS.every((d) => dims[d] >= def.pass.minEach) && overall >= def.pass.minOverall;
+  return { ...dims, overall, passed };
+}
