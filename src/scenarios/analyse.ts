@@ -33,12 +33,16 @@ export interface Analysis {
 export const MAX_PATHS = 50_000;
 const MAX_DEPTH = 60;
 
-/** Edges of the graph ignoring conditions: every node's possible next ids. */
-function edges(def: Scenario): Map<string, string[]> {
+/**
+ * Edges of the graph ignoring conditions: every node's possible next ids. The
+ * mood-limit ending counts for reachability, but not as a node's way out: a
+ * conversation must be able to end without the owner giving up.
+ */
+function edges(def: Scenario, withMoodLimit: boolean): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [id, n] of Object.entries(def.nodes)) {
     const next = [...(n.choices ?? []).map((c) => c.next), ...(n.route ?? []).map((r) => r.next)];
-    if (def.moodLimit) next.push(def.moodLimit.ending);
+    if (def.moodLimit && withMoodLimit) next.push(def.moodLimit.ending);
     out.set(id, next);
   }
   return out;
@@ -86,7 +90,8 @@ export function staticProblems(def: Scenario): ScenarioProblem[] {
   if (problems.length) return problems;
 
   // Reachability from the start, and an ending reachable from every node.
-  const graph = edges(def);
+  const graph = edges(def, true);
+  const exits = edges(def, false);
   const reached = new Set<string>();
   const stack = [def.start];
   while (stack.length) {
@@ -100,7 +105,7 @@ export function staticProblems(def: Scenario): ScenarioProblem[] {
   const canEnd = new Set(Object.keys(def.endings));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [id, next] of graph) {
+    for (const [id, next] of exits) {
       if (!canEnd.has(id) && next.some((n) => canEnd.has(n))) {
         canEnd.add(id);
         changed = true;
@@ -109,7 +114,7 @@ export function staticProblems(def: Scenario): ScenarioProblem[] {
   }
   for (const id of Object.keys(def.nodes)) {
     if (reached.has(id) && !canEnd.has(id)) {
-      const loop = (graph.get(id) ?? []).length ? ` (a loop with no way out: ${id} → ${(graph.get(id) ?? []).join(' / ')} …)` : '';
+      const loop = (exits.get(id) ?? []).length ? ` (a loop with no way out: ${id} → ${[...new Set(exits.get(id))].join(' / ')} …)` : '';
       problems.push({ path: `nodes.${id}`, message: `no ending can be reached from here${loop}; add a choice that leads towards an ending` });
     }
   }

@@ -63,7 +63,7 @@ export const choiceSchema = z.strictObject({
   /** Unique within the scenario; what the browser submits. */
   id,
   /** What the agent says or does. */
-  text: z.string().min(2),
+  text: z.string().min(1),
   effects: effectsSchema.optional(),
   /** Change of the owner's mood (higher = angrier), clamped to 0–100. */
   mood: z.number().int().min(-50).max(50).optional(),
@@ -73,7 +73,7 @@ export const choiceSchema = z.strictObject({
   when: conditionSchema.optional(),
   adjust: z.array(adjustSchema).optional(),
   /** Why this is good or bad; shown to the trainee. */
-  feedback: z.string().min(4),
+  feedback: z.string().min(2),
   /** The courseware point applied, e.g. `黄金法则·真诚道歉`. */
   point: z.string().min(2),
   /** A node id or an ending id. */
@@ -106,9 +106,9 @@ export const endingSchema = z.strictObject({
   /** The owner's closing line. */
   line: z.string().min(1).optional(),
   /** Why the conversation ended this way. */
-  debrief: z.string().min(4),
+  debrief: z.string().min(2),
   /** Model wording for the decisive moments. */
-  modelAnswer: z.string().min(4),
+  modelAnswer: z.string().min(2),
 });
 
 export const scenarioSchema = z.strictObject({
