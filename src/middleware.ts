@@ -3,6 +3,7 @@ import { runtime } from './app/runtime';
 import { SESSION_COOKIE, decide, isSameOrigin, resolveSession } from './auth';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
+import { jsonError } from './app/http';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -35,9 +36,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (user) context.locals.user = user;
 
   const decision = decide(url.pathname, user);
+  const isApi = url.pathname.startsWith('/api/');
   let response: Response;
   try {
-    if (decision === 'login') {
+    if (isApi && decision !== 'allow') {
+      const [status, message] = decision === 'login' ? [401, '请先登录'] : decision === 'forbidden' ? [403, '无权访问'] : [404, '接口不存在'];
+      response = jsonError(status, message);
+    } else if (decision === 'login') {
       response = context.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
     } else if (decision === 'forbidden') {
       response = await context.rewrite('/403');
@@ -49,7 +54,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       response = await next();
     }
   } catch (e) {
-    if (e instanceof StoreWriteError) return text(503, t.errors.storeUnavailable);
+    if (e instanceof StoreWriteError) return isApi ? jsonError(503, t.errors.storeUnavailable) : text(503, t.errors.storeUnavailable);
     throw e;
   }
   try {

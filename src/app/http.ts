@@ -24,3 +24,44 @@ export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<
 }
 
 export const nowIso = () => new Date().toISOString();
+
+/** A JSON response (errors are `{ error: message }`). */
+export const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+
+export const jsonError = (status: number, message: string) => json({ error: message }, status);
+
+/**
+ * Reads and validates a JSON body: 415 without a JSON content type, 413 over
+ * `maxBytes`, 400 for malformed JSON or a field of the wrong shape (named in
+ * the message). Unknown fields are dropped by the schema, never trusted.
+ */
+export async function readJson<T>(request: Request, schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, maxBytes = 16 * 1024): Promise<T> {
+  if (!/^application\/json\b/.test(request.headers.get('content-type') ?? '')) throw new BadRequest('需要 JSON 请求体（Content-Type: application/json）', 415);
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new BadRequest('请求体过大', 413);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new BadRequest('请求体过大', 413);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BadRequest('请求体不是有效的 JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadRequest(`字段 ${issue.path.map(String).join('.') || '(根)'} 无效：${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Runs an API handler, turning BadRequest into its 4xx JSON answer. */
+export async function api(handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (e) {
+    if (e instanceof BadRequest) return jsonError(e.status, e.message);
+    throw e;
+  }
+}

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { openStore, type Store } from '../store';
 import { loadCourse, type Course } from '../modules';
+import { loadScenarios, type ScenarioLibrary } from '../scenarios';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 
 export interface Runtime {
   store: Store;
   course: Course;
+  scenarios: ScenarioLibrary;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
   config: { trustProxy: boolean; publicOrigins: string[] };
@@ -19,7 +21,9 @@ const env = (name: string): string | undefined => process.env[name];
 
 async function init(): Promise<Runtime> {
   const production = env('NODE_ENV') === 'production';
-  const course = loadCourse(bundledContent().modules);
+  const content = bundledContent();
+  const course = loadCourse(content.modules);
+  const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
   const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
   if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
@@ -30,6 +34,7 @@ async function init(): Promise<Runtime> {
   return {
     store,
     course,
+    scenarios,
     demo: !production,
     config: {
       trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',

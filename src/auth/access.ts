@@ -23,6 +23,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/admin/users/new': ['admin'],
   '/admin/users/[id]': ['admin'],
   '/admin/import': ['admin'],
+  '/scenarios': 'signed-in',
+  '/scenarios/[id]': 'signed-in',
+  '/scenarios/[id]/map': ['trainer', 'admin'],
+  '/api/scenarios/[id]/attempts': 'signed-in',
+  '/api/scenarios/[id]/progress': 'signed-in',
 };
 
 /** Matches a concrete path against an Astro route pattern; `[x]` is one segment, `[...x]` the rest. */

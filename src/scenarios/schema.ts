@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-/** The three dimensions the courseware's 演练要点 score: 情绪管理, 同理心表达, 解决导向. */
-export const DIMENSIONS = ['calmness', 'empathy', 'solution'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export type Totals = Record<Dimension, number>;
+import { DIMENSIONS, OUTCOMES, type Dimension } from './constants';
+export { DIMENSIONS, OUTCOMES, type Dimension, type Totals, type Outcome } from './constants';
 
 /** `{ gte: 95 }` and friends; at least one bound. */
 const comparisonShape = {
@@ -98,8 +96,6 @@ export const nodeSchema = z.strictObject({
   route: z.array(routeEntrySchema).min(1).optional(),
 });
 
-export const OUTCOMES = ['resolved', 'partial', 'escalated', 'failed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 
 export const endingSchema = z.strictObject({
   outcome: z.enum(OUTCOMES),

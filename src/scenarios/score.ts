@@ -1,4 +1,5 @@
-import { DIMENSIONS, type Outcome, type Scenario, type Totals } from './schema';
+import { DIMENSIONS, type Outcome, type Totals } from './constants';
+import type { Scenario } from './schema';
 
 export interface Scores {
   calmness: number;

@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -9,6 +9,8 @@ export const emptyData = (): DbData => ({
   sessions: [],
   moduleProgress: [],
   checkAttempts: [],
+  scenarioAttempts: [],
+  scenarioProgress: [],
 });
 
 type Migration = (data: Record<string, any>) => Record<string, any>;
@@ -16,7 +18,8 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
 /**
  * migrations[n] turns version n into n + 1. Version 1 (the first pilot) had
  * users and sessions only, with `dept` instead of `department` and no site;
- * version 2 adds the organisation, sites and module progress.
+ * version 2 adds the organisation, sites and module progress; version 3 adds
+ * role-play attempts and half-played progress.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -28,6 +31,7 @@ const migrations: Record<number, Migration> = {
     moduleProgress: d.moduleProgress ?? [],
     checkAttempts: d.checkAttempts ?? [],
   }),
+  2: (d) => ({ ...d, schemaVersion: 3, scenarioAttempts: d.scenarioAttempts ?? [], scenarioProgress: d.scenarioProgress ?? [] }),
 };
 
 export class StoreVersionError extends Error {}

@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile } from './file-adapter';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
-import type { CheckAttemptRecord, DbData, OrgRecord, SessionRecord, StoredModuleProgress, UserRecord } from './types';
+import type { CheckAttemptRecord, DbData, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord } from './types';
 import type { Role } from '../auth/roles';
 
 export class StoreCorruptError extends Error {}
@@ -174,6 +174,33 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const last = list[list.length - 1];
       return last && copy(last);
     },
+    // Role-play attempts
+    /** Stores a server-scored attempt and clears that scenario's half-played progress. */
+    recordScenarioAttempt: (a: Omit<ScenarioAttemptRecord, 'id'>) =>
+      mutate((x) => {
+        const rec = { ...a, id: randomUUID() };
+        x.scenarioAttempts.push(rec);
+        x.scenarioProgress = x.scenarioProgress.filter((p) => !(p.userId === a.userId && p.scenarioId === a.scenarioId));
+        return copy(rec);
+      }),
+    listScenarioAttempts: (userId: string, scenarioId?: string): ScenarioAttemptRecord[] =>
+      d().scenarioAttempts.filter((a) => a.userId === userId && (!scenarioId || a.scenarioId === scenarioId)).map(copy),
+    getScenarioAttempt: (id: string) => {
+      const a = d().scenarioAttempts.find((x) => x.id === id);
+      return a && copy(a);
+    },
+    saveScenarioProgress: (p: ScenarioProgressRecord) =>
+      mutate((x) => {
+        x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === p.userId && q.scenarioId === p.scenarioId));
+        x.scenarioProgress.push({ ...p, choiceIds: [...p.choiceIds] });
+      }),
+    getScenarioProgress: (userId: string, scenarioId: string) => {
+      const p = d().scenarioProgress.find((q) => q.userId === userId && q.scenarioId === scenarioId);
+      return p && { ...p, choiceIds: [...p.choiceIds] };
+    },
+    clearScenarioProgress: (userId: string, scenarioId: string) =>
+      mutate((x) => void (x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === userId && q.scenarioId === scenarioId)))),
+
     getCheckAttempt: (id: string) => {
       const a = d().checkAttempts.find((x) => x.id === id);
       return a && copy(a);

@@ -42,6 +42,34 @@ export interface CheckAttemptRecord {
   at: string;
 }
 
+/** A completed role-play, scored by the server's replay of the choices. */
+export interface ScenarioAttemptRecord {
+  id: string;
+  userId: string;
+  scenarioId: string;
+  /** Scenario version the path was played (and replayed) on. */
+  version: number;
+  mode: 'practice' | 'assessment';
+  choiceIds: string[];
+  ending: string;
+  outcome: 'resolved' | 'partial' | 'escalated' | 'failed';
+  totals: { calmness: number; empathy: number; solution: number };
+  scores: { calmness: number; empathy: number; solution: number; overall: number; passed: boolean };
+  /** The owner's mood at the start and after each choice. */
+  moods: number[];
+  at: string;
+}
+
+/** A half-played role-play, so it resumes after a reload. */
+export interface ScenarioProgressRecord {
+  userId: string;
+  scenarioId: string;
+  version: number;
+  mode: 'practice' | 'assessment';
+  choiceIds: string[];
+  updatedAt: string;
+}
+
 export interface OrgRecord {
   name: string;
   sites: string[];
@@ -56,4 +84,6 @@ export interface DbData {
   sessions: SessionRecord[];
   moduleProgress: StoredModuleProgress[];
   checkAttempts: CheckAttemptRecord[];
+  scenarioAttempts: ScenarioAttemptRecord[];
+  scenarioProgress: ScenarioProgressRecord[];
 }

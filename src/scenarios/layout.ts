@@ -1,0 +1,92 @@
+import type { CompiledScenario } from './load';
+
+export interface MapNode {
+  id: string;
+  kind: 'decision' | 'route' | 'ending';
+  outcome?: string;
+  label: string;
+  x: number;
+  y: number;
+  onBestPath: boolean;
+}
+export interface MapEdge {
+  from: string;
+  to: string;
+  /** Choice id, or `route` / `limit`. */
+  via: string;
+  onBestPath: boolean;
+}
+export interface ScenarioMap {
+  nodes: MapNode[];
+  edges: MapEdge[];
+  width: number;
+  height: number;
+  boxWidth: number;
+  boxHeight: number;
+}
+
+const BOX_W = 132;
+const BOX_H = 48;
+const GAP_X = 24;
+const GAP_Y = 56;
+
+/**
+ * Lays out a scenario as rows: each node at its shortest distance from the
+ * start, endings on the last row. Pure data for the trainer's branch map.
+ */
+export function layoutScenario(s: CompiledScenario): ScenarioMap {
+  const { def, analysis } = s;
+  const edges: MapEdge[] = [];
+  const bestChoices = new Set(analysis.bestPath.choices);
+  for (const [id, n] of Object.entries(def.nodes)) {
+    for (const c of n.choices ?? []) edges.push({ from: id, to: c.next, via: c.id, onBestPath: bestChoices.has(c.id) });
+    for (const r of n.route ?? []) edges.push({ from: id, to: r.next, via: 'route', onBestPath: false });
+  }
+  const depth = new Map<string, number>([[def.start, 0]]);
+  const queue = [def.start];
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const e of edges) {
+      if (e.from === id && !depth.has(e.to) && e.to in def.nodes) {
+        depth.set(e.to, depth.get(id)! + 1);
+        queue.push(e.to);
+      }
+    }
+  }
+  // Nodes on the best path: those its choices leave from, plus routes between them and its ending.
+  const bestNodes = new Set<string>([analysis.bestPath.ending]);
+  for (const e of edges) if (e.onBestPath) bestNodes.add(e.from);
+  for (const e of edges) if (e.onBestPath && e.to in def.nodes && def.nodes[e.to]!.route) bestNodes.add(e.to);
+  for (const e of edges) if (e.via === 'route' && bestNodes.has(e.from) && (bestNodes.has(e.to) || e.to === analysis.bestPath.ending)) e.onBestPath = true;
+
+  const lastRow = Math.max(0, ...depth.values()) + 1;
+  const rows = new Map<number, string[]>();
+  for (const id of Object.keys(def.nodes)) {
+    const r = depth.get(id) ?? lastRow - 1;
+    rows.set(r, [...(rows.get(r) ?? []), id]);
+  }
+  rows.set(lastRow, Object.keys(def.endings));
+  const widest = Math.max(...[...rows.values()].map((r) => r.length));
+  const width = widest * BOX_W + (widest + 1) * GAP_X;
+  const nodes: MapNode[] = [];
+  for (const [row, ids] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
+    const rowWidth = ids.length * BOX_W + (ids.length - 1) * GAP_X;
+    ids.forEach((id, i) => {
+      const x = (width - rowWidth) / 2 + i * (BOX_W + GAP_X);
+      const y = GAP_Y / 2 + row * (BOX_H + GAP_Y);
+      const ending = def.endings[id];
+      const node = def.nodes[id];
+      const text = ending ? ending.debrief : node?.route ? '按条件分流' : node?.line ?? '';
+      nodes.push({
+        id,
+        kind: ending ? 'ending' : node?.route ? 'route' : 'decision',
+        outcome: ending?.outcome,
+        label: text.replace(/[（(].*?[）)]/g, '').replace(/[“”"]/g, '').slice(0, 9),
+        x,
+        y,
+        onBestPath: bestNodes.has(id),
+      });
+    });
+  }
+  return { nodes, edges, width, height: (lastRow + 1) * (BOX_H + GAP_Y), boxWidth: BOX_W, boxHeight: BOX_H };
+}
