@@ -2,6 +2,6 @@ export { hashPassword, verifyPassword, dummyHash, passwordProblem, generatePassw
 export { SESSION_COOKIE, newSessionToken, hashToken, sessionState, needsTouch, cookieOptions, IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from './session';
 export { ROUTE_ACCESS, decide, routeFor, matchRoute, type Access, type Decision } from './access';
 export { ROLES, HOME_BY_ROLE, isRole, type Role } from './roles';
-export { isSameOrigin } from './origin';
+export { isSameOrigin, isHttps } from './origin';
 export { signIn, signOut, resolveSession, type SignInResult } from './signin';
 export { Throttle, accountThrottle, addressThrottle } from './throttle';

@@ -28,3 +28,9 @@ function originOf(url: string | null): string | undefined {
     return undefined;
   }
 }
+
+/** Whether the client reached us over https (directly, or through a trusted TLS-terminating proxy). */
+export function isHttps(headers: Headers, protocol: string, trustProxy: boolean): boolean {
+  if (protocol === 'https:') return true;
+  return trustProxy && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+}

@@ -1,15 +1,10 @@
-import { isRole, type Role } from '../auth/roles';
+import { isRole } from '../auth/roles';
+import type { UserRecord } from '../store/types';
 import { USERNAME_RE } from './csv-import';
 import { passwordProblem } from '../auth/password';
 
-export interface UserFields {
-  username: string;
-  displayName: string;
-  role: Role;
-  department: string;
-  site: string;
-  hireDate?: string;
-}
+/** The fields an admin edits on the user form. */
+export type UserFields = Pick<UserRecord, 'username' | 'displayName' | 'role' | 'department' | 'site' | 'hireDate'>;
 
 export type FieldErrors = Partial<Record<keyof UserFields | 'password', string>>;
 

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import type { ModuleProgressRecord, QuestionResult } from '../modules/progress';
+import type { ModuleProgressRecord, CheckResult } from '../modules/progress';
 
 export interface UserRecord {
   id: string;
@@ -29,16 +29,10 @@ export interface StoredModuleProgress extends ModuleProgressRecord {
   userId: string;
 }
 
-export interface CheckAttemptRecord {
+/** A graded knowledge check, kept with per-question results for the review. */
+export interface CheckAttemptRecord extends CheckResult {
   id: string;
   userId: string;
-  chapter: number;
-  /** Per question: what was answered and whether it was right, for the review. */
-  results: QuestionResult[];
-  correct: number;
-  total: number;
-  percent: number;
-  passed: boolean;
   at: string;
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isSameOrigin } from '../../src/auth';
+import { isSameOrigin, isHttps } from '../../src/auth';
 
 const h = (o: Record<string, string>) => new Headers(o);
 const base = { trustProxy: false, publicOrigins: [], protocol: 'http:' };
@@ -23,5 +23,14 @@ describe('origin check (CSRF)', () => {
   });
   it('refuses a request the browser marks cross-site', () => {
     expect(isSameOrigin(h({ host: 'a.test', origin: 'http://a.test', 'sec-fetch-site': 'cross-site' }), base)).toBe(false);
+  });
+});
+
+describe('https detection for the Secure cookie flag', () => {
+  it('trusts X-Forwarded-Proto only behind a trusted proxy', () => {
+    expect(isHttps(h({}), 'https:', false)).toBe(true);
+    expect(isHttps(h({ 'x-forwarded-proto': 'https' }), 'http:', false)).toBe(false);
+    expect(isHttps(h({ 'x-forwarded-proto': 'https' }), 'http:', true)).toBe(true);
+    expect(isHttps(h({}), 'http:', true)).toBe(false);
   });
 });
