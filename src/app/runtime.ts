@@ -2,6 +2,8 @@ import path from 'node:path';
 import { openStore, type Store } from '../store';
 import { loadCourse, type Course } from '../modules';
 import { loadScenarios, type ScenarioLibrary } from '../scenarios';
+import { loadExam, type Exam } from '../quiz';
+import { loadCertificationRules, type CertificationRules } from '../certification';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 
@@ -9,6 +11,8 @@ export interface Runtime {
   store: Store;
   course: Course;
   scenarios: ScenarioLibrary;
+  exam: Exam;
+  certification: CertificationRules;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
   config: { trustProxy: boolean; publicOrigins: string[] };
@@ -24,6 +28,8 @@ async function init(): Promise<Runtime> {
   const content = bundledContent();
   const course = loadCourse(content.modules);
   const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
+  const exam = loadExam(content.questions, content.blueprint);
+  const certification = loadCertificationRules(content.certification, new Set(scenarios.list.map((s) => s.def.id)));
   const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
   if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
@@ -35,6 +41,8 @@ async function init(): Promise<Runtime> {
     store,
     course,
     scenarios,
+    exam,
+    certification,
     demo: !production,
     config: {
       trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',

@@ -28,6 +28,17 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/scenarios/[id]/map': ['trainer', 'admin'],
   '/api/scenarios/[id]/attempts': 'signed-in',
   '/api/scenarios/[id]/progress': 'signed-in',
+  '/exam': ['trainee'],
+  '/exam/[id]': ['trainee'],
+  '/api/exam/[id]/answers': ['trainee'],
+  '/api/exam/[id]/submit': ['trainee'],
+  '/certificates': ['trainee'],
+  '/certificates/[id]': ['trainee', 'hr', 'admin'],
+  '/verify': 'public',
+  '/verify/[code]': 'public',
+  '/hr/certificates': ['hr', 'admin'],
+  '/trainer/waivers': ['trainer', 'admin'],
+  '/admin/audit': ['admin'],
 };
 
 /** Matches a concrete path against an Astro route pattern; `[x]` is one segment, `[...x]` the rest. */

@@ -32,3 +32,5 @@ export class Throttle {
 
 export const accountThrottle = new Throttle(5, 15 * 60 * 1000);
 export const addressThrottle = new Throttle(30, 15 * 60 * 1000);
+/** Public certificate look-ups per address: enough for a person, too few to enumerate codes. */
+export const verifyThrottle = new Throttle(30, 10 * 60 * 1000);

@@ -11,4 +11,6 @@ export const bundledContent = (): ContentFiles => ({
   modules: raw(import.meta.glob('/content/modules/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
   scenarios: raw(import.meta.glob('/content/scenarios/*.{yaml,yml}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
   questions: raw(import.meta.glob('/content/quiz/questions/*.{yaml,yml}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
+  blueprint: raw(import.meta.glob('/content/quiz/blueprint.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0],
+  certification: raw(import.meta.glob('/content/certification.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0],
 });

@@ -1,6 +1,8 @@
 import { parseModules } from '../modules/load';
 import { parseScenarios, type ModuleHeadings } from '../scenarios/load';
-import { parseQuestionBank, summariseBank, type QuestionBankSummary } from '../quiz/load';
+import { parseQuestionBank, parseBlueprint, summariseBank, type QuestionBankSummary } from '../quiz/load';
+import { paperSize } from '../quiz/blueprint';
+import { parseCertificationRules } from '../certification';
 import type { SourceFile } from './frontmatter';
 import type { ContentProblem } from './problems';
 
@@ -9,6 +11,8 @@ export interface ContentFiles {
   modules: SourceFile[];
   scenarios: SourceFile[];
   questions: SourceFile[];
+  blueprint?: SourceFile;
+  certification?: SourceFile;
 }
 
 export interface ScenarioSummary {
@@ -30,6 +34,8 @@ export interface ContentSummary {
   knowledgeCheckQuestions: number;
   scenarios: ScenarioSummary[];
   examQuestions: QuestionBankSummary;
+  /** Questions in every exam paper. */
+  examPaperSize: number;
 }
 
 /** Validates everything in content/ at once; the build, the tests and `content:check` all call this. */
@@ -46,6 +52,9 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
   const checkIds = new Map(modules.flatMap((m) => m.knowledgeCheck.questions.map((q) => [q.id, m.file] as const)));
   const { questions, problems: questionProblems } = parseQuestionBank(files.questions, checkIds);
   problems.push(...questionProblems);
+  const bp = parseBlueprint(files.blueprint, questions);
+  problems.push(...bp.problems);
+  problems.push(...parseCertificationRules(files.certification, new Set(scenarios.map((s) => s.def.id))).problems);
 
   return {
     problems,
@@ -63,6 +72,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
         best: analysis.best,
       })),
       examQuestions: summariseBank(questions),
+      examPaperSize: bp.blueprint ? paperSize(bp.blueprint) : 0,
     },
   };
 }

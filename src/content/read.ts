@@ -18,5 +18,7 @@ export function readContent(root: string): ContentFiles {
     modules: readDir(root, 'content/modules', /\.md$/),
     scenarios: readDir(root, 'content/scenarios', /\.ya?ml$/),
     questions: readDir(root, 'content/quiz/questions', /\.ya?ml$/),
+    blueprint: readDir(root, 'content/quiz', /^blueprint\.ya?ml$/)[0],
+    certification: readDir(root, 'content', /^certification\.ya?ml$/)[0],
   };
 }

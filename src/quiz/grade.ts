@@ -41,3 +41,38 @@ export function responseFromForm(q: Question, values: string[]): Response {
       return undefined;
   }
 }
+
+/** How partly right answers earn credit (see content/quiz/blueprint.yaml). */
+export interface PartialCreditRules {
+  multiple: 'proportional' | 'none';
+  ordering: 'adjacentPairs' | 'none';
+  matching: 'perPair' | 'none';
+}
+
+/** Credit for one answer, 0–1. */
+export function scoreQuestion(q: Question, r: Response, rules: PartialCreditRules): number {
+  if (isCorrect(q, r)) return 1;
+  if (r === undefined) return 0;
+  switch (q.type) {
+    case 'multiple': {
+      if (rules.multiple === 'none' || !Array.isArray(r)) return 0;
+      const right = r.filter((x) => q.answer.includes(x)).length;
+      const wrong = r.length - right;
+      return Math.max(0, (right - wrong) / q.answer.length);
+    }
+    case 'ordering': {
+      if (rules.ordering === 'none' || !Array.isArray(r)) return 0;
+      const pos = new Map(q.answer.map((id, i) => [id, i]));
+      let good = 0;
+      for (let i = 0; i + 1 < r.length; i++) if (pos.get(r[i + 1]!)! === pos.get(r[i]!)! + 1) good++;
+      return good / (q.answer.length - 1);
+    }
+    case 'matching': {
+      if (rules.matching === 'none' || typeof r !== 'object' || Array.isArray(r)) return 0;
+      const lefts = Object.keys(q.answer);
+      return lefts.filter((l) => (r as Record<string, string>)[l] === q.answer[l]).length / lefts.length;
+    }
+    default:
+      return 0;
+  }
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { blueprintSchema, blueprintProblems, type Blueprint } from './blueprint';
 import { examQuestionSchema, questionKeyProblems, CATEGORIES, QUESTION_TYPES, type ExamQuestion, type Category, type QuestionType } from './schema';
 import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, type ContentProblem } from '../content/problems';
@@ -51,3 +53,17 @@ export function summariseBank(questions: ExamQuestion[]): QuestionBankSummary {
   }
   return { total: questions.length, byCategory, byType };
 }
+
+export function parseBlueprint(file: SourceFile | undefined, bank: ExamQuestion[]): { blueprint?: Blueprint; problems: ContentProblem[] } {
+  if (!file) return { problems: [{ file: 'content/quiz/blueprint.yaml', path: '', message: 'missing; the final exam needs a blueprint (see docs/CONTENT.md)' }] };
+  const yaml = parseYaml(file.text);
+  if (yaml.error) return { problems: [{ file: file.path, path: '', message: yaml.error }] };
+  const parsed = blueprintSchema.safeParse(yaml.data);
+  if (!parsed.success) return { problems: zodProblems(file.path, parsed.error, yaml.data) };
+  const problems = blueprintProblems(parsed.data, bank).map((p) => ({ file: file.path, ...p }));
+  return problems.length ? { problems } : { blueprint: parsed.data, problems };
+}
+
+/** A short fingerprint of the bank's content, recorded with attempts and certificates. */
+export const bankVersion = (questions: ExamQuestion[]) =>
+  createHash('sha256').update(JSON.stringify(questions)).digest('hex').slice(0, 12);

@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -11,6 +11,10 @@ export const emptyData = (): DbData => ({
   checkAttempts: [],
   scenarioAttempts: [],
   scenarioProgress: [],
+  examAttempts: [],
+  certificates: [],
+  waivers: [],
+  audit: [],
 });
 
 type Migration = (data: Record<string, any>) => Record<string, any>;
@@ -19,7 +23,8 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
  * migrations[n] turns version n into n + 1. Version 1 (the first pilot) had
  * users and sessions only, with `dept` instead of `department` and no site;
  * version 2 adds the organisation, sites and module progress; version 3 adds
- * role-play attempts and half-played progress.
+ * role-play attempts and half-played progress; version 4 adds exam attempts,
+ * certificates, prerequisite waivers and the audit log.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -32,6 +37,7 @@ const migrations: Record<number, Migration> = {
     checkAttempts: d.checkAttempts ?? [],
   }),
   2: (d) => ({ ...d, schemaVersion: 3, scenarioAttempts: d.scenarioAttempts ?? [], scenarioProgress: d.scenarioProgress ?? [] }),
+  3: (d) => ({ ...d, schemaVersion: 4, examAttempts: d.examAttempts ?? [], certificates: d.certificates ?? [], waivers: d.waivers ?? [], audit: d.audit ?? [] }),
 };
 
 export class StoreVersionError extends Error {}

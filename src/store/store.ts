@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile } from './file-adapter';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
-import type { CheckAttemptRecord, DbData, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord } from './types';
+import type { AuditRecord, CertificateRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 
 export class StoreCorruptError extends Error {}
@@ -200,6 +200,100 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
     clearScenarioProgress: (userId: string, scenarioId: string) =>
       mutate((x) => void (x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === userId && q.scenarioId === scenarioId)))),
+
+    // Final exam
+    createExamAttempt: (a: Omit<ExamAttemptRecord, 'id'>) =>
+      mutate((x) => {
+        const rec = { ...a, id: randomUUID() };
+        x.examAttempts.push(rec);
+        return structuredClone(rec);
+      }),
+    getExamAttempt: (id: string) => {
+      const a = d().examAttempts.find((x) => x.id === id);
+      return a && structuredClone(a);
+    },
+    listExamAttempts: (userId?: string): ExamAttemptRecord[] =>
+      d().examAttempts.filter((a) => !userId || a.userId === userId).map((a) => structuredClone(a)),
+    /** Saves one answer (undefined clears it); refused once the attempt is submitted. */
+    saveExamAnswer: (id: string, questionId: string, response: unknown, now: string) =>
+      mutate((x) => {
+        const a = x.examAttempts.find((y) => y.id === id);
+        if (!a || a.submittedAt) return false;
+        if (response === undefined) delete a.answers[questionId];
+        else a.answers[questionId] = response;
+        a.savedAt = now;
+        return true;
+      }),
+    /** Stores the grading once; a second call returns the first result unchanged with `already: true`. */
+    submitExamAttempt: (id: string, grade: (a: ExamAttemptRecord) => ExamAttemptRecord['result'], now: string, auto: boolean) =>
+      mutate((x) => {
+        const a = x.examAttempts.find((y) => y.id === id);
+        if (!a) return undefined;
+        if (a.submittedAt) return { attempt: structuredClone(a), already: true };
+        a.result = grade(a);
+        a.submittedAt = now;
+        if (auto) a.autoSubmitted = true;
+        return { attempt: structuredClone(a), already: false };
+      }),
+
+    // Certificates
+    /**
+     * Issues a certificate unless the person already holds one that is neither
+     * revoked, superseded nor expired: issuing happens exactly once per round.
+     */
+    issueCertificate: (c: Omit<CertificateRecord, 'id'>) =>
+      mutate((x) => {
+        const held = x.certificates.find((y) => y.userId === c.userId && !y.revokedAt && !y.supersededBy && y.expiresAt > c.issuedAt);
+        if (held) return { certificate: copy(held), issued: false };
+        if (x.certificates.some((y) => y.code === c.code)) throw new Error('verification code collision; try again');
+        const rec = { ...c, id: randomUUID() };
+        x.certificates.push(rec);
+        return { certificate: copy(rec), issued: true };
+      }),
+    listCertificates: (userId?: string): CertificateRecord[] => d().certificates.filter((c) => !userId || c.userId === userId).map(copy),
+    getCertificate: (id: string) => {
+      const c = d().certificates.find((x) => x.id === id);
+      return c && copy(c);
+    },
+    getCertificateByCode: (code: string) => {
+      const c = d().certificates.find((x) => x.code === code);
+      return c && copy(c);
+    },
+    /** Revokes with a reason and writes the audit entry in the same write. */
+    revokeCertificate: (id: string, by: string, reason: string, now: string) =>
+      mutate((x) => {
+        const c = x.certificates.find((y) => y.id === id);
+        if (!c || c.revokedAt || c.supersededBy) return undefined;
+        Object.assign(c, { revokedAt: now, revokedBy: by, revokeReason: reason });
+        x.audit.push({ id: randomUUID(), at: now, actorId: by, action: 'certificate.revoke', targetId: id, reason, details: { userId: c.userId, code: c.code } });
+        return copy(c);
+      }),
+    /** Replaces a certificate with a new one (new code, same holder and expiry); the old one is superseded. */
+    reissueCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
+      mutate((x) => {
+        const old = x.certificates.find((y) => y.id === id);
+        if (!old || old.supersededBy) return undefined;
+        const { revokedAt, revokedBy, revokeReason, ...rest } = old;
+        void revokedAt; void revokedBy; void revokeReason;
+        const fresh: CertificateRecord = { ...rest, id: randomUUID(), code: newCode, issuedAt: now, reissuedFrom: old.id };
+        old.supersededBy = fresh.id;
+        x.certificates.push(fresh);
+        x.audit.push({ id: randomUUID(), at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, newCertificateId: fresh.id, newCode } });
+        return copy(fresh);
+      }),
+
+    // Waivers and audit
+    addWaiver: (w: WaiverRecord) =>
+      mutate((x) => {
+        x.waivers.push({ ...w });
+        x.audit.push({ id: randomUUID(), at: w.at, actorId: w.by, action: 'prerequisites.waive', targetId: w.userId, reason: w.reason });
+      }),
+    getWaiver: (userId: string) => {
+      const w = d().waivers.filter((x) => x.userId === userId).at(-1);
+      return w && copy(w);
+    },
+    appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x) => void x.audit.push({ ...a, id: randomUUID() })),
+    listAudit: (): AuditRecord[] => d().audit.map(copy),
 
     getCheckAttempt: (id: string) => {
       const a = d().checkAttempts.find((x) => x.id === id);

@@ -1,5 +1,7 @@
 import type { Role } from '../auth/roles';
 import type { ModuleProgressRecord, CheckResult } from '../modules/progress';
+import type { PaperQuestion } from '../quiz/paper';
+import type { ExamResult } from '../quiz/exam';
 
 export interface UserRecord {
   id: string;
@@ -64,6 +66,71 @@ export interface ScenarioProgressRecord {
   updatedAt: string;
 }
 
+/** A final-exam attempt: the paper drawn for it, what was saved, and the server's grading. */
+export interface ExamAttemptRecord {
+  id: string;
+  userId: string;
+  /** Seed the paper was drawn with (reproduces question and option order). */
+  seed: string;
+  paper: PaperQuestion[];
+  /** Fingerprint of the question bank the paper was drawn from. */
+  bankVersion: string;
+  startedAt: string;
+  deadline: string;
+  /** Question id → authored response. */
+  answers: Record<string, unknown>;
+  savedAt?: string;
+  submittedAt?: string;
+  /** Submitted by the server after the deadline and grace period, with what was saved. */
+  autoSubmitted?: boolean;
+  result?: ExamResult;
+}
+
+export interface CertificateRecord {
+  id: string;
+  userId: string;
+  holderName: string;
+  title: string;
+  /** Grouped Crockford base32 of 80 random bits. */
+  code: string;
+  issuedAt: string;
+  expiresAt: string;
+  examAttemptId: string;
+  examPercent: number;
+  /** Averages of the counted role-plays' best scores. */
+  dimensions: { calmness: number; empathy: number; solution: number };
+  scenarios: string[];
+  /** Issued after a trainer or admin waived the prerequisites. */
+  prerequisitesWaived?: boolean;
+  /** Content the certificate was earned on. */
+  contentVersions: { bank: string; scenarios: Record<string, number> };
+  revokedAt?: string;
+  revokedBy?: string;
+  revokeReason?: string;
+  /** Id of the certificate that replaced this one on reissue. */
+  supersededBy?: string;
+  reissuedFrom?: string;
+}
+
+/** A trainer's or admin's waiver of the exam prerequisites for one person. */
+export interface WaiverRecord {
+  userId: string;
+  by: string;
+  reason: string;
+  at: string;
+}
+
+/** Append-only record of sensitive actions; nothing in the app edits or deletes it. */
+export interface AuditRecord {
+  id: string;
+  at: string;
+  actorId: string;
+  action: 'certificate.revoke' | 'certificate.reissue' | 'prerequisites.waive' | 'export' | 'view.sensitive';
+  targetId: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
 export interface OrgRecord {
   name: string;
   sites: string[];
@@ -80,4 +147,8 @@ export interface DbData {
   checkAttempts: CheckAttemptRecord[];
   scenarioAttempts: ScenarioAttemptRecord[];
   scenarioProgress: ScenarioProgressRecord[];
+  examAttempts: ExamAttemptRecord[];
+  certificates: CertificateRecord[];
+  waivers: WaiverRecord[];
+  audit: AuditRecord[];
 }

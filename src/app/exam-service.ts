@@ -1,0 +1,147 @@
+// Application services for the exam and certificates: they combine the store with
+// the pure domain rules (src/quiz, src/certification) so pages stay thin.
+import { randomBytes } from 'node:crypto';
+import type { Runtime } from './runtime';
+import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
+import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
+import { certificationProgress, addMonths, formatCode, certificateStatus, type CertificationProgress } from '../certification';
+import { BadRequest } from './http';
+
+const latestExpiry = (certs: CertificateRecord[]) =>
+  certs.filter((c) => !c.revokedAt && !c.supersededBy).map((c) => c.expiresAt).sort().at(-1);
+
+/** Where a person stands against the certification rules. */
+export function certificationFor(rt: Runtime, user: UserRecord, now: Date): CertificationProgress & { certificate?: CertificateRecord } {
+  const { store, course, scenarios } = rt;
+  const completed = new Set(store.listModuleProgress(user.id).filter((p) => p.completedAt).map((p) => p.chapter));
+  // A scenario counts with its best attempt; "passed" there means that attempt passed.
+  const best = new Map(
+    store
+      .listScenarioAttempts(user.id)
+      .sort((a, b) => b.scores.overall - a.scores.overall)
+      .filter((a, i, all) => all.findIndex((x) => x.scenarioId === a.scenarioId) === i)
+      .map((a) => [a.scenarioId, { passed: a.scores.passed, calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution }]),
+  );
+  const certs = store.listCertificates(user.id);
+  const current = certs.find((c) => certificateStatus(c, now) === 'valid');
+  const since = latestExpiry(certs);
+  const examPassed = store.listExamAttempts(user.id).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
+  const progress = certificationProgress(rt.certification, {
+    completedChapters: completed,
+    allChapters: course.modules.map((m) => m.chapter),
+    scenarioBest: best,
+    scenarioTitles: new Map(scenarios.list.map((s) => [s.def.id, s.def.title])),
+    examPassed,
+  });
+  return { ...progress, certificate: current };
+}
+
+/** Submits attempts whose deadline and grace have passed, with what was saved: an overdue attempt is never lost. */
+export async function finaliseOverdue(rt: Runtime, attempts: ExamAttemptRecord[], now: Date): Promise<ExamAttemptRecord[]> {
+  const out: ExamAttemptRecord[] = [];
+  for (const a of attempts) {
+    if (attemptState(a, now, rt.exam.blueprint.graceSeconds) === 'overdue') {
+      const r = await rt.store.submitExamAttempt(a.id, (x) => gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint), now.toISOString(), true);
+      out.push(r!.attempt);
+      const user = rt.store.getUser(a.userId);
+      if (user && r!.attempt.result?.passed) await issueIfEarned(rt, user, r!.attempt, now);
+    } else out.push(a);
+  }
+  return out;
+}
+
+export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility; attempts: ExamAttemptRecord[]; progress: ReturnType<typeof certificationFor> }> {
+  const attempts = await finaliseOverdue(rt, rt.store.listExamAttempts(user.id), now);
+  const progress = certificationFor(rt, user, now);
+  const eligibility = examEligibility({
+    blueprint: rt.exam.blueprint,
+    now,
+    attempts,
+    prerequisitesMissing: progress.prerequisitesMet ? [] : progress.missing.filter((m) => m !== '通过结业考试'),
+    waived: !!rt.store.getWaiver(user.id),
+    hasValidCertificate: !!progress.certificate,
+    countSince: latestExpiry(rt.store.listCertificates(user.id)),
+  });
+  return { eligibility, attempts: attempts.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), progress };
+}
+
+/** Draws and stores a new paper (avoiding the previous one) if the person may sit the exam now. */
+export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promise<ExamAttemptRecord> {
+  const { eligibility, attempts } = await examStatus(rt, user, now);
+  if (!eligibility.ok) {
+    const open = attempts.find((a) => !a.submittedAt);
+    if (eligibility.reason === 'in-progress' && open) return open;
+    throw new BadRequest(`现在不能开始考试（${eligibility.reason}）`, 409);
+  }
+  const previous = attempts[0];
+  const seed = randomBytes(12).toString('base64url');
+  const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, new Set(previous?.paper.map((q) => q.id)));
+  return rt.store.createExamAttempt({
+    userId: user.id,
+    seed,
+    paper: paper.questions,
+    bankVersion: rt.exam.version,
+    startedAt: now.toISOString(),
+    deadline: deadlineFor(now, rt.exam.blueprint).toISOString(),
+    answers: {},
+  });
+}
+
+/** The person's own attempt, finalised if overdue; 404 for anyone else's. */
+export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptRecord> {
+  const a = rt.store.getExamAttempt(id);
+  if (!a || a.userId !== user.id) throw new BadRequest('没有这次考试', 404);
+  return (await finaliseOverdue(rt, [a], now))[0]!;
+}
+
+export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, questionId: string, raw: unknown, now: Date) {
+  const a = await ownAttempt(rt, user, id, now);
+  if (a.submittedAt) throw new BadRequest('这次考试已经提交，答案不能再修改', 409);
+  let response: unknown;
+  try {
+    response = responseFromPublic({ seed: a.seed, questions: a.paper }, rt.exam.bank, questionId, raw);
+  } catch (e) {
+    if (e instanceof AnswerError) throw new BadRequest(e.message);
+    throw e;
+  }
+  const ok = await rt.store.saveExamAnswer(a.id, questionId, response, now.toISOString());
+  if (!ok) throw new BadRequest('这次考试已经提交，答案不能再修改', 409);
+}
+
+/** Grades and stores the attempt (idempotent: a second call is refused with 409), then issues the certificate if earned. */
+export async function submitExam(rt: Runtime, user: UserRecord, id: string, now: Date) {
+  const a = await ownAttempt(rt, user, id, now);
+  if (a.submittedAt && !a.autoSubmitted) throw new BadRequest('这次考试已经提交过了', 409);
+  const r = a.submittedAt
+    ? { attempt: a, already: true }
+    : (await rt.store.submitExamAttempt(a.id, (x) => gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint), now.toISOString(), false))!;
+  const certificate = r.attempt.result?.passed ? await issueIfEarned(rt, user, r.attempt, now) : undefined;
+  return { attempt: r.attempt, certificate };
+}
+
+/** Issues the certificate when every rule is met; the store makes sure it happens once. */
+export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: ExamAttemptRecord, now: Date): Promise<CertificateRecord | undefined> {
+  const progress = certificationFor(rt, user, now);
+  const waived = !!rt.store.getWaiver(user.id);
+  if (!attempt.result?.passed || (!progress.prerequisitesMet && !waived)) return undefined;
+  const bests = progress.countedScenarios.map((id) => rt.store.listScenarioAttempts(user.id, id).sort((a, b) => b.scores.overall - a.scores.overall)[0]!);
+  const avg = (k: 'calmness' | 'empathy' | 'solution') => (bests.length ? Math.round(bests.reduce((n, b) => n + b.scores[k], 0) / bests.length) : 0);
+  const r = await rt.store.issueCertificate({
+    userId: user.id,
+    holderName: user.displayName,
+    title: rt.certification.title,
+    code: formatCode(randomBytes(10)),
+    issuedAt: now.toISOString(),
+    expiresAt: addMonths(now, rt.certification.validityMonths).toISOString(),
+    examAttemptId: attempt.id,
+    examPercent: attempt.result.percent,
+    dimensions: { calmness: avg('calmness'), empathy: avg('empathy'), solution: avg('solution') },
+    scenarios: progress.countedScenarios,
+    prerequisitesWaived: !progress.prerequisitesMet || undefined,
+    contentVersions: {
+      bank: attempt.bankVersion,
+      scenarios: Object.fromEntries(bests.map((b) => [b.scenarioId, b.version])),
+    },
+  });
+  return r.certificate;
+}

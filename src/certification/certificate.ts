@@ -1,0 +1,42 @@
+/** Crockford base32: no I, L, O, U, so codes read aloud and typed from paper survive. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A verification code from 10 random bytes (80 bits), shown grouped: `7K3M-Q9TX-2VBN-H4RD`. */
+export function formatCode(bytes: Uint8Array): string {
+  if (bytes.length < 10) throw new Error('a verification code needs at least 80 random bits');
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes.subarray(0, 10)) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out.match(/.{4}/g)!.join('-');
+}
+
+/** Normalises what a person typed: case, spaces, dashes, and the look-alikes O→0, I/L→1. */
+export function normaliseCode(input: string): string | undefined {
+  const raw = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (!/^[0-9A-HJKMNP-TV-Z]{16}$/.test(raw)) return undefined;
+  return raw.match(/.{4}/g)!.join('-');
+}
+
+/** 王小明 → 王*明, 王明 → 王*, 欧阳小明 → 欧**明: enough to recognise, not to identify. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
+
+export function certificateStatus(c: { expiresAt: string; revokedAt?: string; supersededBy?: string }, now: Date): CertificateStatus {
+  if (c.supersededBy) return 'superseded';
+  if (c.revokedAt) return 'revoked';
+  return now.getTime() >= Date.parse(c.expiresAt) ? 'expired' : 'valid';
+}

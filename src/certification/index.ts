@@ -1,0 +1,30 @@
+import { certificationSchema, type CertificationRules } from './schema';
+import { parseYaml, type SourceFile } from '../content/frontmatter';
+import { zodProblems, ContentError, type ContentProblem } from '../content/problems';
+
+export { certificationProgress, addMonths, type CertificationProgress, type CertificationInput, type ScenarioBest } from './rules';
+export { formatCode, normaliseCode, maskName, certificateStatus, type CertificateStatus } from './certificate';
+export type { CertificationRules } from './schema';
+
+export function parseCertificationRules(file: SourceFile | undefined, scenarioIds: ReadonlySet<string>): { rules?: CertificationRules; problems: ContentProblem[] } {
+  if (!file) return { problems: [{ file: 'content/certification.yaml', path: '', message: 'missing; add the certification rules (see docs/CONTENT.md)' }] };
+  const yaml = parseYaml(file.text);
+  if (yaml.error) return { problems: [{ file: file.path, path: '', message: yaml.error }] };
+  const parsed = certificationSchema.safeParse(yaml.data);
+  if (!parsed.success) return { problems: zodProblems(file.path, parsed.error, yaml.data) };
+  const problems: ContentProblem[] = [];
+  parsed.data.scenarios.required.forEach((id, i) => {
+    if (!scenarioIds.has(id)) problems.push({ file: file.path, path: `scenarios.required[${i}]`, message: `"${id}" is not a scenario in content/scenarios` });
+  });
+  const others = scenarioIds.size - parsed.data.scenarios.required.length;
+  if (parsed.data.scenarios.additional > others) {
+    problems.push({ file: file.path, path: 'scenarios.additional', message: `asks for ${parsed.data.scenarios.additional} more scenarios but only ${others} others exist` });
+  }
+  return problems.length ? { problems } : { rules: parsed.data, problems };
+}
+
+export function loadCertificationRules(file: SourceFile | undefined, scenarioIds: ReadonlySet<string>): CertificationRules {
+  const r = parseCertificationRules(file, scenarioIds);
+  if (!r.rules) throw new ContentError(r.problems);
+  return r.rules;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { CATEGORIES, type Category, type ExamQuestion } from './schema';
+
+const perDifficulty = z.strictObject({ 1: z.number().int().min(0).optional(), 2: z.number().int().min(0).optional(), 3: z.number().int().min(0).optional() });
+
+/** content/quiz/blueprint.yaml: how a paper is drawn, timed, graded and reviewed. */
+export const blueprintSchema = z.strictObject({
+  /** Questions per category and difficulty (1–3) in every paper. */
+  questions: z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, perDifficulty])) as Record<Category, typeof perDifficulty>),
+  timeLimitMinutes: z.number().int().min(5).max(240).default(45),
+  /** Seconds after the deadline in which saves and submission are still accepted. */
+  graceSeconds: z.number().int().min(0).max(600).default(60),
+  passPercent: z.number().int().min(1).max(100).default(80),
+  attemptsAllowed: z.number().int().min(1).max(20).default(3),
+  hoursBetweenAttempts: z.number().min(0).max(24 * 30).default(24),
+  shuffleQuestions: z.boolean().default(true),
+  shuffleOptions: z.boolean().default(true),
+  /** After submission: score only, which answers were right, or right answers with explanations. */
+  review: z.enum(['score', 'correctness', 'explanations']).default('explanations'),
+  partialCredit: z
+    .strictObject({
+      multiple: z.enum(['proportional', 'none']).default('proportional'),
+      ordering: z.enum(['adjacentPairs', 'none']).default('adjacentPairs'),
+      matching: z.enum(['perPair', 'none']).default('perPair'),
+    })
+    .default({ multiple: 'proportional', ordering: 'adjacentPairs', matching: 'perPair' }),
+});
+export type Blueprint = z.infer<typeof blueprintSchema>;
+export type PartialCredit = Blueprint['partialCredit'];
+
+export const paperSize = (b: Blueprint) =>
+  CATEGORIES.reduce((n, c) => n + Object.values(b.questions[c]).reduce((m, k) => m + (k ?? 0), 0), 0);
+
+/** Where the bank is too small for the blueprint: a paper needs the count, avoiding the last paper needs twice. */
+export function blueprintProblems(b: Blueprint, bank: ExamQuestion[]): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  if (paperSize(b) === 0) problems.push({ path: 'questions', message: 'a paper needs at least one question' });
+  for (const c of CATEGORIES) {
+    for (const d of [1, 2, 3] as const) {
+      const need = b.questions[c][d] ?? 0;
+      if (!need) continue;
+      const have = bank.filter((q) => q.category === c && q.difficulty === d).length;
+      if (have < need) problems.push({ path: `questions.${c}.${d}`, message: `needs ${need} ${c} questions of difficulty ${d} but the bank has ${have}; add questions or lower the number` });
+      else if (have < 2 * need) problems.push({ path: `questions.${c}.${d}`, message: `the bank has ${have} ${c} questions of difficulty ${d}: fewer than ${2 * need}, so a retake cannot avoid the previous paper; add questions` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,146 @@
+import { CATEGORIES, type Category, type ExamQuestion, type QuestionType } from './schema';
+import type { Blueprint } from './blueprint';
+import { seededRandom, shuffle, token } from './random';
+
+/** One question of a drawn paper: which, and in what order its options (or right-hand items) are shown. */
+export interface PaperQuestion {
+  id: string;
+  /** Authored option/item ids in display order (single, multiple, ordering) or left items (matching). */
+  order: string[];
+  /** Matching only: right-hand ids in display order. */
+  rightOrder?: string[];
+}
+
+export interface Paper {
+  seed: string;
+  questions: PaperQuestion[];
+}
+
+/**
+ * Draws a paper: the blueprint's count per category and difficulty, avoiding
+ * the questions of `avoid` (the previous paper) where the bank allows, in an
+ * order and with option orders fixed by `seed` so it can be reproduced.
+ */
+export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprint, seed: string, avoid: ReadonlySet<string> = new Set()): Paper {
+  const random = seededRandom(seed);
+  const picked: ExamQuestion[] = [];
+  for (const c of CATEGORIES) {
+    for (const d of [1, 2, 3] as const) {
+      const need = blueprint.questions[c][d] ?? 0;
+      if (!need) continue;
+      const pool = [...bank].filter((q) => q.category === c && q.difficulty === d).sort((a, b) => a.id.localeCompare(b.id));
+      const fresh = shuffle(pool.filter((q) => !avoid.has(q.id)), random);
+      const seen = shuffle(pool.filter((q) => avoid.has(q.id)), random);
+      const chosen = [...fresh, ...seen].slice(0, need);
+      if (chosen.length < need) throw new Error(`the bank has only ${chosen.length} ${c} questions of difficulty ${d}; the blueprint needs ${need}`);
+      picked.push(...chosen);
+    }
+  }
+  const ordered = blueprint.shuffleQuestions ? shuffle(picked, random) : picked;
+  return {
+    seed,
+    questions: ordered.map((q) => {
+      if (q.type === 'truefalse') return { id: q.id, order: [] };
+      if (q.type === 'matching') {
+        return { id: q.id, order: q.left.map((o) => o.id), rightOrder: blueprint.shuffleOptions ? shuffle(q.right.map((o) => o.id), random) : q.right.map((o) => o.id) };
+      }
+      const ids = q.options.map((o) => o.id);
+      if (q.type === 'ordering') {
+        // Items to put in order are always shuffled, and never shown already in the right order.
+        let order = shuffle(ids, random);
+        if (order.join() === q.answer.join()) order = [...order.slice(1), order[0]!];
+        return { id: q.id, order };
+      }
+      return { id: q.id, order: blueprint.shuffleOptions ? shuffle(ids, random) : ids };
+    }),
+  };
+}
+
+/** What the browser gets before submission: no key, no explanation, no source, no authored option ids. */
+export interface PublicQuestion {
+  id: string;
+  number: number;
+  category: Category;
+  type: QuestionType;
+  stem: string;
+  options?: Array<{ id: string; text: string }>;
+  left?: Array<{ id: string; text: string }>;
+  right?: Array<{ id: string; text: string }>;
+}
+
+export function publicPaper(paper: Paper, bank: ReadonlyMap<string, ExamQuestion>): PublicQuestion[] {
+  return paper.questions.map((pq, i) => {
+    const q = bank.get(pq.id)!;
+    const tok = (id: string) => token(paper.seed, q.id, id);
+    const base = { id: q.id, number: i + 1, category: q.category, type: q.type, stem: q.stem };
+    if (q.type === 'truefalse') return base;
+    if (q.type === 'matching') {
+      const text = (list: typeof q.left, id: string) => list.find((o) => o.id === id)!.text;
+      return {
+        ...base,
+        left: pq.order.map((id) => ({ id: tok(id), text: text(q.left, id) })),
+        right: (pq.rightOrder ?? []).map((id) => ({ id: tok(`r:${id}`), text: text(q.right, id) })),
+      };
+    }
+    return { ...base, options: pq.order.map((id) => ({ id: tok(id), text: q.options.find((o) => o.id === id)!.text })) };
+  });
+}
+
+export class AnswerError extends Error {}
+
+/**
+ * Turns what the browser sent for one question (in tokens) into an authored
+ * response. Throws AnswerError for a question not in the paper, an unknown
+ * option id, or the wrong shape; `null` clears the answer.
+ */
+export function responseFromPublic(paper: Paper, bank: ReadonlyMap<string, ExamQuestion>, questionId: string, raw: unknown): unknown {
+  const pq = paper.questions.find((x) => x.id === questionId);
+  const q = pq && bank.get(questionId);
+  if (!pq || !q) throw new AnswerError(`题目 ${questionId} 不在这份试卷中`);
+  if (raw === null) return undefined;
+  const back = new Map(pq.order.map((id) => [token(paper.seed, q.id, id), id]));
+  const one = (t: unknown) => {
+    if (typeof t !== 'string' || !back.has(t)) throw new AnswerError(`题目 ${questionId} 没有选项 ${String(t)}`);
+    return back.get(t)!;
+  };
+  switch (q.type) {
+    case 'single':
+      return one(raw);
+    case 'truefalse':
+      if (typeof raw !== 'boolean') throw new AnswerError(`题目 ${questionId} 需要 true 或 false`);
+      return raw;
+    case 'multiple': {
+      if (!Array.isArray(raw) || raw.length > q.options.length) throw new AnswerError(`题目 ${questionId} 需要选项列表`);
+      const ids = raw.map(one);
+      if (new Set(ids).size !== ids.length) throw new AnswerError(`题目 ${questionId} 有重复选项`);
+      return ids;
+    }
+    case 'ordering': {
+      if (!Array.isArray(raw) || raw.length !== q.options.length) throw new AnswerError(`题目 ${questionId} 需要把全部 ${q.options.length} 项排好顺序`);
+      const ids = raw.map(one);
+      if (new Set(ids).size !== ids.length) throw new AnswerError(`题目 ${questionId} 有重复项`);
+      return ids;
+    }
+    case 'matching': {
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw new AnswerError(`题目 ${questionId} 需要配对表`);
+      const right = new Map((pq.rightOrder ?? []).map((id) => [token(paper.seed, q.id, `r:${id}`), id]));
+      const out: Record<string, string> = {};
+      for (const [l, r] of Object.entries(raw as Record<string, unknown>)) {
+        const left = one(l);
+        if (typeof r !== 'string' || !right.has(r)) throw new AnswerError(`题目 ${questionId} 没有选项 ${String(r)}`);
+        out[left] = right.get(r)!;
+      }
+      return out;
+    }
+  }
+}
+
+/** The reverse of responseFromPublic, to restore saved answers in the browser. */
+export function responseToPublic(paper: Paper, q: ExamQuestion, response: unknown): unknown {
+  if (response === undefined || q.type === 'truefalse') return response;
+  const tok = (id: string) => token(paper.seed, q.id, id);
+  if (q.type === 'matching') {
+    return Object.fromEntries(Object.entries(response as Record<string, string>).map(([l, r]) => [tok(l), tok(`r:${r}`)]));
+  }
+  return Array.isArray(response) ? response.map(tok) : tok(response as string);
+}

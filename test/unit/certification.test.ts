@@ -1,0 +1,175 @@
+import { describe, it, expect } from 'vitest';
+import { certificationProgress, formatCode, normaliseCode, maskName, certificateStatus, addMonths } from '../../src/certification';
+import { startExam, saveAnswer, submitExam, certificationFor, examStatus } from '../../src/app/exam-service';
+import { responseToPublic } from '../../src/quiz';
+import { BadRequest } from '../../src/app/http';
+import type { Runtime } from '../../src/app/runtime';
+import type { UserRecord } from '../../src/store';
+import { testRuntime } from './runtime-helper';
+
+const rules = { title: '物业客服上岗认证', modules: 'all' as const, scenarios: { required: ['ceiling-leak'], additional: 2, minEach: 60 }, exam: 'passed' as const, validityMonths: 24 };
+const pass = { passed: true, calmness: 90, empathy: 90, solution: 90 };
+const input = (over: Partial<Parameters<typeof certificationProgress>[1]> = {}) => ({
+  completedChapters: new Set([1, 2, 3, 4, 5, 6, 7]),
+  allChapters: [1, 2, 3, 4, 5, 6, 7],
+  scenarioBest: new Map([['ceiling-leak', pass], ['fee-refusal', pass], ['fire-report', pass]]),
+  scenarioTitles: new Map([['ceiling-leak', '楼上漏水']]),
+  examPassed: true,
+  ...over,
+});
+
+describe('certification rules', () => {
+  it('are met with all modules, the required scenario plus two others, and the exam', () => {
+    const p = certificationProgress(rules, input());
+    expect(p).toMatchObject({ complete: true, prerequisitesMet: true, missing: [] });
+    expect(p.countedScenarios).toEqual(['ceiling-leak', 'fee-refusal', 'fire-report']);
+  });
+  it('each missing prerequisite blocks, and says what is missing', () => {
+    expect(certificationProgress(rules, input({ completedChapters: new Set([1, 2, 3, 4, 5, 6]) }))).toMatchObject({ complete: false, modulesMissing: [7] });
+    const noLeak = new Map(input().scenarioBest);
+    noLeak.delete('ceiling-leak');
+    noLeak.set('power-outage', pass);
+    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing).toEqual(['通过情景演练“楼上漏水”']);
+    const oneOther = new Map([['ceiling-leak', pass], ['fee-refusal', pass]]);
+    expect(certificationProgress(rules, input({ scenarioBest: oneOther })).missing).toEqual(['再通过 1 个其他情景演练']);
+    const lowDimension = new Map([...input().scenarioBest, ['fire-report', { ...pass, empathy: 55 }]]);
+    expect(certificationProgress(rules, input({ scenarioBest: lowDimension })).prerequisitesMet).toBe(false);
+    const failed = new Map([...input().scenarioBest, ['ceiling-leak', { ...pass, passed: false }]]);
+    expect(certificationProgress(rules, input({ scenarioBest: failed })).prerequisitesMet).toBe(false);
+    expect(certificationProgress(rules, input({ examPassed: false }))).toMatchObject({ prerequisitesMet: true, complete: false, missing: ['通过结业考试'] });
+  });
+});
+
+describe('certificate details', () => {
+  it('codes carry 80 bits, read in groups and survive retyping', () => {
+    const code = formatCode(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    expect(normaliseCode(code.toLowerCase().replace(/-/g, ' '))).toBe(code);
+    expect(normaliseCode('too-short')).toBeUndefined();
+    expect(() => formatCode(new Uint8Array(8))).toThrow();
+    expect(formatCode(new Uint8Array(10).fill(255))).toBe('ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+  });
+  it('masks names and knows its status', () => {
+    expect(maskName('王小明')).toBe('王*明');
+    expect(maskName('王明')).toBe('王*');
+    expect(maskName('欧阳小明')).toBe('欧**明');
+    const c = { expiresAt: '2028-11-28T00:00:00.000Z' };
+    expect(certificateStatus(c, new Date('2027-01-01'))).toBe('valid');
+    expect(certificateStatus(c, new Date('2028-11-28T00:00:00.000Z'))).toBe('expired');
+    expect(certificateStatus({ ...c, revokedAt: 'x' }, new Date('2027-01-01'))).toBe('revoked');
+    expect(certificateStatus({ ...c, supersededBy: 'y' }, new Date('2027-01-01'))).toBe('superseded');
+    expect(addMonths(new Date('2026-11-28T08:00:00Z'), 24).toISOString()).toBe('2028-11-28T08:00:00.000Z');
+    expect(addMonths(new Date('2026-08-31T00:00:00Z'), 6).toISOString()).toBe('2027-02-28T00:00:00.000Z');
+  });
+});
+
+async function completePrerequisites(rt: Runtime, user: UserRecord, now: Date) {
+  for (const m of rt.course.modules) {
+    await rt.store.recordCheckAttempt({ userId: user.id, chapter: m.chapter, results: [], correct: 5, total: 5, percent: 100, passed: true, at: now.toISOString() });
+  }
+  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) {
+    const s = rt.scenarios.get(id)!;
+    await rt.store.recordScenarioAttempt({
+      userId: user.id, scenarioId: id, version: s.def.version, mode: 'practice', choiceIds: s.analysis.bestPath.choices,
+      ending: s.analysis.bestPath.ending, outcome: 'resolved', totals: s.analysis.bestPath.totals, scores: s.analysis.bestPath.scores, moods: [], at: now.toISOString(),
+    });
+  }
+}
+
+async function answerAll(rt: Runtime, user: UserRecord, attemptId: string, now: Date, right: (i: number) => boolean) {
+  const a = rt.store.getExamAttempt(attemptId)!;
+  const paper = { seed: a.seed, questions: a.paper };
+  for (const [i, pq] of a.paper.entries()) {
+    const q = rt.exam.bank.get(pq.id)!;
+    if (right(i)) await saveAnswer(rt, user, attemptId, q.id, responseToPublic(paper, q, q.answer), now);
+  }
+}
+
+describe('exam and certificate flow (services over a real store)', () => {
+  it('blocks the exam until prerequisites are met, then issues a certificate exactly once', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('trainee')!;
+    await expect(startExam(rt, user, now)).rejects.toThrow(BadRequest);
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    expect(await startExam(rt, user, now)).toMatchObject({ id: attempt.id }); // resumes, no second paper
+    await answerAll(rt, user, attempt.id, now, () => true);
+    const { attempt: done, certificate } = await submitExam(rt, user, attempt.id, new Date('2026-11-28T08:30:00Z'));
+    expect(done.result).toMatchObject({ percent: 100, passed: true });
+    expect(certificate).toMatchObject({ holderName: '王小明', title: '物业客服上岗认证', examPercent: 100 });
+    expect(certificate!.expiresAt.startsWith('2028-11-28')).toBe(true);
+    expect(certificate!.dimensions.calmness).toBeGreaterThanOrEqual(60);
+    await expect(submitExam(rt, user, attempt.id, new Date('2026-11-28T08:31:00Z'))).rejects.toThrow(/已经提交过了/);
+    await expect(saveAnswer(rt, user, attempt.id, done.paper[0]!.id, null, new Date('2026-11-28T08:32:00Z'))).rejects.toThrow(/已经提交/);
+    expect(rt.store.listCertificates(user.id)).toHaveLength(1);
+    expect((await examStatus(rt, user, new Date('2026-12-01T00:00:00Z'))).eligibility).toMatchObject({ ok: false, reason: 'certified' });
+  });
+
+  it('a failing attempt names the weakest category and issues nothing', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('li.xiaoting')!;
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    const a = rt.store.getExamAttempt(attempt.id)!;
+    const lawIdx = new Set(a.paper.map((pq, i) => (rt.exam.bank.get(pq.id)!.category === 'law' ? i : -1)));
+    await answerAll(rt, user, attempt.id, now, (i) => !lawIdx.has(i));
+    const { attempt: done, certificate } = await submitExam(rt, user, attempt.id, now);
+    expect(done.result).toMatchObject({ passed: false, weakest: 'law' });
+    expect(certificate).toBeUndefined();
+    expect((await examStatus(rt, user, new Date('2026-11-28T20:00:00Z'))).eligibility).toMatchObject({ ok: false, reason: 'wait' });
+    expect((await examStatus(rt, user, new Date('2026-11-29T09:00:00Z'))).eligibility).toMatchObject({ ok: true, attemptsLeft: 2 });
+  });
+
+  it('an overdue attempt is submitted with what was saved, never lost', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('zhang.wei')!;
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    await answerAll(rt, user, attempt.id, now, (i) => i < 10);
+    const late = new Date(Date.parse(attempt.deadline) + (rt.exam.blueprint.graceSeconds + 5) * 1000);
+    await expect(saveAnswer(rt, user, attempt.id, attempt.paper[20]!.id, true, late)).rejects.toThrow(/已经提交/);
+    const stored = rt.store.getExamAttempt(attempt.id)!;
+    expect(stored).toMatchObject({ autoSubmitted: true });
+    expect(Object.keys(stored.answers)).toHaveLength(10);
+    expect(stored.result!.percent).toBe(25);
+    // In the grace period a save is still accepted.
+    const other = rt.store.getUserByUsername('zhao.min')!;
+    await completePrerequisites(rt, other, now);
+    const b = await startExam(rt, other, now);
+    const graceTime = new Date(Date.parse(b.deadline) + 10_000);
+    await saveAnswer(rt, other, b.id, b.paper[0]!.id, null, graceTime);
+  });
+
+  it('a waiver lets a person sit the exam without prerequisites, and is recorded', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('sun.hao')!;
+    const trainer = rt.store.getUserByUsername('trainer')!;
+    expect(certificationFor(rt, user, now).prerequisitesMet).toBe(false);
+    await rt.store.addWaiver({ userId: user.id, by: trainer.id, reason: '有五年物业客服经验', at: now.toISOString() });
+    const attempt = await startExam(rt, user, now);
+    expect(attempt.paper).toHaveLength(40);
+    expect(rt.store.listAudit()).toEqual([expect.objectContaining({ action: 'prerequisites.waive', actorId: trainer.id, targetId: user.id })]);
+  });
+
+  it('revocation and reissue are audited; a revoked certificate no longer counts', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('trainee')!;
+    const hr = rt.store.getUserByUsername('hr')!;
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    await answerAll(rt, user, attempt.id, now, () => true);
+    const { certificate } = await submitExam(rt, user, attempt.id, now);
+    const fresh = await rt.store.reissueCertificate(certificate!.id, 'AAAA-BBBB-CCCC-DDDD', hr.id, '姓名更正', now.toISOString());
+    expect(fresh).toMatchObject({ code: 'AAAA-BBBB-CCCC-DDDD', reissuedFrom: certificate!.id });
+    expect(certificateStatus(rt.store.getCertificate(certificate!.id)!, now)).toBe('superseded');
+    await rt.store.revokeCertificate(fresh!.id, hr.id, '考试作弊', now.toISOString());
+    expect(certificateStatus(rt.store.getCertificateByCode('AAAA-BBBB-CCCC-DDDD')!, now)).toBe('revoked');
+    expect(rt.store.listAudit().map((a) => [a.action, a.reason])).toEqual([['certificate.reissue', '姓名更正'], ['certificate.revoke', '考试作弊']]);
+    expect(certificationFor(rt, user, now).certificate).toBeUndefined();
+  });
+});
