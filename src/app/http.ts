@@ -65,3 +65,16 @@ export async function api(handler: () => Promise<Response>): Promise<Response> {
     throw e;
   }
 }
+
+/**
+ * The site's public origin for links printed on paper (certificates): the first
+ * PUBLIC_ORIGIN if set, else the Host the client used (forwarded host behind a
+ * trusted proxy).
+ */
+export function publicOrigin(request: Request, protocol: string, config: { trustProxy: boolean; publicOrigins: string[] }): string {
+  if (config.publicOrigins[0]) return config.publicOrigins[0].replace(/\/+$/, '');
+  const h = request.headers;
+  const host = (config.trustProxy && h.get('x-forwarded-host')?.split(',')[0]?.trim()) || h.get('host') || 'localhost';
+  const proto = (config.trustProxy && h.get('x-forwarded-proto')?.split(',')[0]?.trim()) || protocol.replace(/:$/, '');
+  return `${proto}://${host}`;
+}

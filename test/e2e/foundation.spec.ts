@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { login, loginAs } from './helpers';
+import { login, loginAs, newTrainee } from './helpers';
 import { readContent } from '../../src/content/read';
 import { loadCourse } from '../../src/modules';
 
@@ -73,9 +73,9 @@ test.describe('access', () => {
 });
 
 test.describe('learning a module', () => {
-  test('a trainee reads chapter 3, passes its check, and sees it completed after a reload', async ({ page }) => {
+  test('a trainee reads chapter 3, passes its check, and sees it completed after a reload', async ({ page, browser }) => {
     await page.setViewportSize({ width: 360, height: 740 });
-    await loginAs(page, 'trainee');
+    await loginAs(page, await newTrainee(browser, '陈晓'));
     await expect(page.getByTestId('overall-percent')).toHaveText('0%');
     await page.getByRole('link', { name: /客户服务技能提升/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('客户服务技能提升');
@@ -99,8 +99,8 @@ test.describe('learning a module', () => {
     await expect(page.getByTestId('overall-percent')).toHaveText('14%');
   });
 
-  test('a failed check shows the explanations and does not complete the module', async ({ page }) => {
-    await loginAs(page, 'li.xiaoting');
+  test('a failed check shows the explanations and does not complete the module', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
     await page.goto('/modules/5');
     await page.getByRole('button', { name: '提交答案' }).evaluate((b: HTMLButtonElement) => b.form!.noValidate = true);
     await page.getByRole('button', { name: '提交答案' }).click();

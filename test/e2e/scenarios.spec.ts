@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { loginAs } from './helpers';
+import { loginAs, newTrainee } from './helpers';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 import { enumeratePaths } from '../../src/scenarios/analyse';
@@ -13,9 +13,9 @@ async function choose(page: Page, id: string) {
 }
 
 test.describe('role-play', () => {
-  test('a trainee plays 楼上漏水 to the resolved ending and sees the debrief', async ({ page }) => {
+  test('a trainee plays 楼上漏水 to the resolved ending and sees the debrief', async ({ page, browser }) => {
     await page.setViewportSize({ width: 360, height: 740 });
-    await loginAs(page, 'trainee');
+    await loginAs(page, await newTrainee(browser));
     await page.goto('/scenarios');
     await page.getByRole('link', { name: /楼上漏水/ }).click();
     await expect(page.getByText('我都报修三次了')).toBeVisible();
@@ -36,8 +36,8 @@ test.describe('role-play', () => {
     await expect(page.getByTestId('history')).toContainText('圆满解决');
   });
 
-  test('a bad choice moves the mood meter up', async ({ page }) => {
-    await loginAs(page, 'li.xiaoting');
+  test('a bad choice moves the mood meter up', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
     await page.goto('/scenarios/ceiling-leak');
     const meter = page.getByRole('meter', { name: '业主情绪' });
     await expect(meter).toHaveAttribute('aria-valuenow', String(leak.def.startMood));
@@ -48,8 +48,8 @@ test.describe('role-play', () => {
     await expect(page.getByText('演练要点“解决导向”要求聚焦问题解决')).toBeVisible();
   });
 
-  test('a half-played scenario resumes after a reload', async ({ page }) => {
-    await loginAs(page, 'zhang.wei');
+  test('a half-played scenario resumes after a reload', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
     await page.goto('/scenarios/ceiling-leak');
     const [first, second] = leak.analysis.bestPath.choices;
     await choose(page, first!);
@@ -63,8 +63,8 @@ test.describe('role-play', () => {
     await expect(page.locator('.chat .bubble.me').nth(1)).toContainText(choiceText(second!));
   });
 
-  test('the server rejects forged, truncated and stale paths and ignores a client score', async ({ page }) => {
-    await loginAs(page, 'zhao.min');
+  test('the server rejects forged, truncated and stale paths and ignores a client score', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
     const url = '/api/scenarios/ceiling-leak/attempts';
     const base = { scenarioId: 'ceiling-leak', version: leak.def.version };
     const post = (data: unknown) => page.request.post(url, { data, headers: { Origin: new URL(page.url()).origin } });
