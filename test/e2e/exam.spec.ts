@@ -74,6 +74,20 @@ async function paperIds(page: Page): Promise<string[]> {
   return page.locator('fieldset[data-question]').evaluateAll((els) => els.map((e) => e.getAttribute('data-question')!));
 }
 
+/** Starts the exam, answers the questions `right` picks correctly (others left blank), and hands it in. */
+async function sitExam(page: Page, right: (q: ExamQuestion) => boolean) {
+  await page.goto('/exam');
+  await page.getByRole('button', { name: '开始考试' }).click();
+  await expect(page.getByRole('timer')).toBeVisible();
+  for (const id of await paperIds(page)) {
+    const q = exam.bank.get(id)!;
+    if (right(q)) await answer(page, q, true);
+  }
+  await expect(page.getByTestId('save-state')).toHaveText('✓ 已保存');
+  await page.getByRole('button', { name: '交卷' }).click();
+  await page.getByRole('button', { name: '确定交卷' }).click();
+}
+
 test.describe('final exam and certificate', () => {
   test('a trainee takes the exam, reloads without losing answers, passes, prints and verifies the certificate', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser, '王小明'));
@@ -134,16 +148,7 @@ test.describe('final exam and certificate', () => {
   test('a failing attempt shows the weakest category', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser));
     await completePrerequisites(page);
-    await page.goto('/exam');
-    await page.getByRole('button', { name: '开始考试' }).click();
-    await expect(page.getByRole('timer')).toBeVisible();
-    for (const id of await paperIds(page)) {
-      const q = exam.bank.get(id)!;
-      if (q.category !== 'cases') await answer(page, q, true);
-    }
-    await expect(page.getByTestId('save-state')).toHaveText('✓ 已保存');
-    await page.getByRole('button', { name: '交卷' }).click();
-    await page.getByRole('button', { name: '确定交卷' }).click();
+    await sitExam(page, (q) => q.category !== 'cases');
     await expect(page.getByTestId('exam-verdict')).toHaveText('未通过');
     await expect(page.getByTestId('weakest')).toHaveText('最薄弱的部分：案例分析');
   });
@@ -151,13 +156,7 @@ test.describe('final exam and certificate', () => {
   test('a revoked certificate verifies as revoked, and the audit log shows it', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser));
     await completePrerequisites(page);
-    await page.goto('/exam');
-    await page.getByRole('button', { name: '开始考试' }).click();
-    await expect(page.getByRole('timer')).toBeVisible();
-    for (const id of await paperIds(page)) await answer(page, exam.bank.get(id)!, true);
-    await expect(page.getByTestId('save-state')).toHaveText('✓ 已保存');
-    await page.getByRole('button', { name: '交卷' }).click();
-    await page.getByRole('button', { name: '确定交卷' }).click();
+    await sitExam(page, () => true);
     await page.getByRole('link', { name: '查看与打印' }).click();
     const code = (await page.getByTestId('cert-code').textContent())!.trim();
 

@@ -140,7 +140,7 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
   return (
     <div className="exam">
       <div className={`exam-bar ${urgent ? 'urgent' : ''}`}>
-        <span className="timer" role="timer" aria-label="剩余时间">⏱ {fmt(left)}</span>
+        <span className="timer" role="timer" aria-label="剩余时间">剩余 {fmt(left)}</span>
         <span className="answered" data-testid="answered">已答 {answered} / {questions.length}</span>
         <span className={`save-state ${state}`} role="status" data-testid="save-state">
           {state === 'saved' ? '✓ 已保存' : state === 'saving' ? '正在保存…' : '网络中断：答案暂存在本机，恢复后自动保存'}
