@@ -22,10 +22,12 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    // Serialise first: the file gets the data as it was when the write began.
+    const text = JSON.stringify(data);
     const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(data));
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

@@ -61,23 +61,51 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     await db.write();
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Applies a change and persists it; changes are written one at a time, in order. */
-  function mutate<R>(change: (d: DbData) => R): Promise<R> {
-    const run = queue.then(async () => {
-      const result = change(db.data);
+  // Group commit: a change is applied in memory at once; writes run one at a
+  // time, and every change made while a write is running shares the next one.
+  // A caller's promise resolves only after the write that contains its change,
+  // so an acknowledged change is on disk; many concurrent requests cost a
+  // handful of writes instead of one each.
+  type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+  let waiting: Waiter[] = [];
+  let flushing: Promise<void> | undefined;
+  let writes = 0;
+  async function flush() {
+    while (waiting.length) {
+      const batch = waiting;
+      waiting = [];
       try {
         await db.write();
+        writes++;
+        for (const w of batch) w.resolve();
       } catch (e: any) {
-        // Drop the in-memory change so memory never runs ahead of the disk.
-        await db.read();
-        db.data = migrate(db.data).data;
-        throw new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
+        // Drop every unsaved change so memory never runs ahead of the disk.
+        const failed = [...batch, ...waiting];
+        waiting = [];
+        try {
+          await db.read();
+          db.data = migrate(db.data).data;
+        } catch {
+          /* keep memory as is; the file was not replaced */
+        }
+        const err = new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
+        for (const w of failed) w.reject(err);
       }
-      return result;
+    }
+    flushing = undefined;
+  }
+  /** Applies a change now and resolves once it is durably written (see group commit above). */
+  function mutate<R>(change: (d: DbData) => R): Promise<R> {
+    let result: R;
+    try {
+      result = change(db.data);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<R>((resolve, reject) => {
+      waiting.push({ resolve: () => resolve(result), reject });
+      flushing ??= flush();
     });
-    queue = run.catch(() => {});
-    return run;
   }
   const d = () => db.data;
 
@@ -86,9 +114,11 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     dataDir,
     migratedFrom,
     close: async () => {
-      await queue;
+      await flushing;
       release();
     },
+    /** Number of file writes so far (for benchmarks: many changes share one write). */
+    writeCount: () => writes,
 
     // Organisation
     isEmpty: () => d().users.length === 0,

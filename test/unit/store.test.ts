@@ -128,3 +128,37 @@ describe('store', () => {
     expect(existsSync(path.join(dir, 'db.json'))).toBe(true);
   }, 30_000);
 });
+
+describe('group commit', () => {
+  it('acknowledges each change only once it is on disk, sharing writes between concurrent changes', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const before = store.writeCount();
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.markModuleOpened(`g${i}`, 1, NOW).then(() => {
+          // At acknowledgement time this change is in the file.
+          expect(readJson(dir).moduleProgress.some((p: { userId: string }) => p.userId === `g${i}`)).toBe(true);
+        }),
+      ),
+    );
+    const writes = store.writeCount() - before;
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThan(20);
+    expect(readJson(dir).moduleProgress).toHaveLength(200);
+    await store.close();
+  });
+
+  it('a failed shared write rejects every change in it and keeps memory equal to the disk', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.createUsers([user('kept')], NOW);
+    mkdirSync(path.join(dir, `.db.json.${process.pid}.tmp`));
+    const results = await Promise.allSettled([store.createUsers([user('lost.one')], NOW), store.createUsers([user('lost.two')], NOW)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(store.getUserByUsername('lost.one')).toBeUndefined();
+    expect(store.getUserByUsername('lost.two')).toBeUndefined();
+    expect(store.getUserByUsername('kept')).toBeDefined();
+    await store.close();
+  });
+});
