@@ -4,6 +4,8 @@ import { loadCourse, type Course } from '../modules';
 import { loadScenarios, type ScenarioLibrary } from '../scenarios';
 import { loadExam, type Exam } from '../quiz';
 import { loadCertificationRules, type CertificationRules } from '../certification';
+import { parseRubric, type Rubric } from '../live';
+import { ContentError } from '../content/problems';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 
@@ -13,6 +15,7 @@ export interface Runtime {
   scenarios: ScenarioLibrary;
   exam: Exam;
   certification: CertificationRules;
+  rubric: Rubric;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
   config: { trustProxy: boolean; publicOrigins: string[] };
@@ -30,6 +33,9 @@ async function init(): Promise<Runtime> {
   const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
   const exam = loadExam(content.questions, content.blueprint);
   const certification = loadCertificationRules(content.certification, new Set(scenarios.list.map((s) => s.def.id)));
+  const parsedRubric = parseRubric(content.rubric);
+  if (!parsedRubric.rubric) throw new ContentError(parsedRubric.problems);
+  const rubric = parsedRubric.rubric;
   const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
   if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
@@ -43,6 +49,7 @@ async function init(): Promise<Runtime> {
     scenarios,
     exam,
     certification,
+    rubric,
     demo: !production,
     config: {
       trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',

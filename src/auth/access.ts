@@ -39,6 +39,18 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/hr/certificates': ['hr', 'admin'],
   '/trainer/waivers': ['trainer', 'admin'],
   '/admin/audit': ['admin'],
+  '/trainer/cohorts': ['trainer', 'admin'],
+  '/trainer/cohorts/[id]': ['trainer', 'admin'],
+  '/trainer/cohorts/[id]/trainees/[userId]': ['trainer', 'admin'],
+  '/trainer/live/[id]': ['trainer', 'admin'],
+  '/trainer/live/[id]/projector': ['trainer', 'admin'],
+  '/live': ['trainee'],
+  '/live/[id]': ['trainee'],
+  '/api/live/join': ['trainee'],
+  '/api/live/[id]/events': 'signed-in',
+  '/api/live/[id]/vote': ['trainee'],
+  '/api/live/[id]/control': ['trainer', 'admin'],
+  '/api/live/[id]/rate': ['trainer', 'trainee', 'admin'],
 };
 
 /** Matches a concrete path against an Astro route pattern; `[x]` is one segment, `[...x]` the rest. */

@@ -13,4 +13,5 @@ export const bundledContent = (): ContentFiles => ({
   questions: raw(import.meta.glob('/content/quiz/questions/*.{yaml,yml}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>),
   blueprint: raw(import.meta.glob('/content/quiz/blueprint.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0],
   certification: raw(import.meta.glob('/content/certification.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0],
+  rubric: raw(import.meta.glob('/content/rubric.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0],
 });

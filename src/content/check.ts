@@ -3,6 +3,7 @@ import { parseScenarios, type ModuleHeadings } from '../scenarios/load';
 import { parseQuestionBank, parseBlueprint, summariseBank, type QuestionBankSummary } from '../quiz/load';
 import { paperSize } from '../quiz/blueprint';
 import { parseCertificationRules } from '../certification';
+import { parseRubric } from '../live/rubric';
 import type { SourceFile } from './frontmatter';
 import type { ContentProblem } from './problems';
 
@@ -13,6 +14,7 @@ export interface ContentFiles {
   questions: SourceFile[];
   blueprint?: SourceFile;
   certification?: SourceFile;
+  rubric?: SourceFile;
 }
 
 export interface ScenarioSummary {
@@ -55,6 +57,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
   const bp = parseBlueprint(files.blueprint, questions);
   problems.push(...bp.problems);
   problems.push(...parseCertificationRules(files.certification, new Set(scenarios.map((s) => s.def.id))).problems);
+  problems.push(...parseRubric(files.rubric).problems);
 
   return {
     problems,

@@ -20,5 +20,6 @@ export function readContent(root: string): ContentFiles {
     questions: readDir(root, 'content/quiz/questions', /\.ya?ml$/),
     blueprint: readDir(root, 'content/quiz', /^blueprint\.ya?ml$/)[0],
     certification: readDir(root, 'content', /^certification\.ya?ml$/)[0],
+    rubric: readDir(root, 'content', /^rubric\.ya?ml$/)[0],
   };
 }

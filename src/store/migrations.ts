@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -15,6 +15,9 @@ export const emptyData = (): DbData => ({
   certificates: [],
   waivers: [],
   audit: [],
+  cohorts: [],
+  liveSessions: [],
+  observations: [],
 });
 
 type Migration = (data: Record<string, any>) => Record<string, any>;
@@ -24,7 +27,8 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
  * users and sessions only, with `dept` instead of `department` and no site;
  * version 2 adds the organisation, sites and module progress; version 3 adds
  * role-play attempts and half-played progress; version 4 adds exam attempts,
- * certificates, prerequisite waivers and the audit log.
+ * certificates, prerequisite waivers and the audit log; version 5 adds cohorts,
+ * live classroom sessions and observed rubric scores.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -38,6 +42,7 @@ const migrations: Record<number, Migration> = {
   }),
   2: (d) => ({ ...d, schemaVersion: 3, scenarioAttempts: d.scenarioAttempts ?? [], scenarioProgress: d.scenarioProgress ?? [] }),
   3: (d) => ({ ...d, schemaVersion: 4, examAttempts: d.examAttempts ?? [], certificates: d.certificates ?? [], waivers: d.waivers ?? [], audit: d.audit ?? [] }),
+  4: (d) => ({ ...d, schemaVersion: 5, cohorts: d.cohorts ?? [], liveSessions: d.liveSessions ?? [], observations: d.observations ?? [] }),
 };
 
 export class StoreVersionError extends Error {}

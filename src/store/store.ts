@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile } from './file-adapter';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
-import type { AuditRecord, CertificateRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
+import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 
 export class StoreCorruptError extends Error {}
@@ -324,6 +324,69 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
     appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x) => void x.audit.push({ ...a, id: randomUUID() })),
     listAudit: (): AuditRecord[] => d().audit.map(copy),
+
+    // Cohorts
+    createCohort: (c: Omit<CohortRecord, 'id'>) =>
+      mutate((x) => {
+        const rec = { ...c, traineeIds: [...new Set(c.traineeIds)], id: randomUUID() };
+        x.cohorts.push(rec);
+        return structuredClone(rec);
+      }),
+    getCohort: (id: string) => {
+      const c = d().cohorts.find((x) => x.id === id);
+      return c && structuredClone(c);
+    },
+    /** A trainer's own cohorts, or all (admins). */
+    listCohorts: (trainerId?: string): CohortRecord[] => d().cohorts.filter((c) => !trainerId || c.trainerId === trainerId).map((c) => structuredClone(c)),
+    updateCohort: (id: string, patch: Partial<Pick<CohortRecord, 'name' | 'dueDate' | 'traineeIds'>>) =>
+      mutate((x) => {
+        const c = x.cohorts.find((y) => y.id === id);
+        if (!c) return undefined;
+        Object.assign(c, patch);
+        if (patch.traineeIds) c.traineeIds = [...new Set(patch.traineeIds)];
+        return structuredClone(c);
+      }),
+    cohortsOf: (traineeId: string): CohortRecord[] => d().cohorts.filter((c) => c.traineeIds.includes(traineeId)).map((c) => structuredClone(c)),
+
+    // Live sessions
+    createLiveSession: (s: LiveSessionRecord) =>
+      mutate((x) => {
+        if (x.liveSessions.some((y) => y.code === s.code && y.status !== 'ended')) throw new Error('join code in use');
+        x.liveSessions.push(structuredClone(s));
+        return structuredClone(s);
+      }),
+    getLiveSession: (id: string) => {
+      const s = d().liveSessions.find((x) => x.id === id);
+      return s && structuredClone(s);
+    },
+    findLiveSessionByCode: (code: string) => {
+      const s = d().liveSessions.find((x) => x.code === code && x.status !== 'ended');
+      return s && structuredClone(s);
+    },
+    listLiveSessions: (cohortId: string): LiveSessionRecord[] => d().liveSessions.filter((s) => s.cohortId === cohortId).map((s) => structuredClone(s)),
+    /** Replaces a session's state with `next(current)`; `next` may throw to refuse the change. */
+    updateLiveSession: (id: string, next: (s: LiveSessionRecord) => LiveSessionRecord) =>
+      mutate((x) => {
+        const i = x.liveSessions.findIndex((y) => y.id === id);
+        if (i < 0) return undefined;
+        const updated = next(structuredClone(x.liveSessions[i]!));
+        x.liveSessions[i] = updated;
+        return structuredClone(updated);
+      }),
+
+    // Observed assessments
+    addObservation: (o: Omit<ObservationRecord, 'id'>) =>
+      mutate((x) => {
+        // One score per rater, agent and session: a second one replaces the first.
+        x.observations = x.observations.filter((y) => !(y.sessionId === o.sessionId && y.agentId === o.agentId && y.raterId === o.raterId));
+        const rec = { ...o, id: randomUUID() };
+        x.observations.push(rec);
+        return copy(rec);
+      }),
+    listObservations: (filter: { agentId?: string; sessionId?: string; cohortId?: string } = {}): ObservationRecord[] =>
+      d()
+        .observations.filter((o) => (!filter.agentId || o.agentId === filter.agentId) && (!filter.sessionId || o.sessionId === filter.sessionId) && (!filter.cohortId || o.cohortId === filter.cohortId))
+        .map(copy),
 
     getCheckAttempt: (id: string) => {
       const a = d().checkAttempts.find((x) => x.id === id);

@@ -2,6 +2,7 @@ import type { Role } from '../auth/roles';
 import type { ModuleProgressRecord, CheckResult } from '../modules/progress';
 import type { PaperQuestion } from '../quiz/paper';
 import type { ExamResult } from '../quiz/exam';
+import type { LiveState, LiveSummary } from '../live/session';
 
 export interface UserRecord {
   id: string;
@@ -131,6 +132,37 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** A class of new hires run by one trainer. */
+export interface CohortRecord {
+  id: string;
+  name: string;
+  trainerId: string;
+  traineeIds: string[];
+  /** YYYY-MM-DD by which everyone should be certified. */
+  dueDate?: string;
+  createdAt: string;
+}
+
+/** A live classroom session (state as in src/live/session.ts) and, once ended, its summary. */
+export interface LiveSessionRecord extends LiveState {
+  summary?: LiveSummary;
+}
+
+/** A rubric score a trainer or observer gave an agent in pair role-play: kept apart from self-played attempts. */
+export interface ObservationRecord {
+  id: string;
+  sessionId: string;
+  cohortId: string;
+  scenarioId: string;
+  agentId: string;
+  raterId: string;
+  calmness: number;
+  empathy: number;
+  solution: number;
+  comment: string;
+  at: string;
+}
+
 export interface OrgRecord {
   name: string;
   sites: string[];
@@ -151,4 +183,7 @@ export interface DbData {
   certificates: CertificateRecord[];
   waivers: WaiverRecord[];
   audit: AuditRecord[];
+  cohorts: CohortRecord[];
+  liveSessions: LiveSessionRecord[];
+  observations: ObservationRecord[];
 }

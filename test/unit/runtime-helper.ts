@@ -3,6 +3,7 @@ import { loadCourse } from '../../src/modules';
 import { loadScenarios } from '../../src/scenarios';
 import { loadExam } from '../../src/quiz';
 import { loadCertificationRules } from '../../src/certification';
+import { parseRubric } from '../../src/live';
 import { openStore } from '../../src/store';
 import { bootstrap } from '../../src/people';
 import type { Runtime } from '../../src/app/runtime';
@@ -13,10 +14,11 @@ const course = loadCourse(files.modules);
 const scenarios = loadScenarios(files.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
 const exam = loadExam(files.questions, files.blueprint);
 const certification = loadCertificationRules(files.certification, new Set(scenarios.list.map((s) => s.def.id)));
+const rubric = parseRubric(files.rubric).rubric!;
 
 /** The app's runtime over a fresh demo store in a temporary folder. */
 export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime> {
   const store = await openStore(tempDir(), { lock: false });
   await bootstrap(store, { production: false }, now.toISOString());
-  return { store, course, scenarios, exam, certification, demo: true, config: { trustProxy: false, publicOrigins: [] } };
+  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, publicOrigins: [] } };
 }

@@ -1,0 +1,148 @@
+// Application services for cohorts' live sessions: authorisation, the pure
+// reducer, the store, then a push to every screen through the hub.
+import { randomBytes, randomUUID, randomInt } from 'node:crypto';
+import type { Runtime } from './runtime';
+import type { UserRecord, LiveSessionRecord } from '../store';
+import { reduce, mayAct, liveView, summarise, makePairs, LiveError, aggregateRubric, type LiveEvent, type LiveMode, type RubricScore } from '../live';
+import { seededRandom } from '../quiz/random';
+import { liveHub, type Subscriber } from './live-hub';
+import { BadRequest } from './http';
+
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const newJoinCode = () => Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+
+function context(rt: Runtime, id: string) {
+  const session = rt.store.getLiveSession(id);
+  if (!session) throw new BadRequest('没有这个课堂演练', 404);
+  const cohort = rt.store.getCohort(session.cohortId)!;
+  const scenario = rt.scenarios.get(session.scenarioId);
+  if (!scenario || scenario.def.version !== session.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
+  return { session, cohort, scenario };
+}
+
+const names = (rt: Runtime) => new Map(rt.store.listUsers({ includeInactive: true }).map((u) => [u.id, u.displayName]));
+
+/** What one screen receives: the full view for the trainer and projector, a trainee's own view otherwise. */
+export function viewFor(rt: Runtime, session: LiveSessionRecord, sub: Pick<Subscriber, 'userId' | 'full'>) {
+  const scenario = rt.scenarios.get(session.scenarioId)!;
+  const view = liveView(session, scenario, names(rt), { full: sub.full, userId: sub.full ? undefined : sub.userId });
+  if (sub.full) {
+    const averages = aggregateRubric(rt.store.listObservations({ sessionId: session.id }));
+    return { ...view, rubric: averages };
+  }
+  return view;
+}
+
+function push(rt: Runtime, sessionId: string) {
+  liveHub.notify(sessionId, (sub) => {
+    const s = rt.store.getLiveSession(sessionId);
+    return s ? JSON.stringify(viewFor(rt, s, sub)) : undefined;
+  });
+}
+
+export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohortId: string, scenarioId: string, mode: LiveMode, now: Date) {
+  const cohort = rt.store.getCohort(cohortId);
+  if (!cohort || (cohort.trainerId !== trainer.id && trainer.role !== 'admin')) throw new BadRequest('没有这个班级', 404);
+  const scenario = rt.scenarios.get(scenarioId);
+  if (!scenario) throw new BadRequest('没有这个情景');
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await rt.store.createLiveSession({
+        id: randomUUID(),
+        code: newJoinCode(),
+        cohortId,
+        scenarioId,
+        version: scenario.def.version,
+        trainerId: trainer.id,
+        mode,
+        status: 'lobby',
+        participants: [],
+        path: [],
+        votes: {},
+        revealed: false,
+        history: [],
+        pairs: [],
+        createdAt: now.toISOString(),
+      });
+    } catch (e) {
+      if (!(e instanceof Error) || e.message !== 'join code in use') throw e;
+    }
+  }
+  throw new Error('could not find a free join code');
+}
+
+async function apply(rt: Runtime, id: string, event: LiveEvent) {
+  const { scenario } = context(rt, id);
+  try {
+    const updated = await rt.store.updateLiveSession(id, (s) => {
+      const next = reduce(s, event, scenario);
+      return next.status === 'ended' && !s.summary ? { ...next, summary: summarise(next, scenario) } : { ...next, summary: s.summary };
+    });
+    push(rt, id);
+    return updated!;
+  } catch (e) {
+    if (e instanceof LiveError) throw new BadRequest(e.message, 409);
+    throw e;
+  }
+}
+
+export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {
+  const session = rt.store.findLiveSessionByCode(code.trim().toUpperCase());
+  if (!session) throw new BadRequest('没有找到这个课堂代码，或课堂已结束', 404);
+  const cohort = rt.store.getCohort(session.cohortId)!;
+  if (!mayAct(user, 'join', session, cohort.traineeIds)) throw new BadRequest('你不在这个班级，不能加入', 403);
+  return apply(rt, session.id, { type: 'join', userId: user.id });
+}
+
+export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: string) {
+  const { session } = context(rt, id);
+  if (!mayAct(user, 'vote', session, [])) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
+  return apply(rt, id, { type: 'vote', userId: user.id, choiceId });
+}
+
+export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'end';
+
+export async function control(rt: Runtime, user: UserRecord, id: string, action: ControlAction, choiceId: string | undefined, now: Date) {
+  const { session } = context(rt, id);
+  if (!mayAct(user, 'control', session, [])) throw new BadRequest('只有本场演练的培训师可以操作', 403);
+  switch (action) {
+    case 'start':
+      return apply(rt, id, { type: 'start' });
+    case 'reveal':
+      return apply(rt, id, { type: 'reveal' });
+    case 'advance':
+      return apply(rt, id, { type: 'advance', choiceId });
+    case 'pair':
+      return apply(rt, id, { type: 'pair', pairs: makePairs(session.participants, seededRandom(`${id}:${randomInt(2 ** 31)}`)) });
+    case 'end':
+      return apply(rt, id, { type: 'end', at: now.toISOString() });
+  }
+}
+
+/** Stores a rubric score as an observed assessment on the agent's record. */
+export async function rate(rt: Runtime, user: UserRecord, id: string, score: RubricScore, now: Date) {
+  const { session, scenario } = context(rt, id);
+  if (session.status === 'ended') throw new BadRequest('课堂演练已结束', 409);
+  if (!mayAct(user, 'rate', session, [], score.agentId)) throw new BadRequest('你不能为这位学员评分', 403);
+  const rec = await rt.store.addObservation({
+    sessionId: id,
+    cohortId: session.cohortId,
+    scenarioId: scenario.def.id,
+    agentId: score.agentId,
+    raterId: user.id,
+    calmness: score.calmness,
+    empathy: score.empathy,
+    solution: score.solution,
+    comment: score.comment,
+    at: now.toISOString(),
+  });
+  push(rt, id);
+  return rec;
+}
+
+/** May this person watch the session's stream (and with the full view)? */
+export function watchAccess(rt: Runtime, user: UserRecord, id: string): { full: boolean } {
+  const { session } = context(rt, id);
+  if (!mayAct(user, 'view', session, [])) throw new BadRequest('你不能查看这个课堂演练', 403);
+  return { full: user.id === session.trainerId || user.role === 'admin' };
+}
