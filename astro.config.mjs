@@ -5,7 +5,8 @@ import react from '@astrojs/react';
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware mode: scripts/serve.mjs owns the HTTP server (static files from memory, Astro for the rest).
+  adapter: node({ mode: 'middleware' }),
   integrations: [react()],
   // Astro's built-in origin check compares the Origin header with the URL the
   // node adapter reconstructs, which is wrong behind a TLS-terminating proxy and

@@ -7,7 +7,8 @@ export interface Subscriber {
   send: (chunk: string) => void;
 }
 
-type Builder = (sub: Subscriber) => string | undefined;
+/** Called once per push: does the shared work, returns what each screen gets. */
+type Prepare = () => ((sub: Subscriber) => string | undefined) | undefined;
 
 /** Coalesces bursts (a class voting at once) into one push per window. */
 const WINDOW_MS = 15;
@@ -15,6 +16,8 @@ const WINDOW_MS = 15;
 export class LiveHub {
   private subs = new Map<string, Set<Subscriber>>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Whether the scheduled push goes to every screen or only the full views (trainer, projector). */
+  private audience = new Map<string, 'all' | 'full'>();
 
   subscribe(sessionId: string, sub: Subscriber): () => void {
     const set = this.subs.get(sessionId) ?? new Set();
@@ -30,14 +33,27 @@ export class LiveHub {
     return this.subs.get(sessionId)?.size ?? 0;
   }
 
-  /** Schedules a push of the session's current state to every screen watching it. */
-  notify(sessionId: string, build: Builder) {
+  /**
+   * Schedules a push of the session's current state. A vote changes only what
+   * the trainer and projector show (phones see the tally after the reveal), so
+   * `audience: 'full'` skips the phones: a class voting at once then costs a
+   * few pushes to two screens, not hundreds of pushes to every phone.
+   */
+  notify(sessionId: string, prepare: Prepare, audience: 'all' | 'full' = 'all') {
+    if (audience === 'all' || !this.audience.has(sessionId)) this.audience.set(sessionId, audience);
     if (this.timers.has(sessionId)) return;
     this.timers.set(
       sessionId,
       setTimeout(() => {
         this.timers.delete(sessionId);
-        for (const sub of this.subs.get(sessionId) ?? []) {
+        const to = this.audience.get(sessionId) ?? 'all';
+        this.audience.delete(sessionId);
+        const subs = this.subs.get(sessionId);
+        if (!subs?.size) return;
+        const build = prepare();
+        if (!build) return;
+        for (const sub of subs) {
+          if (to === 'full' && !sub.full) continue;
           const data = build(sub);
           if (data) sub.send(`event: state\ndata: ${data}\n\n`);
         }

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, LiveSessionRecord } from '../store';
-import { reduce, mayAct, liveView, summarise, makePairs, LiveError, aggregateRubric, type LiveEvent, type LiveMode, type RubricScore } from '../live';
+import { reduce, mayAct, liveView, youFor, summarise, makePairs, LiveError, aggregateRubric, type LiveEvent, type LiveMode, type RubricScore } from '../live';
 import { seededRandom } from '../quiz/random';
 import { liveHub, type Subscriber } from './live-hub';
 import { BadRequest } from './http';
@@ -33,11 +33,26 @@ export function viewFor(rt: Runtime, session: LiveSessionRecord, sub: Pick<Subsc
   return view;
 }
 
-function push(rt: Runtime, sessionId: string) {
-  liveHub.notify(sessionId, (sub) => {
+/**
+ * Pushes the current state: the full view and the trainees' common view are
+ * built once per push; each phone's message adds only its own part.
+ */
+function push(rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') {
+  liveHub.notify(sessionId, () => {
     const s = rt.store.getLiveSession(sessionId);
-    return s ? JSON.stringify(viewFor(rt, s, sub)) : undefined;
-  });
+    const scenario = s && rt.scenarios.get(s.scenarioId);
+    if (!s || !scenario) return undefined;
+    const nm = names(rt);
+    const full = JSON.stringify(viewFor(rt, s, { userId: s.trainerId, full: true }));
+    const open = JSON.stringify(liveView(s, scenario, nm, { full: false })).slice(0, -1);
+    return (sub) => {
+      if (sub.full) return full;
+      const you = youFor(s, sub.userId);
+      // The owner's cues go to the owner only.
+      if (you.role === 'owner') return JSON.stringify(liveView(s, scenario, nm, { full: false, userId: sub.userId }));
+      return `${open},"you":${JSON.stringify(you)}}`;
+    };
+  }, audience);
 }
 
 export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohortId: string, scenarioId: string, mode: LiveMode, now: Date) {
@@ -71,15 +86,22 @@ export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohort
   throw new Error('could not find a free join code');
 }
 
-async function apply(rt: Runtime, id: string, event: LiveEvent) {
-  const { scenario } = context(rt, id);
+/**
+ * Applies an event inside the store's write: `check` authorises against the
+ * stored session (no copies on this hot path: a class votes at once).
+ */
+async function apply(rt: Runtime, id: string, event: LiveEvent, check: (s: Readonly<LiveSessionRecord>) => void = () => {}) {
   try {
     const updated = await rt.store.updateLiveSession(id, (s) => {
+      check(s);
+      const scenario = rt.scenarios.get(s.scenarioId);
+      if (!scenario || scenario.def.version !== s.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
       const next = reduce(s, event, scenario);
       return next.status === 'ended' && !s.summary ? { ...next, summary: summarise(next, scenario) } : { ...next, summary: s.summary };
     });
-    push(rt, id);
-    return updated!;
+    if (!updated) throw new BadRequest('没有这个课堂演练', 404);
+    push(rt, id, event.type === 'vote' ? 'full' : 'all');
+    return updated;
   } catch (e) {
     if (e instanceof LiveError) throw new BadRequest(e.message, 409);
     throw e;
@@ -95,9 +117,9 @@ export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {
 }
 
 export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: string) {
-  const { session } = context(rt, id);
-  if (!mayAct(user, 'vote', session, [])) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
-  return apply(rt, id, { type: 'vote', userId: user.id, choiceId });
+  return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, (s) => {
+    if (!mayAct(user, 'vote', s, [])) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
+  });
 }
 
 export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'end';
@@ -136,7 +158,7 @@ export async function rate(rt: Runtime, user: UserRecord, id: string, score: Rub
     comment: score.comment,
     at: now.toISOString(),
   });
-  push(rt, id);
+  push(rt, id, 'full');
   return rec;
 }
 

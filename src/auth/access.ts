@@ -53,23 +53,27 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/api/live/[id]/rate': ['trainer', 'trainee', 'admin'],
 };
 
-/** Matches a concrete path against an Astro route pattern; `[x]` is one segment, `[...x]` the rest. */
-export function matchRoute(pattern: string, pathname: string): boolean {
-  const p = pattern.split('/').filter(Boolean);
-  const s = pathname.replace(/\/+$/, '').split('/').filter(Boolean);
-  for (let i = 0; i < p.length; i++) {
-    if (/^\[\.\.\.\w+\]$/.test(p[i]!)) return true;
-    if (i >= s.length) return false;
-    if (/^\[\w+\]$/.test(p[i]!)) continue;
-    if (p[i] !== s[i]) return false;
-  }
-  return p.length === s.length;
+/** Compiles an Astro route pattern: `[x]` is one segment, `[...x]` the rest. */
+function compile(pattern: string): RegExp {
+  const body = pattern
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => (/^\[\.\.\.\w+\]$/.test(seg) ? '(?:/.*)?' : /^\[\w+\]$/.test(seg) ? '/[^/]+' : `/${seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    .join('');
+  return new RegExp(`^${body || '/'}/?$`);
 }
+
+/** Routes with their compiled patterns, most specific (fewest parameters) first. */
+const COMPILED = Object.keys(ROUTE_ACCESS)
+  .map((route) => ({ route, re: compile(route), params: route.match(/\[/g)?.length ?? 0 }))
+  .sort((a, b) => a.params - b.params);
+
+/** Matches a concrete path against an Astro route pattern. */
+export const matchRoute = (pattern: string, pathname: string): boolean => compile(pattern).test(pathname);
 
 /** The table entry for a path; static segments win over parameters. */
 export function routeFor(pathname: string): string | undefined {
-  const matches = Object.keys(ROUTE_ACCESS).filter((r) => matchRoute(r, pathname));
-  return matches.sort((a, b) => (a.match(/\[/g)?.length ?? 0) - (b.match(/\[/g)?.length ?? 0))[0];
+  return COMPILED.find((c) => c.re.test(pathname))?.route;
 }
 
 export type Decision = 'allow' | 'login' | 'forbidden' | 'not-found';

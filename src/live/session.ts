@@ -54,8 +54,26 @@ export type LiveEvent =
 
 export class LiveError extends Error {}
 
-/** Where the class stands in the scenario: the current node (or ending) and what may be chosen there. */
+const positions = new WeakMap<CompiledScenario, Map<string, ReturnType<typeof computePosition>>>();
+
+/**
+ * Where the class stands in the scenario: the current node (or ending) and what
+ * may be chosen there. Pure in (scenario, path), so it is memoised: a class
+ * voting at one decision asks for the same position hundreds of times.
+ */
 export function position(s: CompiledScenario, path: readonly string[]) {
+  let memo = positions.get(s);
+  if (!memo) positions.set(s, (memo = new Map()));
+  const key = path.join('\u0000');
+  let p = memo.get(key);
+  if (!p) {
+    if (memo.size > 500) memo.clear();
+    memo.set(key, (p = computePosition(s, path)));
+  }
+  return p;
+}
+
+function computePosition(s: CompiledScenario, path: readonly string[]) {
   const snap = replay(machineFor(s), path, { allowIncomplete: true });
   const id = currentId(snap);
   const node = s.def.nodes[id];

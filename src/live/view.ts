@@ -14,6 +14,8 @@ export interface LiveView {
   /** Votes per choice: always for the trainer and projector, for phones only once revealed. */
   tally?: Record<string, number>;
   voted: number;
+  /** Who has voted on the current decision (trainer and projector only). */
+  voters?: string[];
   revealed: boolean;
   ending?: { id: string; outcome: string; line?: string; debrief: string };
   participants: Array<{ id: string; name: string }>;
@@ -45,13 +47,7 @@ export function liveView(state: LiveState, s: CompiledScenario, names: ReadonlyM
   const pos = position(s, state.path);
   const person = (id: string) => ({ id, name: names.get(id) ?? '学员' });
   const showFeedback = state.revealed || opts.full;
-  const you = opts.userId
-    ? (() => {
-        const pair = state.pairs.find((p) => [p.owner, p.agent, ...p.observers].includes(opts.userId!));
-        const role = !pair ? undefined : pair.owner === opts.userId ? 'owner' : pair.agent === opts.userId ? 'agent' : 'observer';
-        return { vote: state.votes[opts.userId], role, agentId: pair?.agent } as LiveView['you'];
-      })()
-    : undefined;
+  const you = opts.userId ? youFor(state, opts.userId) : undefined;
   return {
     id: state.id,
     code: state.code,
@@ -66,6 +62,7 @@ export function liveView(state: LiveState, s: CompiledScenario, names: ReadonlyM
     choices: pos.choices.map((c) => ({ id: c.id, text: c.text, ...(showFeedback && state.revealed ? { feedback: c.feedback, point: c.point } : {}) })),
     tally: opts.full || state.revealed ? tally(state.votes) : undefined,
     voted: Object.keys(state.votes).length,
+    voters: opts.full ? Object.keys(state.votes) : undefined,
     revealed: state.revealed,
     ending: pos.done && pos.ending ? { id: pos.id, outcome: pos.ending.outcome, line: pos.ending.line, debrief: pos.ending.debrief } : undefined,
     participants: opts.full ? state.participants.map(person) : [],
@@ -73,6 +70,13 @@ export function liveView(state: LiveState, s: CompiledScenario, names: ReadonlyM
     you,
     roleplay: state.mode === 'pairs' ? roleplay(s, opts.full || you?.role === 'owner') : undefined,
   };
+}
+
+/** A trainee's own part of the view: their vote and their role in pair role-play. */
+export function youFor(state: LiveState, userId: string): NonNullable<LiveView['you']> {
+  const pair = state.pairs.find((p) => [p.owner, p.agent, ...p.observers].includes(userId));
+  const role = !pair ? undefined : pair.owner === userId ? 'owner' : pair.agent === userId ? 'agent' : 'observer';
+  return { vote: state.votes[userId], role, agentId: pair?.agent };
 }
 
 function roleplay(s: CompiledScenario, withOwner: boolean): LiveView['roleplay'] {

@@ -364,14 +364,18 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return s && structuredClone(s);
     },
     listLiveSessions: (cohortId: string): LiveSessionRecord[] => d().liveSessions.filter((s) => s.cohortId === cohortId).map((s) => structuredClone(s)),
-    /** Replaces a session's state with `next(current)`; `next` may throw to refuse the change. */
-    updateLiveSession: (id: string, next: (s: LiveSessionRecord) => LiveSessionRecord) =>
+    /**
+     * Replaces a session's state with `next(current)`; `next` may throw to refuse
+     * the change. `next` must not modify its argument (the live reducer never does):
+     * no copy is made, because a class voting at once calls this hundreds of times.
+     */
+    updateLiveSession: (id: string, next: (s: Readonly<LiveSessionRecord>) => LiveSessionRecord) =>
       mutate((x) => {
         const i = x.liveSessions.findIndex((y) => y.id === id);
         if (i < 0) return undefined;
-        const updated = next(structuredClone(x.liveSessions[i]!));
+        const updated = next(x.liveSessions[i]!);
         x.liveSessions[i] = updated;
-        return structuredClone(updated);
+        return { ...updated };
       }),
 
     // Observed assessments

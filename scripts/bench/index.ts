@@ -1,0 +1,33 @@
+// npm run bench: builds, then runs each benchmark against the real server on loopback
+// and writes bench/results.json with the machine's details. Figures, never pass/fail.
+import { execSync } from 'node:child_process';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { root } from './lib';
+import { runLiveBench } from './live';
+
+const only = process.argv.slice(2);
+const want = (name: string) => !only.length || only.includes(name);
+
+const machine = {
+  cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+  date: new Date().toISOString(),
+};
+console.log(`Machine: ${machine.cpus}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}`);
+
+if (process.env.BENCH_SKIP_BUILD !== '1') {
+  console.log('Building …');
+  execSync('npm run -s build', { cwd: root, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+}
+
+const results: Record<string, unknown> = { machine };
+if (want('live')) results.live = await runLiveBench();
+
+mkdirSync(path.join(root, 'bench'), { recursive: true });
+writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2));
+console.log('\nWrote bench/results.json');
+process.exit(0);
