@@ -8,6 +8,7 @@ import { parseRubric, type Rubric } from '../live';
 import { ContentError } from '../content/problems';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
+import { seedDemoActivity } from './demo-activity';
 
 export interface Runtime {
   store: Store;
@@ -40,10 +41,7 @@ async function init(): Promise<Runtime> {
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
   if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
   if (store.migratedFrom !== undefined) console.log(`[store] migrated ${store.file} from schema ${store.migratedFrom}`);
-  const close = () => void store.close().finally(() => process.exit(0));
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
-  return {
+  const rt: Runtime = {
     store,
     course,
     scenarios,
@@ -56,6 +54,11 @@ async function init(): Promise<Runtime> {
       publicOrigins: (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
   };
+  if (seeded === 'demo' && env('DEMO_ACTIVITY') !== '0') await seedDemoActivity(rt, new Date());
+  const close = () => void store.close().finally(() => process.exit(0));
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+  return rt;
 }
 
 /**

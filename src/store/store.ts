@@ -392,6 +392,24 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         .observations.filter((o) => (!filter.agentId || o.agentId === filter.agentId) && (!filter.sessionId || o.sessionId === filter.sessionId) && (!filter.cohortId || o.cohortId === filter.cohortId))
         .map(copy),
 
+    /**
+     * Everything HR reports read, as read-only arrays without copies: copying
+     * half a million attempt records for every dashboard view would cost more
+     * than computing the figures. The types forbid changes; callers must not cast them away.
+     */
+    reportView: () => {
+      const x = d();
+      return {
+        users: x.users as ReadonlyArray<Readonly<UserRecord>>,
+        moduleProgress: x.moduleProgress as ReadonlyArray<Readonly<StoredModuleProgress>>,
+        scenarioAttempts: x.scenarioAttempts as ReadonlyArray<Readonly<ScenarioAttemptRecord>>,
+        examAttempts: x.examAttempts as ReadonlyArray<Readonly<ExamAttemptRecord>>,
+        certificates: x.certificates as ReadonlyArray<Readonly<CertificateRecord>>,
+        observations: x.observations as ReadonlyArray<Readonly<ObservationRecord>>,
+        cohorts: x.cohorts as ReadonlyArray<Readonly<CohortRecord>>,
+      };
+    },
+
     getCheckAttempt: (id: string) => {
       const a = d().checkAttempts.find((x) => x.id === id);
       return a && copy(a);

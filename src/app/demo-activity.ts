@@ -1,0 +1,56 @@
+// Demo activity for the demo organisation: a few weeks of training, so every
+// role's pages show something real on first start. Only runs when the demo
+// company was just seeded (never in production). Everything goes through the
+// same services and engine a trainee would use, so the figures are consistent.
+import type { Runtime } from './runtime';
+import { startExam, saveAnswer, submitExam } from './exam-service';
+import { responseToPublic } from '../quiz';
+
+const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
+
+export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
+  const { store, course, scenarios } = rt;
+  const u = (name: string) => store.getUserByUsername(name)!;
+  const trainer = u('trainer');
+
+  async function modules(username: string, chapters: number[], at: Date) {
+    for (const c of chapters) {
+      await store.recordCheckAttempt({ userId: u(username).id, chapter: c, results: [], correct: 5, total: 5, percent: 100, passed: true, at: at.toISOString() });
+    }
+  }
+  async function play(username: string, scenarioId: string, at: Date, best = true) {
+    const s = scenarios.get(scenarioId)!;
+    const path = best ? s.analysis.bestPath : undefined;
+    if (!path) return;
+    await store.recordScenarioAttempt({
+      userId: u(username).id, scenarioId, version: s.def.version, mode: 'practice', choiceIds: path.choices, ending: path.ending,
+      outcome: s.def.endings[path.ending]!.outcome, totals: path.totals, scores: path.scores, moods: path.moods, at: at.toISOString(),
+    });
+  }
+  async function exam(username: string, at: Date, rightShare: number) {
+    const user = u(username);
+    const a = await startExam(rt, user, at);
+    const paper = { seed: a.seed, questions: a.paper };
+    const n = Math.round(a.paper.length * rightShare);
+    for (const pq of a.paper.slice(0, n)) {
+      const q = rt.exam.bank.get(pq.id)!;
+      await saveAnswer(rt, user, a.id, q.id, responseToPublic(paper, q, q.answer), at);
+    }
+    await submitExam(rt, user, a.id, new Date(at.getTime() + 30 * 60_000));
+  }
+
+  const all = course.modules.map((m) => m.chapter);
+  // 李晓婷: certified three weeks ago.
+  await modules('li.xiaoting', all, days(now, 30));
+  for (const id of ['ceiling-leak', 'phone-repair-call', 'fire-report']) await play('li.xiaoting', id, days(now, 24));
+  await exam('li.xiaoting', days(now, 21), 0.95);
+  // 张伟 (翠湖天地): halfway.
+  await modules('zhang.wei', [1, 2, 3, 4], days(now, 12));
+  await play('zhang.wei', 'ceiling-leak', days(now, 10));
+  // 赵敏: just started.
+  await modules('zhao.min', [1], days(now, 3));
+  await store.markModuleOpened(u('zhao.min').id, 2, days(now, 2).toISOString());
+
+  await store.createCohort({ name: '2026年11月新员工 · 阳光花园项目', trainerId: trainer.id, traineeIds: ['trainee', 'li.xiaoting', 'sun.hao'].map((n) => u(n).id), dueDate: days(now, -20).toISOString().slice(0, 10), createdAt: days(now, 30).toISOString() });
+  await store.createCohort({ name: '2026年10月新员工 · 翠湖天地项目', trainerId: trainer.id, traineeIds: ['zhang.wei', 'zhao.min'].map((n) => u(n).id), dueDate: days(now, 5).toISOString().slice(0, 10), createdAt: days(now, 45).toISOString() });
+}
