@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './lib';
 import { runLiveBench } from './live';
+import { runHrBench } from './hr';
 
 const only = process.argv.slice(2);
 const want = (name: string) => !only.length || only.includes(name);
@@ -26,6 +27,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 
 const results: Record<string, unknown> = { machine };
 if (want('live')) results.live = await runLiveBench();
+if (want('hr')) results.hr = await runHrBench();
 
 mkdirSync(path.join(root, 'bench'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2));
