@@ -22,7 +22,7 @@ const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚�
 /** A company's worth of records, written as the store file (a fixture generator, not app code). */
 export async function generateCompany(n: number, now = new Date()): Promise<DbData> {
   const r = seededRandom('bench-company');
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T,>(xs: ArrayLike<T>): T => xs[Math.floor(r() * xs.length)]!;
   const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString();
   const hash = await hashPassword(DEMO_PASSWORD);
   const d = emptyData();
