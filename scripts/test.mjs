@@ -14,17 +14,19 @@ let failed = 0;
 const content = run('npm', ['run', '-s', 'content:check']);
 content === 0 ? passed++ : failed++;
 
+// Build first: the integration tests (test/integration) and Playwright run the built server.
+const build = run('npm', ['run', '-s', 'build']);
+if (build !== 0) failed++;
+
 const vitestJson = path.join(out, 'vitest.json');
-run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], build === 0 ? {} : { SKIP_INTEGRATION: '1' });
 if (existsSync(vitestJson)) {
   const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += v.numPassedTests;
   failed += v.numFailedTests + (v.numTotalTestSuites && v.success === false && v.numFailedTests === 0 ? 1 : 0);
 } else failed++;
 
-const build = run('npm', ['run', '-s', 'build']);
-if (build !== 0) failed++;
-else {
+if (build === 0) {
   const pwJson = path.join(out, 'playwright.json');
   run('npx', ['playwright', 'test'], { PW_JSON: pwJson });
   if (existsSync(pwJson)) {

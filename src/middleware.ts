@@ -4,15 +4,34 @@ import { SESSION_COOKIE, decide, isSameOrigin, resolveSession } from './auth';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
 import { jsonError } from './app/http';
+import { contentSecurityPolicy, STRICT_CSP } from './auth/csp';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
-  'Content-Security-Policy': "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
   'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
 };
+
+/** Adds the security headers; HTML gets a CSP with hashes of its own inline scripts. */
+async function secure(response: Response, mutating: boolean, signedIn: boolean): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  let out = response;
+  if (type.startsWith('text/html') && response.body) {
+    const html = await response.text();
+    out = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+    out.headers.set('Content-Security-Policy', contentSecurityPolicy(html));
+  } else {
+    out = new Response(response.body, response);
+    out.headers.set('Content-Security-Policy', STRICT_CSP);
+  }
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) out.headers.set(k, v);
+  if (signedIn || mutating) out.headers.set('Cache-Control', 'no-store');
+  return out;
+}
 
 const text = (status: number, message: string) =>
   new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
@@ -57,13 +76,5 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (e instanceof StoreWriteError) return isApi ? jsonError(503, t.errors.storeUnavailable) : text(503, t.errors.storeUnavailable);
     throw e;
   }
-  try {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
-    if (user || MUTATING.has(request.method)) response.headers.set('Cache-Control', 'no-store');
-  } catch {
-    // Immutable headers (a platform redirect): copy into a fresh response.
-    response = new Response(response.body, response);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
-  }
-  return response;
+  return secure(response, MUTATING.has(request.method), !!user);
 });

@@ -1,0 +1,153 @@
+// Store durability through the real server: SIGKILL mid-write, concurrency,
+// a second server, a corrupt store, a failing disk.
+import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { dataDir, serve, login, call, form, readDb, PASSWORD } from './helpers';
+import { root } from '../../scripts/bench/lib';
+import { readContent } from '../../src/content/read';
+import { loadScenarios } from '../../src/scenarios';
+import { loadExam } from '../../src/quiz';
+
+const files = readContent(process.cwd());
+const scenarios = loadScenarios(files.scenarios);
+const bank = loadExam(files.questions, files.blueprint).bank;
+const leak = scenarios.get('ceiling-leak')!;
+const NO_DEMO = { DEMO_ACTIVITY: '0' };
+
+describe('crash safety', () => {
+  it('survives 20 SIGKILLs during concurrent writes: the file always parses and every acknowledged write is there', async () => {
+    const dir = dataDir();
+    let server = await serve(dir, NO_DEMO);
+    const users = ['trainee', 'li.xiaoting', 'zhang.wei', 'zhao.min'];
+    const cookies = await Promise.all(users.map((u) => login(server.base, u, PASSWORD)));
+    // An exam attempt for autosaves: the trainer waives the prerequisites for zhao.min.
+    const trainerCookie = await login(server.base, 'trainer', PASSWORD);
+    const admin = await login(server.base, 'admin', PASSWORD);
+    const db0 = readDb(dir);
+    const zhao = db0.users.find((u: { username: string }) => u.username === 'zhao.min').id;
+    // Trainers waive for their own cohorts: put zhao.min in one first.
+    expect((await form(server.base, trainerCookie, '/trainer/cohorts', { name: '压测班', trainee: zhao })).status).toBe(303);
+    expect((await form(server.base, trainerCookie, '/trainer/waivers', { userId: zhao, reason: '压测' })).status).toBe(200);
+    const start = await form(server.base, cookies[3]!, '/exam', {});
+    expect(start.status).toBe(303);
+    const attemptId = start.headers.get('location')!.split('/').pop()!;
+    const html = await (await fetch(`${server.base}/exam/${attemptId}`, { headers: { cookie: cookies[3]! } })).text();
+    const tf = [...html.matchAll(/data-question="([^"]+)"/g)].map((m) => m[1]!).filter((id) => bank.get(id)?.type === 'truefalse');
+    expect(tf.length).toBeGreaterThan(0);
+    void admin;
+
+    const acknowledgedAttempts = new Set<string>();
+    const acknowledgedAnswers = new Map<string, boolean>();
+    let kills = 0;
+    for (let round = 0; round < 20; round++) {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 30; i++) {
+        const u = i % 3;
+        writes.push(
+          call(server.base, cookies[u], 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices })
+            .then(async (r) => {
+              if (r.status === 201) acknowledgedAttempts.add((await r.json()).attempt.id);
+            })
+            .catch(() => {}),
+        );
+        writes.push(call(server.base, cookies[u], 'PUT', '/api/scenarios/ceiling-leak/progress', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices.slice(0, 2) }).then(() => {}, () => {}));
+      }
+      const qid = tf[round % tf.length]!;
+      const value = round % 2 === 0;
+      writes.push(
+        call(server.base, cookies[3], 'PUT', `/api/exam/${attemptId}/answers`, { questionId: qid, response: value })
+          .then((r) => {
+            if (r.ok) acknowledgedAnswers.set(qid, value);
+          })
+          .catch(() => {}),
+      );
+      await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 280)));
+      const exited = new Promise((r) => server.proc.once('exit', r));
+      server.proc.kill('SIGKILL');
+      kills++;
+      await exited;
+      await Promise.allSettled(writes);
+      // The file parses, every acknowledged write is in it.
+      const db = readDb(dir);
+      const ids = new Set(db.scenarioAttempts.map((a: { id: string }) => a.id));
+      for (const id of acknowledgedAttempts) expect(ids.has(id), `attempt ${id} lost after kill ${kills}`).toBe(true);
+      const exam = db.examAttempts.find((a: { id: string }) => a.id === attemptId);
+      for (const [q, v] of acknowledgedAnswers) expect(exam.answers[q], `answer ${q} lost after kill ${kills}`).toBe(v);
+      server = await serve(dir, NO_DEMO);
+    }
+    expect(kills).toBe(20);
+    expect(acknowledgedAttempts.size).toBeGreaterThan(20);
+  }, 180_000);
+});
+
+describe('concurrency', () => {
+  it('1,000 parallel submissions make exactly 1,000 records', async () => {
+    const dir = dataDir();
+    const server = await serve(dir, NO_DEMO);
+    const cookies = await Promise.all(['trainee', 'li.xiaoting', 'zhang.wei', 'zhao.min', 'sun.hao'].map((u) => login(server.base, u, PASSWORD)));
+    const before = readDb(dir).scenarioAttempts.length;
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        call(server.base, cookies[i % 5], 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices }).then(async (r) => (r.status === 201 ? (await r.json()).attempt.id : `status ${r.status}`)),
+      ),
+    );
+    expect(results.filter((r) => r.startsWith('status'))).toEqual([]);
+    const db = readDb(dir);
+    expect(db.scenarioAttempts.length - before).toBe(1000);
+    expect(new Set(db.scenarioAttempts.map((a: { id: string }) => a.id)).size).toBe(db.scenarioAttempts.length);
+  }, 120_000);
+});
+
+/** Starts a server process and returns how it ended (it should refuse to start). */
+function refusal(dir: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const port = 40000 + Math.floor(Math.random() * 20000);
+    const p = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], { cwd: root, env: { ...process.env, DATA_DIR: dir, PORT: String(port), NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('refusing to start', () => {
+  it('a second server on the same data folder refuses with a clear message', async () => {
+    const dir = dataDir();
+    await serve(dir, NO_DEMO);
+    const second = await refusal(dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another server \(pid \d+\) is using this data folder/);
+  }, 30_000);
+
+  it('a corrupt store stops start-up, points at backups, and is left untouched', async () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'db.json'), '{"users": [{"id": ');
+    const r = await refusal(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot be read.*restore a backup \(npm run restore <file>\)/s);
+    expect(readFileSync(path.join(dir, 'db.json'), 'utf8')).toBe('{"users": [{"id": ');
+  }, 30_000);
+});
+
+describe('a disk that refuses writes', () => {
+  it('answers 503 with a message and keeps what was stored', async () => {
+    const dir = dataDir();
+    const server = await serve(dir, NO_DEMO);
+    const cookie = await login(server.base, 'trainee', PASSWORD);
+    const before = readFileSync(path.join(dir, 'db.json'), 'utf8');
+    // Block the temporary file the store writes through, as a full or read-only disk would.
+    mkdirSync(path.join(dir, `.db.json.${server.proc.pid}.tmp`));
+    const r = await call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices });
+    expect(r.status).toBe(503);
+    expect((await r.json()).error).toMatch(/暂时无法保存/);
+    expect(readFileSync(path.join(dir, 'db.json'), 'utf8')).toBe(before);
+    const page = await fetch(`${server.base}/modules/2`, { headers: { cookie } });
+    expect(page.status).toBe(503);
+  }, 30_000);
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { startServer, login, type Server } from '../../scripts/bench/lib';
+
+export { startServer, login, type Server };
+export const PASSWORD = 'demo1234';
+
+const dirs: string[] = [];
+const servers: Server[] = [];
+export function dataDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'wuye-int-'));
+  dirs.push(d);
+  return d;
+}
+/** A server over `dir` that is stopped after the file's tests. */
+export async function serve(dir: string, env: Record<string, string> = {}): Promise<Server> {
+  const s = await startServer(dir, env);
+  servers.push(s);
+  return s;
+}
+afterAll(async () => {
+  for (const s of servers) if (s.proc.exitCode === null && s.proc.signalCode === null) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8'));
+
+/** A JSON request with this site's Origin (CSRF check) and the given session cookie. */
+export function call(base: string, cookie: string | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
+  return fetch(base + url, {
+    method,
+    redirect: 'manual',
+    headers: { Origin: base, ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...extra },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export function form(base: string, cookie: string, url: string, fields: Record<string, string>) {
+  return fetch(base + url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: base, cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+}
