@@ -1,0 +1,58 @@
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { dataDir, serve, login, call, readDb, PASSWORD } from './helpers';
+import { root } from '../../scripts/bench/lib';
+import { readContent } from '../../src/content/read';
+import { loadScenarios } from '../../src/scenarios';
+
+const leak = loadScenarios(readContent(process.cwd()).scenarios).get('ceiling-leak')!;
+const npm = (args: string[], dir: string) => spawnSync('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+
+describe('npm run backup / npm run restore', () => {
+  it('backs up a consistent copy while the server takes writes, and restores it after validation', async () => {
+    const dir = dataDir();
+    const server = await serve(dir, { DEMO_ACTIVITY: '0' });
+    const cookie = await login(server.base, 'trainee', PASSWORD);
+    const writes = Array.from({ length: 200 }, () => call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices }));
+    const backup = npm(['backup'], dir);
+    await Promise.all(writes);
+    expect(backup.status, backup.stderr).toBe(0);
+    const file = /Backup written: (\S+)/.exec(backup.stdout)![1]!;
+    const copy = JSON.parse(readFileSync(file, 'utf8'));
+    expect(copy.users.length).toBeGreaterThan(0);
+
+    // Restoring is refused while the server runs.
+    const refused = npm(['restore', file], dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/stop it before restoring/);
+
+    await server.stop();
+    const countNow = readDb(dir).scenarioAttempts.length;
+    const ok = npm(['restore', file], dir);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readDb(dir).scenarioAttempts.length).toBe(copy.scenarioAttempts.length);
+    expect(countNow).toBe(200);
+    // The replaced store was kept.
+    expect(readdirSync(path.join(dir, 'backups')).some((f) => f.startsWith('db-before-restore-'))).toBe(true);
+  }, 60_000);
+
+  it('refuses a broken or foreign file and leaves the store alone', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ schemaVersion: 5, users: [{ id: 'a', role: 'admin' }], sessions: [], moduleProgress: [], scenarioAttempts: [], examAttempts: [], certificates: [], audit: [], waivers: [], checkAttempts: [], scenarioProgress: [], cohorts: [], liveSessions: [], observations: [], org: { name: '', sites: [], departments: [] } }));
+    const before = readFileSync(path.join(dir, 'db.json'), 'utf8');
+    for (const [content, message] of [
+      ['{"users": [', /not valid JSON/],
+      [JSON.stringify({ schemaVersion: 99 }), /newer version/],
+      [JSON.stringify({ schemaVersion: 5, users: [], sessions: [] }), /missing or not a list|no administrator/],
+    ] as const) {
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, content);
+      const r = npm(['restore', bad], dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(readFileSync(path.join(dir, 'db.json'), 'utf8')).toBe(before);
+    }
+  }, 60_000);
+});
