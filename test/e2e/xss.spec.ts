@@ -44,10 +44,13 @@ test('script and HTML in user-controlled text never run and show literally', asy
     void d.dismiss();
   });
   await loginAs(trainer, 'trainer');
+  const partner = `搭档${stamp}`;
+  expect((await page.request.post('/admin/users/new', { form: { username: `xss2.${stamp}`, displayName: partner, role: 'trainee', department: '客服部', site: '阳光花园', password: 'demo1234' }, headers: { Origin: origin }, maxRedirects: 0 })).status()).toBe(303);
   await trainer.goto('/trainer/cohorts');
   const cohortName = `${PAYLOADS[2]}班`;
   await trainer.getByLabel('班级名称').fill(cohortName);
   await trainer.getByLabel(shown).check();
+  await trainer.getByLabel(new RegExp(`^${partner} `)).check();
   await trainer.getByRole('button', { name: '创建班级' }).click();
   await expect(trainer.getByRole('heading', { level: 1 })).toHaveText(cohortName);
   await expect(trainer.getByRole('link', { name: shown })).toBeVisible();
@@ -63,9 +66,29 @@ test('script and HTML in user-controlled text never run and show literally', asy
   await phone.getByLabel('课堂代码').fill(code);
   await phone.getByRole('button', { name: '加入' }).click();
   await expect(phone).toHaveURL(/\/live\/[\w-]+$/);
+  const phone2 = await (await browser.newContext()).newPage();
+  await login(phone2, `xss2.${stamp}`);
+  await phone2.goto('/live');
+  await phone2.getByLabel('课堂代码').fill(code);
+  await phone2.getByRole('button', { name: '加入' }).click();
   await expect(trainer.getByTestId('participants')).toContainText(shown);
+  await expect(trainer.getByTestId('participant-count')).toHaveText('2');
   await clean(trainer);
   await clean(phone);
+  await trainer.getByRole('button', { name: '自动分组并开始' }).click();
+  const rubric = trainer.locator('form.rubric-form').first();
+  const agent = (await rubric.getAttribute('aria-label'))!.replace(/^为/, '').replace(/评分$/, '');
+  for (const dim of ['情绪管理', '同理心表达', '解决导向']) await rubric.getByRole('group', { name: new RegExp(dim) }).getByText('3', { exact: true }).click();
+  const comment = PAYLOADS[1]!;
+  await rubric.getByLabel('评语（可选）').fill(comment);
+  await rubric.getByRole('button', { name: '提交评分' }).click();
+  await expect(rubric.getByRole('status')).toContainText('已保存');
+  const cohortUrl = (await trainer.getByRole('link', { name: '← 返回班级' }).getAttribute('href'))!;
+  await trainer.goto(cohortUrl);
+  await trainer.getByRole('link', { name: agent, exact: true }).click();
+  await expect(trainer.getByTestId('observations')).toContainText(comment);
+  await clean(trainer);
+  await clean(phone2);
 
   // A revocation reason, shown to HR.
   const hr = await (await browser.newContext()).newPage();

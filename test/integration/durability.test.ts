@@ -37,6 +37,23 @@ describe('crash safety', () => {
     const tf = [...html.matchAll(/data-question="([^"]+)"/g)].map((m) => m[1]!).filter((id) => bank.get(id)?.type === 'truefalse');
     expect(tf.length).toBeGreaterThan(0);
     void admin;
+    // A live class vote: three trainees in a started session.
+    const names = ['trainee', 'li.xiaoting', 'zhang.wei'];
+    const voterIds = names.map((n) => db0.users.find((u: { username: string }) => u.username === n).id);
+    expect((await form(server.base, trainerCookie, '/trainer/cohorts', { name: '投票班', trainee: voterIds[0]! })).status).toBe(303);
+    const voteCohort = readDb(dir).cohorts.find((c: { name: string }) => c.name === '投票班');
+    const cohortPage = `/trainer/cohorts/${voteCohort.id}`;
+    for (const v of voterIds.slice(1)) {
+      // Add the others through the cohort form, as a trainer would.
+      expect((await form(server.base, trainerCookie, cohortPage, { action: 'add', trainee: v })).status).toBe(200);
+    }
+    const sessionId = (await form(server.base, trainerCookie, cohortPage, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
+    const code = readDb(dir).liveSessions.find((x: { id: string }) => x.id === sessionId).code;
+    for (const c of cookies.slice(0, 3)) expect((await call(server.base, c, 'POST', '/api/live/join', { code })).status).toBe(200);
+    expect((await call(server.base, trainerCookie, 'POST', `/api/live/${sessionId}/control`, { action: 'start' })).status).toBe(200);
+    const choices = leak.def.nodes[leak.def.start]!.choices!.map((c) => c.id);
+    /** Per voter: the values the stored vote may have (the last acknowledged one, or a later one that was written but not answered). */
+    const mayBe = voterIds.map(() => new Set<string | undefined>([undefined]));
 
     const acknowledgedAttempts = new Set<string>();
     const acknowledgedAnswers = new Map<string, boolean>();
@@ -54,6 +71,17 @@ describe('crash safety', () => {
         );
         writes.push(call(server.base, cookies[u], 'PUT', '/api/scenarios/ceiling-leak/progress', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices.slice(0, 2) }).then(() => {}, () => {}));
       }
+      voterIds.forEach((_, v) => {
+        const choiceId = choices[(round + v) % choices.length]!;
+        mayBe[v]!.add(choiceId);
+        writes.push(
+          call(server.base, cookies[v], 'POST', `/api/live/${sessionId}/vote`, { choiceId })
+            .then((r) => {
+              if (r.ok) mayBe[v] = new Set([choiceId]);
+            })
+            .catch(() => {}),
+        );
+      });
       const qid = tf[round % tf.length]!;
       const value = round % 2 === 0;
       writes.push(
@@ -75,6 +103,8 @@ describe('crash safety', () => {
       for (const id of acknowledgedAttempts) expect(ids.has(id), `attempt ${id} lost after kill ${kills}`).toBe(true);
       const exam = db.examAttempts.find((a: { id: string }) => a.id === attemptId);
       for (const [q, v] of acknowledgedAnswers) expect(exam.answers[q], `answer ${q} lost after kill ${kills}`).toBe(v);
+      const votes = db.liveSessions.find((x: { id: string }) => x.id === sessionId).votes;
+      voterIds.forEach((id, v) => expect(mayBe[v]!.has(votes[id]), `vote of ${names[v]} lost after kill ${kills}`).toBe(true));
       server = await serve(dir, NO_DEMO);
     }
     expect(kills).toBe(20);
