@@ -7,6 +7,10 @@ import path from 'node:path';
 import { root } from './lib';
 import { runLiveBench } from './live';
 import { runHrBench } from './hr';
+import { runPagesBench } from './pages';
+import { runThroughputBench } from './throughput';
+import { runGrowthBench } from './growth';
+import { runEngineBench } from './engine';
 
 const only = process.argv.slice(2);
 const want = (name: string) => !only.length || only.includes(name);
@@ -26,8 +30,12 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 }
 
 const results: Record<string, unknown> = { machine };
+if (want('pages')) results.pages = await runPagesBench();
+if (want('throughput')) results.throughput = await runThroughputBench();
+if (want('engine')) results.engine = await runEngineBench();
 if (want('live')) results.live = await runLiveBench();
 if (want('hr')) results.hr = await runHrBench();
+if (want('growth')) results.growth = await runGrowthBench();
 
 mkdirSync(path.join(root, 'bench'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2));
