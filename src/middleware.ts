@@ -5,6 +5,7 @@ import { StoreWriteError } from './store';
 import { t } from './i18n';
 import { jsonError } from './app/http';
 import { contentSecurityPolicy, STRICT_CSP } from './auth/csp';
+import { preloadIslands } from './app/preload';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -21,7 +22,7 @@ async function secure(response: Response, mutating: boolean, signedIn: boolean):
   const type = response.headers.get('content-type') ?? '';
   let out = response;
   if (type.startsWith('text/html') && response.body) {
-    const html = await response.text();
+    const html = preloadIslands(await response.text());
     out = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
     out.headers.set('Content-Security-Policy', contentSecurityPolicy(html));
   } else {
