@@ -29,8 +29,8 @@ export async function runThroughputBench() {
     const trainer = await login(base, 'trainer', DEMO_PASSWORD);
     const zhao = await login(base, 'zhao.min', DEMO_PASSWORD);
     // An exam attempt for the autosave: zhao.min joins a cohort and gets the prerequisites waived.
-    const waivers = await (await fetch(`${base}/trainer/cohorts`, { headers: { cookie: trainer } })).text();
-    const zhaoId = /value="([\w-]+)"\s*\/><span>赵敏/.exec(waivers)![1]!;
+    const page = await (await fetch(`${base}/trainer/cohorts`, { headers: { cookie: trainer } })).text();
+    const zhaoId = /value="([\w-]+)"[^>]*>\s*<span>赵敏/.exec(page)![1]!;
     const post = (url: string, cookie: string, body: Record<string, string>) =>
       fetch(base + url, { method: 'POST', redirect: 'manual', headers: { cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
     await post('/trainer/cohorts', trainer, { name: 'bench', trainee: zhaoId });

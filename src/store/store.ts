@@ -177,12 +177,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x) => void (x.sessions = x.sessions.filter((s) => !expired(s)))),
 
     // Module progress
-    markModuleOpened: (userId: string, chapter: number, now: string) =>
-      mutate((x) => {
+    /** Records that a module was opened; a re-open within a minute is not worth a write. */
+    markModuleOpened: (userId: string, chapter: number, now: string) => {
+      const existing = d().moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
+      if (existing && Math.abs(Date.parse(now) - Date.parse(existing.lastOpenedAt)) < 60_000) return Promise.resolve();
+      return mutate((x) => {
         const p = x.moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
         if (p) p.lastOpenedAt = now;
         else x.moduleProgress.push({ userId, chapter, openedAt: now, lastOpenedAt: now });
-      }),
+      });
+    },
     /** Stores a graded knowledge check and folds it into the module's progress. */
     recordCheckAttempt: (a: Omit<CheckAttemptRecord, 'id'>) =>
       mutate((x) => {
