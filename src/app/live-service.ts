@@ -162,6 +162,13 @@ export async function rate(rt: Runtime, user: UserRecord, id: string, score: Rub
   return rec;
 }
 
+/** The session for its trainer's control panel or projector (admins may look); undefined for anyone else. */
+export function sessionForTrainer(rt: Runtime, user: UserRecord, id: string): LiveSessionRecord | undefined {
+  const session = rt.store.getLiveSession(id);
+  const current = session && rt.scenarios.get(session.scenarioId)?.def.version === session.version;
+  return session && current && (session.trainerId === user.id || user.role === 'admin') ? session : undefined;
+}
+
 /** May this person watch the session's stream (and with the full view)? */
 export function watchAccess(rt: Runtime, user: UserRecord, id: string): { full: boolean } {
   const { session } = context(rt, id);

@@ -1,7 +1,7 @@
 import { promises as fs, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, SCHEMA_VERSION } from './migrations';
-import { StoreLockedError } from './lock';
+import { StoreLockedError, alive } from './lock';
 
 export class BackupError extends Error {}
 
@@ -56,15 +56,6 @@ export async function backupStore(dataDir: string, now: Date, outDir = path.join
   await writeAtomic(file, text);
   return { file, ...summary };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
-};
 
 /**
  * Replaces the store with a validated backup. Refuses while a server holds the

@@ -2,7 +2,8 @@ import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:f
 
 export class StoreLockedError extends Error {}
 
-const alive = (pid: number) => {
+/** Whether a process with this pid is running (EPERM: it runs under another user). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
