@@ -45,3 +45,19 @@ export function form(base: string, cookie: string, url: string, fields: Record<s
     body: new URLSearchParams(fields),
   });
 }
+
+/**
+ * A question of an open exam paper that can be answered with two different
+ * values: a true/false one if the paper has it, else a single-choice one with
+ * two of its option tokens (read from the server-rendered radio buttons).
+ */
+export function answerable(html: string, typeOf: (id: string) => string | undefined): { questionId: string; values: [unknown, unknown] } {
+  const ids = [...html.matchAll(/data-question="([^"]+)"/g)].map((m) => m[1]!);
+  const tf = ids.find((id) => typeOf(id) === 'truefalse');
+  if (tf) return { questionId: tf, values: [true, false] };
+  for (const id of ids.filter((i) => typeOf(i) === 'single')) {
+    const tokens = [...html.matchAll(new RegExp(`name="q-${id}" value="([^"]+)"`, 'g'))].map((m) => m[1]!);
+    if (tokens.length >= 2) return { questionId: id, values: [tokens[0], tokens[1]] };
+  }
+  throw new Error('no answerable question found in the exam page');
+}
