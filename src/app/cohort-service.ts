@@ -3,6 +3,7 @@ import type { CohortRecord, UserRecord } from '../store';
 import { isOverdue, type TraineeRow } from '../cohorts';
 import { certificateStatus } from '../certification';
 import { aggregateRubric } from '../live';
+import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
 import { BadRequest } from './http';
 import { mayViewCohort } from '../cohorts';
@@ -23,11 +24,8 @@ export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Traine
     if (!u) return [];
     const modulesDone = store.listModuleProgress(id).filter((p) => p.completedAt).map((p) => p.chapter).sort((a, b) => a - b);
     const scenarios: TraineeRow['scenarios'] = {};
-    for (const a of store.listScenarioAttempts(id)) {
-      const prev = scenarios[a.scenarioId];
-      if (!prev || a.scores.overall > (prev.calmness + prev.empathy + prev.solution) / 3) {
-        scenarios[a.scenarioId] = { passed: a.scores.passed || !!prev?.passed, calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution };
-      } else if (a.scores.passed) prev.passed = true;
+    for (const [sid, h] of summariseAttempts(store.listScenarioAttempts(id))) {
+      scenarios[sid] = { passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution };
     }
     const exams = store.listExamAttempts(id).filter((a) => a.result);
     const bestExam = exams.sort((a, b) => b.result!.percent - a.result!.percent)[0];

@@ -5,6 +5,7 @@ import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
 import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
 import { certificationProgress, addMonths, formatCode, certificateStatus, type CertificationProgress } from '../certification';
+import { summariseAttempts } from '../scenarios';
 import { BadRequest } from './http';
 
 const latestExpiry = (certs: CertificateRecord[]) =>
@@ -15,13 +16,8 @@ export function certificationFor(rt: Runtime, user: UserRecord, now: Date): Cert
   const { store, course, scenarios } = rt;
   const completed = new Set(store.listModuleProgress(user.id).filter((p) => p.completedAt).map((p) => p.chapter));
   // A scenario counts with its best attempt; "passed" there means that attempt passed.
-  const best = new Map(
-    store
-      .listScenarioAttempts(user.id)
-      .sort((a, b) => b.scores.overall - a.scores.overall)
-      .filter((a, i, all) => all.findIndex((x) => x.scenarioId === a.scenarioId) === i)
-      .map((a) => [a.scenarioId, { passed: a.scores.passed, calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution }]),
-  );
+  const history = summariseAttempts(store.listScenarioAttempts(user.id));
+  const best = new Map([...history].map(([id, h]) => [id, { passed: h.best.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution }]));
   const certs = store.listCertificates(user.id);
   const current = certs.find((c) => certificateStatus(c, now) === 'valid');
   const since = latestExpiry(certs);
@@ -124,8 +120,9 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
   const progress = certificationFor(rt, user, now);
   const waived = !!rt.store.getWaiver(user.id);
   if (!attempt.result?.passed || (!progress.prerequisitesMet && !waived)) return undefined;
-  const bests = progress.countedScenarios.map((id) => rt.store.listScenarioAttempts(user.id, id).sort((a, b) => b.scores.overall - a.scores.overall)[0]!);
-  const avg = (k: 'calmness' | 'empathy' | 'solution') => (bests.length ? Math.round(bests.reduce((n, b) => n + b.scores[k], 0) / bests.length) : 0);
+  const history = summariseAttempts(rt.store.listScenarioAttempts(user.id));
+  const bests = progress.countedScenarios.map((id) => ({ scenarioId: id, ...history.get(id)!.best }));
+  const avg = (k: 'calmness' | 'empathy' | 'solution') => (bests.length ? Math.round(bests.reduce((n, b) => n + b[k], 0) / bests.length) : 0);
   const r = await rt.store.issueCertificate({
     userId: user.id,
     holderName: user.displayName,
@@ -140,7 +137,7 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
     prerequisitesWaived: !progress.prerequisitesMet || undefined,
     contentVersions: {
       bank: attempt.bankVersion,
-      scenarios: Object.fromEntries(bests.map((b) => [b.scenarioId, b.version])),
+      scenarios: Object.fromEntries(bests.map((b) => [b.scenarioId, b.version ?? 1])),
     },
   });
   return r.certificate;

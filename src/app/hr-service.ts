@@ -4,6 +4,7 @@ import type { Runtime } from './runtime';
 import type { PersonFacts } from '../hr';
 import { certificateStatus } from '../certification';
 import { CATEGORIES, type Category } from '../quiz';
+import { summariseAttempts } from '../scenarios';
 
 function groupBy<T extends { userId?: string; agentId?: string }>(rows: ReadonlyArray<T>, key: (r: T) => string) {
   const m = new Map<string, T[]>();
@@ -33,13 +34,6 @@ export function peopleFacts(rt: Runtime, now: Date): PersonFacts[] {
     .map((u) => {
       const mods = progress.get(u.id) ?? [];
       const att = attempts.get(u.id) ?? [];
-      const best = new Map<string, (typeof att)[number]>();
-      const passed = new Set<string>();
-      for (const a of att) {
-        const b = best.get(a.scenarioId);
-        if (!b || a.scores.overall > b.scores.overall) best.set(a.scenarioId, a);
-        if (a.scores.passed) passed.add(a.scenarioId);
-      }
       const ex = (exams.get(u.id) ?? []).reduce<(typeof v.examAttempts)[number] | undefined>((b, a) => (!b || a.result!.percent > b.result!.percent ? a : b), undefined);
       const cs = (certs.get(u.id) ?? []).filter((c) => !c.supersededBy);
       const current = cs.reduce<(typeof cs)[number] | undefined>((b, c) => (!b || c.issuedAt > b.issuedAt ? c : b), undefined);
@@ -59,7 +53,7 @@ export function peopleFacts(rt: Runtime, now: Date): PersonFacts[] {
         modulesDone: mods.filter((m) => m.completedAt).length,
         modulesTotal: total,
         started: mods.length > 0 || att.length > 0 || !!ex,
-        scenarioBest: [...best.values()].map((a) => ({ scenarioId: a.scenarioId, passed: passed.has(a.scenarioId), calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution })),
+        scenarioBest: [...summariseAttempts(att)].map(([scenarioId, h]) => ({ scenarioId, passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution })),
         observed: (observed.get(u.id) ?? []).map((o) => ({ calmness: o.calmness, empathy: o.empathy, solution: o.solution })),
         exam: ex ? { percent: ex.result!.percent, passed: ex.result!.passed, at: ex.submittedAt ?? ex.startedAt, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, ex.result!.byCategory[c].percent])) as Record<Category, number> } : undefined,
         certificate: current ? { id: current.id, code: current.code, issuedAt: current.issuedAt, expiresAt: current.expiresAt, status: certificateStatus(current, now) } : undefined,

@@ -89,16 +89,20 @@ export interface HistoryEntry {
   scenarioId: string;
   attempts: number;
   passed: boolean;
-  best: { overall: number; calmness: number; empathy: number; solution: number; at: string };
+  /** The attempt with the highest overall score (the earliest on a tie): its scores, whether it passed, its scenario version. */
+  best: { overall: number; calmness: number; empathy: number; solution: number; passed: boolean; at: string; version?: number };
   latest: { overall: number; passed: boolean; at: string; outcome: Outcome };
 }
 
-/** Best and latest result per scenario from a trainee's attempts. */
-export function summariseAttempts(attempts: ReadonlyArray<{ scenarioId: string; scores: Scores; at: string; outcome: Outcome }>): Map<string, HistoryEntry> {
+/**
+ * Best and latest result per scenario from a trainee's attempts: the one rule
+ * for "best attempt" that history, cohort grids, HR figures and certification share.
+ */
+export function summariseAttempts(attempts: ReadonlyArray<{ scenarioId: string; scores: Scores; at: string; outcome: Outcome; version?: number }>): Map<string, HistoryEntry> {
   const out = new Map<string, HistoryEntry>();
   for (const a of [...attempts].sort((x, y) => x.at.localeCompare(y.at))) {
     const prev = out.get(a.scenarioId);
-    const best = !prev || a.scores.overall > prev.best.overall ? { ...pick(a.scores), at: a.at } : prev.best;
+    const best = !prev || a.scores.overall > prev.best.overall ? { ...pick(a.scores), passed: a.scores.passed, at: a.at, version: a.version } : prev.best;
     out.set(a.scenarioId, {
       scenarioId: a.scenarioId,
       attempts: (prev?.attempts ?? 0) + 1,
