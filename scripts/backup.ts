@@ -1,4 +1,4 @@
-// npm run backup [-- --out DIR]: a consistent, validated copy of DATA_DIR/db.json (safe while the server runs).
+// npm run backup [-- --out DIR]: a consistent, validated copy of the store in DATA_DIR (snapshot and journal merged into one file; safe while the server runs).
 import path from 'node:path';
 import { backupStore } from '../src/store/backup';
 

@@ -1,4 +1,4 @@
-// npm run restore <file>: validates a backup, then replaces DATA_DIR/db.json with it (server must be stopped).
+// npm run restore <file>: validates a backup, then replaces the store in DATA_DIR with it (server must be stopped).
 import path from 'node:path';
 import { restoreStore } from '../src/store/backup';
 

@@ -1,7 +1,10 @@
-import { promises as fs, readFileSync, existsSync } from 'node:fs';
+import { promises as fs, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { migrate, SCHEMA_VERSION } from './migrations';
+import { emptyData, migrate, SCHEMA_VERSION } from './migrations';
 import { StoreLockedError, alive } from './lock';
+import { LOG, OLD_LOG, SNAPSHOT, loadFromDisk } from './journal';
+import { readStoreData } from './store';
+import type { DbData } from './types';
 
 export class BackupError extends Error {}
 
@@ -41,15 +44,55 @@ async function writeAtomic(file: string, text: string) {
   await fs.rename(tmp, file);
 }
 
+/** What changes when a checkpoint replaces the snapshot or switches journals (appends to db.log do not count). */
+function fingerprint(dataDir: string): string {
+  return [SNAPSHOT, OLD_LOG]
+    .map((f) => {
+      try {
+        const s = statSync(path.join(dataDir, f));
+        return `${s.ino}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
+}
+
 /**
- * Copies the store to DATA_DIR/backups/db-<time>.json. Safe while the server
- * runs: the store file is only ever replaced whole (rename), so one read sees
- * one complete version. The copy is validated before it is kept.
+ * One consistent version of the store while a server may be writing: the
+ * snapshot plus the journal after it, read again if a checkpoint switched
+ * files during the read. Appends made meanwhile are complete batches or a torn
+ * last line (ignored), so any read is a state the store was in.
+ */
+function readConsistent(dataDir: string): DbData {
+  for (let attempt = 0; ; attempt++) {
+    const before = fingerprint(dataDir);
+    try {
+      const loaded = loadFromDisk(dataDir, emptyData);
+      if (fingerprint(dataDir) === before) return migrate(loaded.data).data;
+    } catch (e) {
+      // A checkpoint switching files mid-read shows as a vanished file or missing batches: read again.
+      // The same error on files that did not change is real.
+      if (fingerprint(dataDir) === before || attempt >= 20) throw e;
+    }
+    if (attempt >= 20) throw new BackupError('the store kept changing files while being read; try again');
+  }
+}
+
+/**
+ * Writes a consistent copy of the store (snapshot and journal merged into one
+ * file) to DATA_DIR/backups/db-<time>.json. Safe while the server runs. The
+ * copy is validated before it is kept.
  */
 export async function backupStore(dataDir: string, now: Date, outDir = path.join(dataDir, 'backups')): Promise<{ file: string; users: number; records: number }> {
-  const source = path.join(dataDir, 'db.json');
-  if (!existsSync(source)) throw new BackupError(`no store at ${source}`);
-  const text = await fs.readFile(source, 'utf8');
+  if (!existsSync(path.join(dataDir, SNAPSHOT)) && !existsSync(path.join(dataDir, LOG))) throw new BackupError(`no store in ${dataDir}`);
+  let data: DbData;
+  try {
+    data = readConsistent(dataDir);
+  } catch (e) {
+    throw new BackupError(`the store cannot be read (${(e as Error).message})`);
+  }
+  const text = JSON.stringify(data);
   const summary = validateBackup(text);
   await fs.mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `db-${stamp(now)}.json`);
@@ -57,9 +100,21 @@ export async function backupStore(dataDir: string, now: Date, outDir = path.join
   return { file, ...summary };
 }
 
+/** The highest batch number in the journals, read leniently (a damaged journal must not block a restore). */
+function lastBatch(dataDir: string): number {
+  let max = 0;
+  for (const f of [OLD_LOG, LOG]) {
+    const file = path.join(dataDir, f);
+    if (!existsSync(file)) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/^\{"b":(\d+)/gm)) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}
+
 /**
  * Replaces the store with a validated backup. Refuses while a server holds the
- * store; keeps the current file as backups/db-before-restore-<time>.json.
+ * store; keeps the current store as backups/db-before-restore-<time>.json (or,
+ * when it cannot be read, its files as they are).
  */
 export async function restoreStore(dataDir: string, backupFile: string, now: Date): Promise<{ previous?: string; users: number; records: number }> {
   const text = await fs.readFile(backupFile, 'utf8').catch((e) => {
@@ -72,14 +127,23 @@ export async function restoreStore(dataDir: string, backupFile: string, now: Dat
     if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StoreLockedError(`a server (pid ${pid}) is using ${dataDir}; stop it before restoring`);
   }
   await fs.mkdir(dataDir, { recursive: true });
-  const current = path.join(dataDir, 'db.json');
+  const files = [SNAPSHOT, LOG, OLD_LOG].filter((f) => existsSync(path.join(dataDir, f)));
   let previous: string | undefined;
-  if (existsSync(current)) {
+  if (files.length) {
+    await fs.mkdir(path.join(dataDir, 'backups'), { recursive: true });
     previous = path.join(dataDir, 'backups', `db-before-restore-${stamp(now)}.json`);
-    await fs.mkdir(path.dirname(previous), { recursive: true });
-    await fs.copyFile(current, previous);
+    try {
+      await writeAtomic(previous, JSON.stringify(readStoreData(dataDir)));
+    } catch {
+      // Unreadable: keep the files themselves.
+      for (const f of files) await fs.copyFile(path.join(dataDir, f), `${previous}.${f}`);
+      previous = `${previous}.${files[0]}`;
+    }
   }
-  await writeAtomic(current, text);
+  // The new snapshot covers every batch still in the old journals, so none of them is replayed onto it.
+  const restored = { ...JSON.parse(text), logSeq: lastBatch(dataDir) };
+  await writeAtomic(path.join(dataDir, SNAPSHOT), JSON.stringify(restored));
+  for (const f of [OLD_LOG, LOG]) await fs.rm(path.join(dataDir, f), { force: true });
   return { previous, ...summary };
 }
 

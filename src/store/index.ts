@@ -1,4 +1,4 @@
-export { openStore, StoreCorruptError, StoreWriteError, DuplicateUsernameError, type Store, type NewUser, type UserFilter } from './store';
+export { openStore, readStoreData, StoreCorruptError, StoreWriteError, DuplicateUsernameError, type Store, type NewUser, type UserFilter } from './store';
 export { StoreLockedError } from './lock';
 export { SCHEMA_VERSION } from './migrations';
 export type * from './types';

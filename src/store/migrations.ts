@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -28,7 +28,9 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
  * version 2 adds the organisation, sites and module progress; version 3 adds
  * role-play attempts and half-played progress; version 4 adds exam attempts,
  * certificates, prerequisite waivers and the audit log; version 5 adds cohorts,
- * live classroom sessions and observed rubric scores.
+ * live classroom sessions and observed rubric scores; version 6 keeps the same
+ * records but stores changes in a journal beside the snapshot (journal.ts), so
+ * a version-5 build must not open it.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -43,6 +45,7 @@ const migrations: Record<number, Migration> = {
   2: (d) => ({ ...d, schemaVersion: 3, scenarioAttempts: d.scenarioAttempts ?? [], scenarioProgress: d.scenarioProgress ?? [] }),
   3: (d) => ({ ...d, schemaVersion: 4, examAttempts: d.examAttempts ?? [], certificates: d.certificates ?? [], waivers: d.waivers ?? [], audit: d.audit ?? [] }),
   4: (d) => ({ ...d, schemaVersion: 5, cohorts: d.cohorts ?? [], liveSessions: d.liveSessions ?? [], observations: d.observations ?? [] }),
+  5: (d) => ({ ...d, schemaVersion: 6 }),
 };
 
 export class StoreVersionError extends Error {}

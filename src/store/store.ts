@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
-import { AtomicJsonFile } from './file-adapter';
+import { SnapshotJournal } from './file-adapter';
+import { KEYS, LOG, OLD_LOG, SNAPSHOT, loadFromDisk, type Collection } from './journal';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
@@ -16,6 +17,8 @@ export class StoreWriteError extends Error {}
 export interface OpenOptions {
   /** Take the single-writer lock (default true; unit tests on private folders may skip it). */
   lock?: boolean;
+  /** Journal bytes after which a checkpoint rewrites the snapshot (at least this, and at least the snapshot's size). */
+  checkpointBytes?: number;
 }
 
 export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'active'> & { active?: boolean };
@@ -28,23 +31,37 @@ export interface UserFilter {
 
 const copy = <T extends object>(x: T): T => ({ ...x });
 
+/** What a change tells the journal: the records it wrote and deleted (see journal.ts). */
+interface Writer {
+  put<C extends Collection>(c: C, rec: DbData[C][number]): void;
+  patch(c: Collection, key: string, fields: Record<string, unknown>): void;
+  del(c: Collection, key: string): void;
+  org(org: OrgRecord): void;
+}
+/** A journal entry waiting for the next flush; puts are serialised at the flush (only the last put of a record counts). */
+type PendingOp = { put: true; c: Collection; key: string; rec: object } | { put: false; text: string };
+
+const corrupt = (dataDir: string, why: string) =>
+  new StoreCorruptError(
+    `the store in ${dataDir} cannot be read (${why}). It was left untouched; restore a backup (npm run restore <file>) or move it away to start empty.`,
+  );
+
 /**
- * Opens the store in `dataDir` (created when missing), migrating an older file
- * forward. A file that does not parse is never overwritten: opening fails with
- * a message pointing at the backups.
+ * Opens the store in `dataDir` (created when missing), migrating an older one
+ * forward. A store that does not read back is never overwritten: opening
+ * fails with a message pointing at the backups.
  */
 export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'db.json');
+  const file = path.join(dataDir, SNAPSHOT);
   const release = opts.lock === false ? () => {} : acquireLock(path.join(dataDir, 'db.lock'));
-  const db = new Low<DbData>(new AtomicJsonFile<DbData>(file), emptyData());
+  const adapter = new SnapshotJournal(dataDir, emptyData);
+  const db = new Low<DbData>(adapter, emptyData());
   try {
     await db.read();
   } catch (e: any) {
     release();
-    throw new StoreCorruptError(
-      `the store ${file} cannot be read (${e.message}). It was left untouched; restore a backup (npm run restore <file>) or move it away to start empty.`,
-    );
+    throw corrupt(dataDir, e.message);
   }
   let migratedFrom: number | undefined;
   try {
@@ -55,58 +72,113 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     release();
     throw new StoreCorruptError(`the store ${file} cannot be used: ${e.message}`);
   }
+  await adapter.dropTornTail();
   if (migratedFrom !== undefined) {
-    // Keep the pre-migration file beside the store so an upgrade can be undone.
-    await fs.copyFile(file, `${file}.v${migratedFrom}.bak`);
+    // Keep the pre-migration files beside the store so an upgrade can be undone.
+    for (const f of [SNAPSHOT, LOG, OLD_LOG]) {
+      if (existsSync(path.join(dataDir, f))) await fs.copyFile(path.join(dataDir, f), path.join(dataDir, `${f}.v${migratedFrom}.bak`));
+    }
     await db.write();
   }
+  const checkpointBytes = opts.checkpointBytes ?? 16 * 2 ** 20;
 
-  // Group commit: a change is applied in memory at once; writes run one at a
-  // time, and every change made while a write is running shares the next one.
-  // A caller's promise resolves only after the write that contains its change,
-  // so an acknowledged change is on disk; many concurrent requests cost a
-  // handful of writes instead of one each.
+  // Group commit: a change is applied in memory at once and journalled;
+  // journal appends run one at a time, and every change made while one runs
+  // shares the next. A caller's promise resolves only after the append (and
+  // fsync) that contains its change, so an acknowledged change is on disk.
   type Waiter = { resolve: () => void; reject: (e: unknown) => void };
   let waiting: Waiter[] = [];
+  let pending: PendingOp[] = [];
   let flushing: Promise<void> | undefined;
   let writes = 0;
+  /** Set when a failed write could not be undone: memory may differ from the disk, so nothing more is written until a restart. */
+  let broken: StoreWriteError | undefined;
+  /** Bumped by every failed write: a checkpoint that began before it is abandoned. */
+  let generation = 0;
+  let checkpointing: Promise<void> | undefined;
+
+  function serialise(ops: PendingOp[]): string[] {
+    const lastPut = new Map<string, number>();
+    ops.forEach((o, i) => o.put && lastPut.set(`${o.c}\u0000${o.key}`, i));
+    const out: string[] = [];
+    ops.forEach((o, i) => {
+      if (!o.put) out.push(o.text);
+      // A later put of the same record replaces this one whole.
+      else if (lastPut.get(`${o.c}\u0000${o.key}`) === i) out.push(JSON.stringify(['put', o.c, o.rec]));
+    });
+    return out;
+  }
+
+  function maybeCheckpoint(force = false) {
+    if (checkpointing || broken || (!force && adapter.logBytes < Math.max(checkpointBytes, adapter.snapshotBytes))) return;
+    const gen = generation;
+    // The journal is switched synchronously here (between appends); the snapshot is written in the background.
+    checkpointing = adapter
+      .write(db.data, () => gen === generation)
+      .catch(() => undefined) // the journal still holds everything; the next checkpoint tries again
+      .finally(() => (checkpointing = undefined));
+  }
+
   async function flush() {
     while (waiting.length) {
       const batch = waiting;
+      const ops = pending;
       waiting = [];
+      pending = [];
       try {
-        await db.write();
-        writes++;
+        if (broken) throw broken;
+        if (ops.length) {
+          await adapter.append(serialise(ops));
+          writes++;
+        }
         for (const w of batch) w.resolve();
+        maybeCheckpoint();
       } catch (e: any) {
-        // Drop every unsaved change so memory never runs ahead of the disk.
+        // Drop every unsaved change so memory never runs ahead of the disk:
+        // cut the journal back and reload, without yielding in between.
         const failed = [...batch, ...waiting];
         waiting = [];
-        try {
-          await db.read();
-          db.data = migrate(db.data).data;
-        } catch {
-          /* keep memory as is; the file was not replaced */
+        pending = [];
+        generation++;
+        if (!broken) {
+          try {
+            adapter.undoAppend();
+            db.data = migrate(adapter.load()).data;
+          } catch (e2: any) {
+            broken = new StoreWriteError(`could not save (${e.code ?? e.message}) and could not reload (${e2.code ?? e2.message}); restart once the disk is fixed`);
+          }
         }
-        const err = new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
+        const err = e instanceof StoreWriteError ? e : new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
         for (const w of failed) w.reject(err);
       }
     }
     flushing = undefined;
   }
-  /** Applies a change now and resolves once it is durably written (see group commit above). */
-  function mutate<R>(change: (d: DbData) => R): Promise<R> {
+  /** Applies a change now and resolves once it is durably journalled (see group commit above). */
+  function mutate<R>(change: (d: DbData, w: Writer) => R): Promise<R> {
+    if (broken) return Promise.reject(broken);
+    const ops: PendingOp[] = [];
+    const w: Writer = {
+      put: (c, rec) => ops.push({ put: true, c, key: (KEYS[c] as (r: unknown) => string)(rec), rec }),
+      patch: (c, key, fields) => ops.push({ put: false, text: JSON.stringify(['patch', c, key, fields]) }),
+      del: (c, key) => ops.push({ put: false, text: JSON.stringify(['del', c, key]) }),
+      org: (org) => ops.push({ put: false, text: JSON.stringify(['org', org]) }),
+    };
     let result: R;
     try {
-      result = change(db.data);
+      result = change(db.data, w);
     } catch (e) {
       return Promise.reject(e);
     }
+    for (const op of ops) pending.push(op);
     return new Promise<R>((resolve, reject) => {
       waiting.push({ resolve: () => resolve(result), reject });
-      flushing ??= flush();
+      // Started a microtask later: flush must not finish (and clear `flushing`) before it is assigned.
+      flushing ??= Promise.resolve().then(flush);
     });
   }
+  // A journal left by an interrupted checkpoint, or one larger than the snapshot, is folded in now.
+  maybeCheckpoint(existsSync(path.join(dataDir, OLD_LOG)));
   const d = () => db.data;
 
   return {
@@ -115,7 +187,14 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     migratedFrom,
     close: async () => {
       await flushing;
+      await checkpointing;
       release();
+    },
+    /** Writes a checkpoint now (benchmarks and tests; the store does this by itself as the journal grows). */
+    checkpoint: async () => {
+      await flushing;
+      await checkpointing;
+      await adapter.write(db.data);
     },
     /** Number of file writes so far (for benchmarks: many changes share one write). */
     writeCount: () => writes,
@@ -123,11 +202,15 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     // Organisation
     isEmpty: () => d().users.length === 0,
     getOrg: (): OrgRecord => ({ ...d().org, sites: [...d().org.sites], departments: [...d().org.departments] }),
-    setOrg: (org: OrgRecord) => mutate((x) => void (x.org = { ...org })),
+    setOrg: (org: OrgRecord) =>
+      mutate((x, w) => {
+        x.org = { ...org };
+        w.org(x.org);
+      }),
 
     // Users
     async createUsers(inputs: NewUser[], now: string): Promise<UserRecord[]> {
-      return mutate((x) => {
+      return mutate((x, w) => {
         const taken = new Set(x.users.map((u) => u.username));
         for (const u of inputs) {
           if (taken.has(u.username)) throw new DuplicateUsernameError(u.username);
@@ -135,6 +218,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         }
         const created = inputs.map((u) => ({ ...u, id: randomUUID(), active: u.active ?? true, createdAt: now, updatedAt: now }));
         x.users.push(...created);
+        for (const u of created) w.put('users', u);
         return created.map(copy);
       });
     },
@@ -151,47 +235,58 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
         .map(copy),
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const u = x.users.find((y) => y.id === id);
         if (!u) return undefined;
         if (patch.username && patch.username !== u.username && x.users.some((y) => y.username === patch.username)) {
           throw new DuplicateUsernameError(patch.username);
         }
         Object.assign(u, patch, { updatedAt: now });
+        w.put('users', u);
         return copy(u);
       }),
 
     // Sessions
-    createSession: (s: SessionRecord) => mutate((x) => void x.sessions.push({ ...s })),
+    createSession: (s: SessionRecord) =>
+      mutate((x, w) => {
+        const rec = { ...s };
+        x.sessions.push(rec);
+        w.put('sessions', rec);
+      }),
     findSession: (idHash: string) => {
       const s = d().sessions.find((x) => x.idHash === idHash);
       return s && copy(s);
     },
     touchSession: (idHash: string, now: string) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const s = x.sessions.find((y) => y.idHash === idHash);
-        if (s) s.lastSeenAt = now;
+        if (s) {
+          s.lastSeenAt = now;
+          w.patch('sessions', idHash, { lastSeenAt: now });
+        }
       }),
-    deleteSession: (idHash: string) => mutate((x) => void (x.sessions = x.sessions.filter((s) => s.idHash !== idHash))),
-    deleteSessionsOfUser: (userId: string) => mutate((x) => void (x.sessions = x.sessions.filter((s) => s.userId !== userId))),
-    deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x) => void (x.sessions = x.sessions.filter((s) => !expired(s)))),
+    deleteSession: (idHash: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.idHash === idHash)),
+    deleteSessionsOfUser: (userId: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.userId === userId)),
+    deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x, w) => removeWhere(x, w, 'sessions', expired)),
 
     // Module progress
     /** Records that a module was opened; a re-open within a minute is not worth a write. */
     markModuleOpened: (userId: string, chapter: number, now: string) => {
       const existing = d().moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
       if (existing && Math.abs(Date.parse(now) - Date.parse(existing.lastOpenedAt)) < 60_000) return Promise.resolve();
-      return mutate((x) => {
-        const p = x.moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
+      return mutate((x, w) => {
+        let p = x.moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
         if (p) p.lastOpenedAt = now;
-        else x.moduleProgress.push({ userId, chapter, openedAt: now, lastOpenedAt: now });
+        else x.moduleProgress.push((p = { userId, chapter, openedAt: now, lastOpenedAt: now }));
+        w.put('moduleProgress', p);
       });
     },
     /** Stores a graded knowledge check and folds it into the module's progress. */
     recordCheckAttempt: (a: Omit<CheckAttemptRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const rec = { ...a, id: randomUUID() };
         x.checkAttempts.push(rec);
+        w.put('checkAttempts', rec);
         let p = x.moduleProgress.find((y) => y.userId === a.userId && y.chapter === a.chapter);
         if (!p) {
           p = { userId: a.userId, chapter: a.chapter, openedAt: a.at, lastOpenedAt: a.at };
@@ -199,6 +294,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         }
         p.bestPercent = Math.max(p.bestPercent ?? 0, a.percent);
         if (a.passed && !p.completedAt) p.completedAt = a.at;
+        w.put('moduleProgress', p);
         return copy(rec);
       }),
     listModuleProgress: (userId: string): StoredModuleProgress[] => d().moduleProgress.filter((p) => p.userId === userId).map(copy),
@@ -211,10 +307,11 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     // Role-play attempts
     /** Stores a server-scored attempt and clears that scenario's half-played progress. */
     recordScenarioAttempt: (a: Omit<ScenarioAttemptRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const rec = { ...a, id: randomUUID() };
         x.scenarioAttempts.push(rec);
-        x.scenarioProgress = x.scenarioProgress.filter((p) => !(p.userId === a.userId && p.scenarioId === a.scenarioId));
+        w.put('scenarioAttempts', rec);
+        removeWhere(x, w, 'scenarioProgress', (p) => p.userId === a.userId && p.scenarioId === a.scenarioId);
         return copy(rec);
       }),
     listScenarioAttempts: (userId: string, scenarioId?: string): ScenarioAttemptRecord[] =>
@@ -224,22 +321,25 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return a && copy(a);
     },
     saveScenarioProgress: (p: ScenarioProgressRecord) =>
-      mutate((x) => {
+      mutate((x, w) => {
         x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === p.userId && q.scenarioId === p.scenarioId));
-        x.scenarioProgress.push({ ...p, choiceIds: [...p.choiceIds] });
+        const rec = { ...p, choiceIds: [...p.choiceIds] };
+        x.scenarioProgress.push(rec);
+        w.put('scenarioProgress', rec);
       }),
     getScenarioProgress: (userId: string, scenarioId: string) => {
       const p = d().scenarioProgress.find((q) => q.userId === userId && q.scenarioId === scenarioId);
       return p && { ...p, choiceIds: [...p.choiceIds] };
     },
     clearScenarioProgress: (userId: string, scenarioId: string) =>
-      mutate((x) => void (x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === userId && q.scenarioId === scenarioId)))),
+      mutate((x, w) => removeWhere(x, w, 'scenarioProgress', (q) => q.userId === userId && q.scenarioId === scenarioId)),
 
     // Final exam
     createExamAttempt: (a: Omit<ExamAttemptRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const rec = { ...a, id: randomUUID() };
         x.examAttempts.push(rec);
+        w.put('examAttempts', rec);
         return structuredClone(rec);
       }),
     getExamAttempt: (id: string) => {
@@ -250,23 +350,26 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       d().examAttempts.filter((a) => !userId || a.userId === userId).map((a) => structuredClone(a)),
     /** Saves one answer (undefined clears it); refused once the attempt is submitted. */
     saveExamAnswer: (id: string, questionId: string, response: unknown, now: string) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const a = x.examAttempts.find((y) => y.id === id);
         if (!a || a.submittedAt) return false;
         if (response === undefined) delete a.answers[questionId];
         else a.answers[questionId] = response;
         a.savedAt = now;
+        // The answers only: the paper does not change, and is the bulk of the record.
+        w.patch('examAttempts', id, { answers: a.answers, savedAt: now });
         return true;
       }),
     /** Stores the grading once; a second call returns the first result unchanged with `already: true`. */
     submitExamAttempt: (id: string, grade: (a: ExamAttemptRecord) => ExamAttemptRecord['result'], now: string, auto: boolean) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const a = x.examAttempts.find((y) => y.id === id);
         if (!a) return undefined;
         if (a.submittedAt) return { attempt: structuredClone(a), already: true };
         a.result = grade(a);
         a.submittedAt = now;
         if (auto) a.autoSubmitted = true;
+        w.put('examAttempts', a);
         return { attempt: structuredClone(a), already: false };
       }),
 
@@ -276,12 +379,13 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      * revoked, superseded nor expired: issuing happens exactly once per round.
      */
     issueCertificate: (c: Omit<CertificateRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const held = x.certificates.find((y) => y.userId === c.userId && !y.revokedAt && !y.supersededBy && y.expiresAt > c.issuedAt);
         if (held) return { certificate: copy(held), issued: false };
         if (x.certificates.some((y) => y.code === c.code)) throw new Error('verification code collision; try again');
         const rec = { ...c, id: randomUUID() };
         x.certificates.push(rec);
+        w.put('certificates', rec);
         return { certificate: copy(rec), issued: true };
       }),
     listCertificates: (userId?: string): CertificateRecord[] => d().certificates.filter((c) => !userId || c.userId === userId).map(copy),
@@ -295,16 +399,17 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
     /** Revokes with a reason and writes the audit entry in the same write. */
     revokeCertificate: (id: string, by: string, reason: string, now: string) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const c = x.certificates.find((y) => y.id === id);
         if (!c || c.revokedAt || c.supersededBy) return undefined;
         Object.assign(c, { revokedAt: now, revokedBy: by, revokeReason: reason });
-        x.audit.push({ id: randomUUID(), at: now, actorId: by, action: 'certificate.revoke', targetId: id, reason, details: { userId: c.userId, code: c.code } });
+        w.put('certificates', c);
+        audit(x, w, { at: now, actorId: by, action: 'certificate.revoke', targetId: id, reason, details: { userId: c.userId, code: c.code } });
         return copy(c);
       }),
     /** Replaces a certificate with a new one (new code, same holder and expiry); the old one is superseded. */
     reissueCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const old = x.certificates.find((y) => y.id === id);
         if (!old || old.supersededBy) return undefined;
         const { revokedAt, revokedBy, revokeReason, ...rest } = old;
@@ -312,28 +417,33 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const fresh: CertificateRecord = { ...rest, id: randomUUID(), code: newCode, issuedAt: now, reissuedFrom: old.id };
         old.supersededBy = fresh.id;
         x.certificates.push(fresh);
-        x.audit.push({ id: randomUUID(), at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, newCertificateId: fresh.id, newCode } });
+        w.put('certificates', old);
+        w.put('certificates', fresh);
+        audit(x, w, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, newCertificateId: fresh.id, newCode } });
         return copy(fresh);
       }),
 
     // Waivers and audit
     addWaiver: (w: WaiverRecord) =>
-      mutate((x) => {
-        x.waivers.push({ ...w });
-        x.audit.push({ id: randomUUID(), at: w.at, actorId: w.by, action: 'prerequisites.waive', targetId: w.userId, reason: w.reason });
+      mutate((x, wr) => {
+        const rec = { ...w };
+        x.waivers.push(rec);
+        wr.put('waivers', rec);
+        audit(x, wr, { at: w.at, actorId: w.by, action: 'prerequisites.waive', targetId: w.userId, reason: w.reason });
       }),
     getWaiver: (userId: string) => {
       const w = d().waivers.filter((x) => x.userId === userId).at(-1);
       return w && copy(w);
     },
-    appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x) => void x.audit.push({ ...a, id: randomUUID() })),
+    appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x, w) => audit(x, w, a)),
     listAudit: (): AuditRecord[] => d().audit.map(copy),
 
     // Cohorts
     createCohort: (c: Omit<CohortRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const rec = { ...c, traineeIds: [...new Set(c.traineeIds)], id: randomUUID() };
         x.cohorts.push(rec);
+        w.put('cohorts', rec);
         return structuredClone(rec);
       }),
     getCohort: (id: string) => {
@@ -343,20 +453,23 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** A trainer's own cohorts, or all (admins). */
     listCohorts: (trainerId?: string): CohortRecord[] => d().cohorts.filter((c) => !trainerId || c.trainerId === trainerId).map((c) => structuredClone(c)),
     updateCohort: (id: string, patch: Partial<Pick<CohortRecord, 'name' | 'dueDate' | 'traineeIds'>>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const c = x.cohorts.find((y) => y.id === id);
         if (!c) return undefined;
         Object.assign(c, patch);
         if (patch.traineeIds) c.traineeIds = [...new Set(patch.traineeIds)];
+        w.put('cohorts', c);
         return structuredClone(c);
       }),
     cohortsOf: (traineeId: string): CohortRecord[] => d().cohorts.filter((c) => c.traineeIds.includes(traineeId)).map((c) => structuredClone(c)),
 
     // Live sessions
     createLiveSession: (s: LiveSessionRecord) =>
-      mutate((x) => {
+      mutate((x, w) => {
         if (x.liveSessions.some((y) => y.code === s.code && y.status !== 'ended')) throw new Error('join code in use');
-        x.liveSessions.push(structuredClone(s));
+        const rec = structuredClone(s);
+        x.liveSessions.push(rec);
+        w.put('liveSessions', rec);
         return structuredClone(s);
       }),
     getLiveSession: (id: string) => {
@@ -374,21 +487,23 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      * no copy is made, because a class voting at once calls this hundreds of times.
      */
     updateLiveSession: (id: string, next: (s: Readonly<LiveSessionRecord>) => LiveSessionRecord) =>
-      mutate((x) => {
+      mutate((x, w) => {
         const i = x.liveSessions.findIndex((y) => y.id === id);
         if (i < 0) return undefined;
         const updated = next(x.liveSessions[i]!);
         x.liveSessions[i] = updated;
+        w.put('liveSessions', updated);
         return { ...updated };
       }),
 
     // Observed assessments
     addObservation: (o: Omit<ObservationRecord, 'id'>) =>
-      mutate((x) => {
+      mutate((x, w) => {
         // One score per rater, agent and session: a second one replaces the first.
-        x.observations = x.observations.filter((y) => !(y.sessionId === o.sessionId && y.agentId === o.agentId && y.raterId === o.raterId));
+        removeWhere(x, w, 'observations', (y) => y.sessionId === o.sessionId && y.agentId === o.agentId && y.raterId === o.raterId);
         const rec = { ...o, id: randomUUID() };
         x.observations.push(rec);
+        w.put('observations', rec);
         return copy(rec);
       }),
     listObservations: (filter: { agentId?: string; sessionId?: string; cohortId?: string } = {}): ObservationRecord[] =>
@@ -419,6 +534,29 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return a && copy(a);
     },
   };
+}
+
+/**
+ * The store's data as it is on disk (snapshot plus journal), read without
+ * opening the store (no lock, nothing written): for backups and tests.
+ */
+export function readStoreData(dataDir: string): DbData {
+  return migrate(loadFromDisk(dataDir, emptyData).data).data;
+}
+
+/** Removes the records of collection `c` that match, journalling each deletion. */
+function removeWhere<C extends Collection>(x: DbData, w: Writer, c: C, match: (r: DbData[C][number]) => boolean) {
+  const list = x[c] as Array<DbData[C][number]>;
+  if (!list.some(match)) return;
+  const key = KEYS[c] as (r: unknown) => string;
+  for (const r of list) if (match(r)) w.del(c, key(r));
+  (x as unknown as Record<string, unknown>)[c] = list.filter((r) => !match(r));
+}
+
+function audit(x: DbData, w: Writer, a: Omit<AuditRecord, 'id'>) {
+  const rec = { ...a, id: randomUUID() };
+  x.audit.push(rec);
+  w.put('audit', rec);
 }
 
 export class DuplicateUsernameError extends Error {

@@ -2,7 +2,7 @@
 // Whatever comes in: never a 5xx, and a refused request changes nothing stored.
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, form, readDb, PASSWORD, type Server } from './helpers';
 import { readContent } from '../../src/content/read';
@@ -34,7 +34,8 @@ beforeAll(async () => {
   sessionId = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
 }, 60_000);
 
-const storeBytes = () => readFileSync(path.join(dir, 'db.json'), 'utf8');
+/** Every byte the store keeps: snapshot and journal. */
+const storeBytes = () => ['db.json', 'db.log', 'db-old.log'].map((f) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '')).join('\u0000');
 
 /** Bodies: random JSON, near-valid shapes, broken JSON, huge payloads. (Shapes are built lazily: ids exist only after beforeAll.) */
 const body = (valid: fc.Arbitrary<unknown>) =>

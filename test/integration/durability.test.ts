@@ -2,7 +2,7 @@
 // a second server, a corrupt store, a failing disk.
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, form, readDb, answerable, PASSWORD } from './helpers';
 import { root } from '../../scripts/bench/lib';
@@ -178,13 +178,17 @@ describe('a disk that refuses writes', () => {
     const dir = dataDir();
     const server = await serve(dir, NO_DEMO);
     const cookie = await login(server.base, 'trainee', PASSWORD);
-    const before = readFileSync(path.join(dir, 'db.json'), 'utf8');
-    // Block the temporary file the store writes through, as a full or read-only disk would.
-    mkdirSync(path.join(dir, `.db.json.${server.proc.pid}.tmp`));
+    const before = readDb(dir);
+    // The journal's name now points at something that can be neither appended to nor read, as a failing disk would.
+    const log = path.join(dir, 'db.log');
+    renameSync(log, `${log}.aside`);
+    mkdirSync(log);
     const r = await call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices });
     expect(r.status).toBe(503);
     expect((await r.json()).error).toMatch(/暂时无法保存/);
-    expect(readFileSync(path.join(dir, 'db.json'), 'utf8')).toBe(before);
+    rmSync(log, { recursive: true });
+    renameSync(`${log}.aside`, log);
+    expect(readDb(dir)).toEqual(before);
     const page = await fetch(`${server.base}/modules/2`, { headers: { cookie } });
     expect(page.status).toBe(503);
   }, 30_000);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { startServer, login, type Server } from '../../scripts/bench/lib';
+import { readStoreData } from '../../src/store';
 
 export { startServer, login, type Server };
 export const PASSWORD = 'demo1234';
@@ -25,7 +26,8 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-export const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8'));
+/** The store as a restart would read it (snapshot plus journal). Typed loosely: tests look records up by hand. */
+export const readDb = (dir: string): any => readStoreData(dir);
 
 /** A JSON request with this site's Origin (CSRF check) and the given session cookie. */
 export function call(base: string, cookie: string | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {

@@ -1,13 +1,21 @@
-import { describe, it, expect } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { describe, it, expect, vi, afterEach } from 'vitest';
+import nodeFs, { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync, rmSync, statSync, appendFileSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { openStore, StoreCorruptError, StoreLockedError, StoreWriteError, DuplicateUsernameError, SCHEMA_VERSION } from '../../src/store';
+import { openStore, readStoreData, StoreCorruptError, StoreLockedError, StoreWriteError, DuplicateUsernameError, SCHEMA_VERSION } from '../../src/store';
 import { tempDir } from './helpers';
 
 const NOW = '2026-11-28T08:00:00.000Z';
 const user = (username: string) => ({ username, displayName: '王小明', role: 'trainee' as const, department: '客服部', site: '阳光花园', passwordHash: 'x' });
-const readJson = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8'));
+/** What is on disk (snapshot plus journal), read the way a restart would. */
+const readJson = (dir: string) => readStoreData(dir);
+const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+afterEach(() => void vi.restoreAllMocks());
+
+/** Makes the store's next flush to disk fail as a full or failing disk would (after the bytes were handed to the OS). */
+function failNextSync() {
+  vi.spyOn(nodeFs, 'fdatasync').mockImplementationOnce(((_fd: number, cb: (e: Error) => void) => cb(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }))) as never);
+}
 
 describe('store', () => {
   it('creates, reads and updates users, persisting each change', async () => {
@@ -90,17 +98,39 @@ describe('store', () => {
     await (await openStore(dir)).close();
   });
 
-  it('a failed write changes nothing on disk or in memory', async () => {
+  it('a failed write changes nothing on disk or in memory, and the next write works', async () => {
     const dir = tempDir();
     const store = await openStore(dir);
     await store.createUsers([user('before')], NOW);
-    const before = readFileSync(path.join(dir, 'db.json'), 'utf8');
-    // Block the temporary file's path so the next write fails half-way.
-    mkdirSync(path.join(dir, `.db.json.${process.pid}.tmp`));
+    const before = readJson(dir);
+    const logBytes = size(path.join(dir, 'db.log'));
+    failNextSync();
     await expect(store.createUsers([user('after')], NOW)).rejects.toBeInstanceOf(StoreWriteError);
-    expect(readFileSync(path.join(dir, 'db.json'), 'utf8')).toBe(before);
+    // The bytes that reached the journal before the failed flush were cut off again.
+    expect(size(path.join(dir, 'db.log'))).toBe(logBytes);
+    expect(readJson(dir)).toEqual(before);
     expect(store.getUserByUsername('after')).toBeUndefined();
+    await store.createUsers([user('later')], NOW);
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['before', 'later']);
     await store.close();
+  });
+
+  it('when the disk cannot even be read back, refuses every later write instead of running ahead of it', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.createUsers([user('kept')], NOW);
+    const log = path.join(dir, 'db.log');
+    // The journal's name now points at something that cannot be appended to or read.
+    renameSync(log, `${log}.aside`);
+    mkdirSync(log);
+    await expect(store.createUsers([user('lost')], NOW)).rejects.toBeInstanceOf(StoreWriteError);
+    await expect(store.markModuleOpened('u1', 1, NOW)).rejects.toThrow(/restart once the disk is fixed/);
+    await store.close();
+    rmSync(log, { recursive: true });
+    renameSync(`${log}.aside`, log);
+    const again = await openStore(dir);
+    expect(again.listUsers().map((u) => u.username)).toEqual(['kept']);
+    await again.close();
   });
 
   it('serialises concurrent writes: none is lost', async () => {
@@ -111,22 +141,157 @@ describe('store', () => {
     await store.close();
   });
 
-  it('a process killed mid-write always leaves a parseable store', async () => {
+  it('a process killed mid-write (or mid-checkpoint) keeps every acknowledged write', async () => {
     const dir = tempDir();
     const script = path.resolve('test/fixtures/store-writer.ts');
+    const acknowledged = new Set<string>();
     for (let i = 0; i < 8; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      // Wait until it has written at least once, then kill it while it keeps writing.
+      const child = spawn(process.execPath, ['--import', 'tsx', script, dir, String(i)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // The child prints each key once its write is acknowledged.
+      let buffered = '';
+      child.stdout.on('data', (b: Buffer) => {
+        buffered += b.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const l of lines) if (l) acknowledged.add(l);
+      });
+      // Kill it at a different moment of its writing each time.
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((r) => setTimeout(r, 5 + ((i * 37) % 60)));
+      await new Promise((r) => setTimeout(r, 20 + ((i * 97) % 400)));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const data = readJson(dir);
-      expect(Array.isArray(data.moduleProgress)).toBe(true);
-      expect(data.moduleProgress.length).toBeGreaterThan(0);
+      const stored = new Set(data.moduleProgress.map((p) => p.userId));
+      expect(acknowledged.size).toBeGreaterThan(0);
+      for (const k of acknowledged) expect(stored.has(k), `acknowledged ${k.slice(0, 12)} lost after kill ${i}`).toBe(true);
     }
     expect(existsSync(path.join(dir, 'db.json'))).toBe(true);
-  }, 30_000);
+  }, 60_000);
+});
+
+describe('journal', () => {
+  it('a write appends only the change: the cost does not grow with the store', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { checkpointBytes: 1 << 30 });
+    for (let i = 0; i < 20; i++) {
+      await Promise.all(Array.from({ length: 500 }, (_, j) => store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: `t${i}-${j}` })));
+    }
+    await store.checkpoint();
+    const snapshot = size(path.join(dir, 'db.json'));
+    const log = path.join(dir, 'db.log');
+    const before = size(log);
+    await store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: 'one more' });
+    expect(snapshot).toBeGreaterThan(1_000_000);
+    expect(size(path.join(dir, 'db.json'))).toBe(snapshot);
+    expect(size(log) - before).toBeLessThan(300);
+    await store.close();
+    expect(readJson(dir).audit).toHaveLength(10_001);
+  });
+
+  it('checkpoints fold the journal into the snapshot, even while writes continue', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { checkpointBytes: 20_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const batch = await Promise.all(Array.from({ length: 25 }, (_, j) => store.recordCheckAttempt({ userId: `u${j}`, chapter: 1 + (i % 7), results: [], total: 5, correct: 3, percent: 60, passed: false, at: NOW })));
+      ids.push(...batch.map((a) => a.id));
+      await store.touchSession('none', NOW);
+    }
+    await store.close();
+    // Checkpoints ran: the journal is far smaller than everything written, and the old journal is gone.
+    expect(size(path.join(dir, 'db.log'))).toBeLessThan(size(path.join(dir, 'db.json')));
+    expect(existsSync(path.join(dir, 'db-old.log'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')).logSeq).toBeGreaterThan(0);
+    const again = await openStore(dir);
+    expect(new Set(readJson(dir).checkAttempts.map((a) => a.id))).toEqual(new Set(ids));
+    expect(again.listModuleProgress('u3')).toHaveLength(7);
+    await again.close();
+  });
+
+  it('updates and deletions replay to the same state as memory', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { checkpointBytes: 1 << 30 });
+    const [u] = await store.createUsers([user('a'), user('b')], NOW);
+    await store.updateUser(u!.id, { displayName: '王大明' }, NOW);
+    await store.createSession({ idHash: 'h1', userId: u!.id, createdAt: NOW, lastSeenAt: NOW });
+    await store.createSession({ idHash: 'h2', userId: u!.id, createdAt: NOW, lastSeenAt: NOW });
+    await store.touchSession('h2', '2026-11-28T09:00:00.000Z');
+    await store.deleteSession('h1');
+    await store.saveScenarioProgress({ userId: u!.id, scenarioId: 'ceiling-leak', version: 1, mode: 'practice', choiceIds: ['x'], updatedAt: NOW });
+    await store.setOrg({ name: '示例物业', sites: ['阳光花园'], departments: ['客服部'] });
+    const exam = await store.createExamAttempt({ userId: u!.id, seed: 's', paper: [], bankVersion: 'v', startedAt: NOW, deadline: NOW, answers: {} });
+    await store.saveExamAnswer(exam.id, 'q1', 'a', NOW);
+    await store.saveExamAnswer(exam.id, 'q2', ['b', 'c'], NOW);
+    await store.saveExamAnswer(exam.id, 'q1', undefined, NOW);
+    const memory = { users: store.listUsers(), session: store.findSession('h2'), gone: store.findSession('h1'), org: store.getOrg(), progress: store.getScenarioProgress(u!.id, 'ceiling-leak'), exam: store.getExamAttempt(exam.id) };
+    await store.close();
+    const again = await openStore(dir);
+    expect({ users: again.listUsers(), session: again.findSession('h2'), gone: again.findSession('h1'), org: again.getOrg(), progress: again.getScenarioProgress(u!.id, 'ceiling-leak'), exam: again.getExamAttempt(exam.id) }).toEqual(memory);
+    expect(memory.exam!.answers).toEqual({ q2: ['b', 'c'] });
+    await again.close();
+  });
+
+  it('drops a torn last line (a crash mid-append) and cuts it off before writing on', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.createUsers([user('kept')], NOW);
+    await store.close();
+    const log = path.join(dir, 'db.log');
+    const good = size(log);
+    appendFileSync(log, '{"b":2,"ops":[["put","users",{"id":"x","usern');
+    const again = await openStore(dir);
+    expect(size(log)).toBe(good);
+    await again.createUsers([user('next')], NOW);
+    await again.close();
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['kept', 'next']);
+  });
+
+  it('refuses a journal damaged in the middle or missing a batch, and leaves it untouched', async () => {
+    for (const damage of ['{"b":1,"ops":[["put","users",{"id"\n', '{"b":3,"ops":[]}\n']) {
+      const dir = tempDir();
+      const store = await openStore(dir);
+      await store.createUsers([user('kept')], NOW);
+      await store.close();
+      const log = path.join(dir, 'db.log');
+      // A damaged line followed by a good one; or a batch number that skips one.
+      appendFileSync(log, damage + '{"b":4,"ops":[]}\n');
+      const before = readFileSync(log, 'utf8');
+      await expect(openStore(dir)).rejects.toBeInstanceOf(StoreCorruptError);
+      expect(readFileSync(log, 'utf8')).toBe(before);
+    }
+  });
+
+  it('a checkpoint that fails before its snapshot is in place loses nothing', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { checkpointBytes: 1 << 30 });
+    await store.createUsers([user('one')], NOW);
+    vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('input/output error'), { code: 'EIO' }));
+    await expect(store.checkpoint()).rejects.toThrow(/input\/output error/);
+    // The journal was switched but the new snapshot never replaced the old one.
+    expect(existsSync(path.join(dir, 'db-old.log'))).toBe(true);
+    await store.createUsers([user('two')], NOW);
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['one', 'two']);
+    await store.checkpoint();
+    await store.close();
+    expect(existsSync(path.join(dir, 'db-old.log'))).toBe(false);
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['one', 'two']);
+  });
+
+  it('a checkpoint interrupted after switching journals loses nothing', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { checkpointBytes: 1 << 30 });
+    await store.createUsers([user('one')], NOW);
+    await store.createUsers([user('two')], NOW);
+    await store.close();
+    // As a crash right after the switch leaves it: the journal renamed, no new snapshot yet.
+    renameSync(path.join(dir, 'db.log'), path.join(dir, 'db-old.log'));
+    const again = await openStore(dir);
+    await again.createUsers([user('three')], NOW);
+    await again.close();
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['one', 'two', 'three']);
+    // Opening folded the old journal into a snapshot.
+    expect(existsSync(path.join(dir, 'db-old.log'))).toBe(false);
+  });
 });
 
 describe('group commit', () => {
@@ -153,12 +318,47 @@ describe('group commit', () => {
     const dir = tempDir();
     const store = await openStore(dir);
     await store.createUsers([user('kept')], NOW);
-    mkdirSync(path.join(dir, `.db.json.${process.pid}.tmp`));
+    failNextSync();
     const results = await Promise.allSettled([store.createUsers([user('lost.one')], NOW), store.createUsers([user('lost.two')], NOW)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(store.getUserByUsername('lost.one')).toBeUndefined();
     expect(store.getUserByUsername('lost.two')).toBeUndefined();
     expect(store.getUserByUsername('kept')).toBeDefined();
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['kept']);
     await store.close();
   });
+});
+
+describe('backup while the store writes and checkpoints', () => {
+  it('every copy taken by another process is one consistent state, also across checkpoints', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.createUsers([{ ...user('admin'), role: 'admin' }], NOW);
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; !stop; i++) {
+        await store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: `n${i}`, details: { pad: 'x'.repeat(200) } });
+        if (i % 10 === 0) await store.checkpoint();
+      }
+    })();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/backup-loop.ts'), dir, '40'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    await new Promise((r) => child.once('exit', r));
+    stop = true;
+    await writer;
+    await store.close();
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(40);
+    let previous = 0;
+    for (const line of lines) {
+      expect(line).not.toMatch(/^ERR/);
+      const audit: Array<{ targetId: string }> = JSON.parse(readFileSync(line, 'utf8')).audit;
+      // A prefix of what was written, in order, with no gaps, never shorter than an earlier copy.
+      expect(audit.every((a, i) => a.targetId === `n${i}`)).toBe(true);
+      expect(audit.length).toBeGreaterThanOrEqual(previous);
+      previous = audit.length;
+    }
+    expect(previous).toBeGreaterThan(0);
+  }, 60_000);
 });

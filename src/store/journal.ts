@@ -1,0 +1,303 @@
+// The store on disk: a snapshot (db.json) plus a journal of changes (db.log).
+//
+// Every acknowledged change is one line appended to db.log and flushed to disk
+// (fsync), so a write costs the size of the change, not the size of the store.
+// Now and then the whole store is written as a new snapshot (a checkpoint) and
+// the journal it covers is dropped, so start-up never replays much.
+//
+//   db.json      {"schemaVersion":6,"logSeq":S,...collections}: everything up to batch S
+//   db.log       one line per batch: {"b":N,"ops":[op,...]}, N = S+1, S+2, ...
+//   db-old.log   the journal being folded into a checkpoint that is still being written
+//
+// Ops are whole-record puts, field patches and deletes by key: replaying one
+// twice gives the same result, so a snapshot written while changes continue
+// (a "fuzzy" checkpoint) plus the journal after its logSeq is always right.
+// A crash can tear only the last line of db.log (it was not acknowledged);
+// a torn line anywhere else, or a missing batch number, is corruption.
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, fsyncSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DbData } from './types';
+
+export const SNAPSHOT = 'db.json';
+export const LOG = 'db.log';
+export const OLD_LOG = 'db-old.log';
+
+/** Collections of records, each with the key a record is found by. */
+export const KEYS = {
+  users: (r: { id: string }) => r.id,
+  sessions: (r: { idHash: string }) => r.idHash,
+  moduleProgress: (r: { userId: string; chapter: number }) => `${r.userId}|${r.chapter}`,
+  checkAttempts: (r: { id: string }) => r.id,
+  scenarioAttempts: (r: { id: string }) => r.id,
+  scenarioProgress: (r: { userId: string; scenarioId: string }) => `${r.userId}|${r.scenarioId}`,
+  examAttempts: (r: { id: string }) => r.id,
+  certificates: (r: { id: string }) => r.id,
+  waivers: (r: { userId: string; at: string; by: string }) => `${r.userId}|${r.at}|${r.by}`,
+  audit: (r: { id: string }) => r.id,
+  cohorts: (r: { id: string }) => r.id,
+  liveSessions: (r: { id: string }) => r.id,
+  observations: (r: { id: string }) => r.id,
+} as const;
+export type Collection = keyof typeof KEYS;
+export const COLLECTIONS = Object.keys(KEYS) as Collection[];
+
+/** One change: a whole record, some top-level fields of one, a deletion, or the organisation. */
+export type Op =
+  | ['put', Collection, Record<string, unknown>]
+  | ['patch', Collection, string, Record<string, unknown>]
+  | ['del', Collection, string]
+  | ['org', DbData['org']];
+
+export class JournalCorruptError extends Error {}
+
+/** Reads a file line by line without holding it whole in one string (a journal can be larger than V8's string limit). */
+function* lines(file: string): Generator<{ text: string; end: number; complete: boolean }> {
+  const fd = openSync(file, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) throw new JournalCorruptError(`${file} is not a regular file`);
+    const chunk = Buffer.alloc(8 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    let offset = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        yield { text: buf.toString('utf8', start, nl), end: offset + nl + 1, complete: true };
+        start = nl + 1;
+      }
+      offset += start;
+      carry = Buffer.from(buf.subarray(start));
+    }
+    if (carry.length) yield { text: carry.toString('utf8'), end: offset + carry.length, complete: false };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Applies ops to collections in place, finding records by key through lazily built indexes. */
+class Replayer {
+  private readonly index = new Map<Collection, Map<string, number>>();
+  private readonly dirty = new Set<Collection>();
+  constructor(private readonly data: DbData) {}
+
+  private indexOf(c: Collection) {
+    let m = this.index.get(c);
+    if (!m) {
+      m = new Map();
+      const key = KEYS[c] as (r: unknown) => string;
+      const list = this.data[c] as unknown[];
+      for (let i = 0; i < list.length; i++) if (list[i] !== undefined) m.set(key(list[i]), i);
+      this.index.set(c, m);
+    }
+    return m;
+  }
+
+  apply(op: Op) {
+    if (op[0] === 'org') {
+      this.data.org = op[1];
+      return;
+    }
+    const c = op[1];
+    if (!(c in KEYS)) throw new JournalCorruptError(`unknown collection "${c}"`);
+    const list = this.data[c] as unknown[];
+    const m = this.indexOf(c);
+    if (op[0] === 'put') {
+      const k = (KEYS[c] as (r: unknown) => string)(op[2]);
+      const i = m.get(k);
+      if (i === undefined) m.set(k, list.push(op[2]) - 1);
+      else list[i] = op[2];
+    } else if (op[0] === 'patch') {
+      const i = m.get(op[2]);
+      if (i !== undefined) Object.assign(list[i] as object, op[3]);
+    } else if (op[0] === 'del') {
+      const i = m.get(op[2]);
+      if (i !== undefined) {
+        // Leave a hole (keeps the other indexes right); holes are removed at the end.
+        list[i] = undefined;
+        m.delete(op[2]);
+        this.dirty.add(c);
+      }
+    } else {
+      throw new JournalCorruptError(`unknown operation "${String((op as unknown[])[0])}"`);
+    }
+  }
+
+  finish() {
+    for (const c of this.dirty) (this.data as unknown as Record<string, unknown[]>)[c] = (this.data[c] as unknown[]).filter((r) => r !== undefined);
+  }
+}
+
+export interface Loaded {
+  /** The snapshot's data with the journal applied, at the snapshot's schema version. */
+  data: Record<string, any>;
+  /** Batch number of the last change applied (0 for a new store). */
+  seq: number;
+  /** The snapshot's logSeq. */
+  snapshotSeq: number;
+  snapshotBytes: number;
+  /** Bytes of journal on disk (both files). */
+  logBytes: number;
+  /** Where db.log's complete lines end when its last line is torn (a crash mid-append). */
+  tornAt?: number;
+  /** Bytes of db.log up to the last complete line. */
+  logGoodBytes: number;
+}
+
+/**
+ * Reads the store from disk: snapshot, then the journal after it. Reads only;
+ * throws on a snapshot that does not parse (SyntaxError) and on a damaged
+ * journal (JournalCorruptError). Returns the data before schema migration.
+ */
+export function loadFromDisk(dataDir: string, empty: () => DbData): Loaded {
+  const snapFile = path.join(dataDir, SNAPSHOT);
+  let data: Record<string, any>;
+  let snapshotBytes = 0;
+  if (existsSync(snapFile)) {
+    const text = readWhole(snapFile);
+    snapshotBytes = Buffer.byteLength(text);
+    data = JSON.parse(text);
+  } else {
+    data = empty();
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { data, seq: 0, snapshotSeq: 0, snapshotBytes, logBytes: 0, logGoodBytes: 0 };
+  const snapshotSeq = typeof data.logSeq === 'number' ? data.logSeq : 0;
+  delete data.logSeq;
+  let seq = snapshotSeq;
+  let logBytes = 0;
+  let logGoodBytes = 0;
+  let tornAt: number | undefined;
+  const logs = [OLD_LOG, LOG].map((f) => path.join(dataDir, f)).filter((f) => existsSync(f));
+  if (logs.length) {
+    // Journals hold records of the snapshot's collections; make sure they all exist.
+    for (const c of COLLECTIONS) if (!Array.isArray(data[c])) data[c] = [];
+    const replay = new Replayer(data as DbData);
+    for (const file of logs) {
+      const isLast = file === logs.at(-1) && path.basename(file) === LOG;
+      let lineNo = 0;
+      for (const line of lines(file)) {
+        lineNo++;
+        let batch: { b: number; ops: Op[] } | undefined;
+        try {
+          batch = JSON.parse(line.text);
+        } catch {
+          batch = undefined;
+        }
+        if (!line.complete || !batch || typeof batch.b !== 'number' || !Array.isArray(batch.ops)) {
+          // Only the very last line of db.log may be torn: it was never acknowledged.
+          if (isLast && !line.complete) {
+            tornAt = logGoodBytes;
+            break;
+          }
+          throw new JournalCorruptError(`${path.basename(file)} line ${lineNo} is damaged`);
+        }
+        if (isLast) logGoodBytes = line.end;
+        if (batch.b <= seq) continue;
+        if (batch.b !== seq + 1) throw new JournalCorruptError(`${path.basename(file)} line ${lineNo}: batch ${batch.b} follows ${seq}; batches ${seq + 1}–${batch.b - 1} are missing`);
+        for (const op of batch.ops) replay.apply(op);
+        seq = batch.b;
+      }
+      logBytes += statSync(file).size;
+    }
+    replay.finish();
+  }
+  return { data, seq, snapshotSeq, snapshotBytes, logBytes, tornAt, logGoodBytes };
+}
+
+/** Reads a file as text, refusing (with a clear message) one too large for a single string. */
+function readWhole(file: string): string {
+  const size = statSync(file).size;
+  if (size > 500 * 2 ** 20) throw new JournalCorruptError(`${file} is ${Math.round(size / 2 ** 20)} MB, more than one process can read as one piece; move to a server database`);
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) read += readSync(fd, buf, read, size - read, null);
+    return buf.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function fsyncDir(dir: string) {
+  const h = await fs.open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+export function fsyncDirSync(dir: string) {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes `data` as the snapshot covering batches up to `seq`: to a temporary
+ * file, flushed, then renamed over db.json, so a crash leaves the old or the
+ * new snapshot, never a torn one. Records are serialised a slice at a time
+ * with a pause between slices, so a large store does not stall requests.
+ * `stillValid` is asked just before the rename (a failed write elsewhere
+ * cancels a checkpoint).
+ */
+export async function writeSnapshot(dataDir: string, data: DbData, seq: number, stillValid: () => boolean = () => true): Promise<number> {
+  const file = path.join(dataDir, SNAPSHOT);
+  const tmp = path.join(dataDir, `.${SNAPSHOT}.${process.pid}.tmp`);
+  const h = await fs.open(tmp, 'w', 0o600);
+  let bytes = 0;
+  let pending: string[] = [];
+  let pendingLen = 0;
+  const out = async (s: string, force = false) => {
+    pending.push(s);
+    pendingLen += s.length;
+    if (pendingLen > 1 << 20 || force) {
+      const text = pending.join('');
+      pending = [];
+      pendingLen = 0;
+      const buf = Buffer.from(text);
+      bytes += buf.length;
+      await h.write(buf);
+    }
+  };
+  try {
+    const { schemaVersion, org, ...rest } = data;
+    await out(`{"schemaVersion":${JSON.stringify(schemaVersion)},"logSeq":${seq},"org":${JSON.stringify(org)}`);
+    for (const [name, value] of Object.entries(rest)) {
+      if (!Array.isArray(value)) {
+        await out(`,${JSON.stringify(name)}:${JSON.stringify(value)}`);
+        continue;
+      }
+      await out(`,${JSON.stringify(name)}:[`);
+      // Take the list as it is now; changes made meanwhile are in the journal after `seq`.
+      const list = value.slice();
+      for (let i = 0; i < list.length; i += 500) {
+        const slice = list.slice(i, i + 500).map((r) => JSON.stringify(r)).join(',');
+        await out(i ? `,${slice}` : slice);
+        // Let requests (and their journal flushes) run between slices of about a millisecond.
+        await new Promise((r) => setImmediate(r));
+      }
+      await out(']');
+    }
+    await out('}', true);
+    await h.sync();
+  } catch (e) {
+    await h.close().catch(() => {});
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+  await h.close();
+  if (!stillValid()) {
+    await fs.rm(tmp, { force: true });
+    throw new Error('checkpoint cancelled');
+  }
+  await fs.rename(tmp, file);
+  await fsyncDir(dataDir);
+  return bytes;
+}
