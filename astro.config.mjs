@@ -6,7 +6,9 @@ import react from '@astrojs/react';
 export default defineConfig({
   output: 'server',
   // Middleware mode: scripts/serve.mjs owns the HTTP server (static files from memory, Astro for the rest).
-  adapter: node({ mode: 'middleware' }),
+  // Streaming is off: src/middleware.ts buffers every HTML page anyway (CSP hashes of its
+  // inline scripts, modulepreload links), so streaming only added per-chunk encoding work.
+  adapter: node({ mode: 'middleware', experimentalDisableStreaming: true }),
   integrations: [react()],
   // Astro's built-in origin check compares the Origin header with the URL the
   // node adapter reconstructs, which is wrong behind a TLS-terminating proxy and

@@ -22,9 +22,17 @@ async function secure(response: Response, mutating: boolean, signedIn: boolean):
   const type = response.headers.get('content-type') ?? '';
   let out = response;
   if (type.startsWith('text/html') && response.body) {
-    const html = preloadIslands(await response.text());
-    out = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
-    out.headers.set('Content-Security-Policy', contentSecurityPolicy(html));
+    // The page is scanned as its UTF-8 bytes one character per byte (latin1) instead of
+    // being decoded and encoded again: everything the scans look for (<script>, </head>,
+    // island attributes) is ASCII, and a multi-byte character's bytes are never ASCII,
+    // so the matches are the same; the CSP hashes the scripts' bytes (see PageEncoding).
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const page = bytes.toString('latin1');
+    const withPreloads = preloadIslands(page);
+    const body = withPreloads === page ? bytes : Buffer.from(withPreloads, 'latin1');
+    out = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    out.headers.set('Content-Length', String(body.length));
+    out.headers.set('Content-Security-Policy', contentSecurityPolicy(withPreloads, 'latin1'));
   } else {
     out = new Response(response.body, response);
     out.headers.set('Content-Security-Policy', STRICT_CSP);

@@ -4,6 +4,7 @@
  * Astro's island loader runs (measured: the first choice is clickable sooner).
  */
 export function preloadIslands(html: string): string {
+  if (!html.includes('<astro-island')) return html; // most pages have no island: skip the scan
   const urls = new Set<string>();
   for (const m of html.matchAll(/<astro-island\b[^>]*?\b(?:component-url|renderer-url)="([^"]+)"[^>]*?(?:\b(?:component-url|renderer-url)="([^"]+)")?/g)) {
     if (m[1]) urls.add(m[1]);
