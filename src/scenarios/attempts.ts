@@ -53,9 +53,32 @@ function checkTarget(s: CompiledScenario | undefined, sub: Submission): Compiled
  */
 export function scoreSubmission(s: CompiledScenario | undefined, sub: Submission): ScoredAttempt {
   const scenario = checkTarget(s, sub);
+  // Scoring is a pure function of the scenario and the path, and a class plays the
+  // same few paths: a replayed path's result is reused (a copy, never shared).
+  const key = JSON.stringify(sub.choiceIds);
+  let scored = scoredPaths.get(scenario)?.get(key);
+  if (!scored) {
+    scored = replayAndScore(scenario, sub.choiceIds);
+    rememberScore(scenario, key, scored);
+  }
+  return { ...scored, totals: { ...scored.totals }, scores: { ...scored.scores }, moods: [...scored.moods] };
+}
+
+/** Valid paths already scored, per scenario; at most SCORED_PATHS each, the oldest forgotten first. */
+const scoredPaths = new WeakMap<CompiledScenario, Map<string, ScoredAttempt>>();
+const SCORED_PATHS = 256;
+
+function rememberScore(scenario: CompiledScenario, key: string, scored: ScoredAttempt) {
+  let paths = scoredPaths.get(scenario);
+  if (!paths) scoredPaths.set(scenario, (paths = new Map()));
+  if (paths.size >= SCORED_PATHS) paths.delete(paths.keys().next().value!);
+  paths.set(key, scored);
+}
+
+function replayAndScore(scenario: CompiledScenario, choiceIds: readonly string[]): ScoredAttempt {
   let snapshot;
   try {
-    snapshot = replay(machineFor(scenario), sub.choiceIds);
+    snapshot = replay(machineFor(scenario), choiceIds);
   } catch (e) {
     if (e instanceof ReplayError) throw new SubmissionError(`路径无效：${e.message}`);
     throw e;
@@ -67,7 +90,7 @@ export function scoreSubmission(s: CompiledScenario | undefined, sub: Submission
     version: scenario.def.version,
     ending,
     outcome,
-    totals: ctx.totals,
+    totals: { ...ctx.totals },
     scores: scoreAttempt(scenario.def, scenario.analysis.best, ctx.totals, outcome),
     moods: [scenario.def.startMood, ...ctx.steps.map((st) => st.mood)],
   };

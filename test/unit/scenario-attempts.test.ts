@@ -37,6 +37,19 @@ describe('server scoring of role-play submissions', () => {
     expect(() => scoreSubmission(library.get('fee-refusal'), sub(best))).toThrow(SubmissionError);
   });
 
+  it('scores a repeated path the same, with its own copies, and still rejects a bad path after a good one', () => {
+    const first = scoreSubmission(leak, sub(best));
+    first.scores.overall = -1;
+    first.totals.calmness = -1;
+    first.moods.push(-1);
+    const again = scoreSubmission(leak, sub(best));
+    expect(again.scores).toEqual(scoreAttempt(leak.def, leak.analysis.best, leak.analysis.bestPath.totals, again.outcome));
+    expect(again.totals).toEqual(leak.analysis.bestPath.totals);
+    expect(again.moods).toHaveLength(best.length + 1);
+    expect(() => scoreSubmission(leak, sub([...best, best[0]!]))).toThrow(/after the conversation ended/);
+    expect(() => scoreSubmission(leak, { ...sub(best), version: leak.def.version + 1 })).toThrow(/版/);
+  });
+
   it('accepts a valid half-played path as progress, but not a finished or forged one', () => {
     expect(() => checkProgress(leak, sub(best.slice(0, 2)))).not.toThrow();
     expect(() => checkProgress(leak, sub(best))).toThrow(/已经结束/);
