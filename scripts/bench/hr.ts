@@ -13,7 +13,7 @@ import { seededRandom } from '../../src/quiz/random';
 import { startServer, login, percentile, ms, table } from './lib';
 import type { DbData } from '../../src/store';
 
-const N = Number(process.argv[2] ?? 5000);
+const N = Number((process.argv[1]?.endsWith("hr.ts") && process.argv[2]) || 5000);
 const SCENARIOS = ['ceiling-leak', 'fee-refusal', 'neighbour-dispute', 'lift-entrapment', 'power-outage', 'fire-report', 'complaint-beyond-authority', 'phone-repair-call'];
 const SITES = ['阳光花园', '翠湖天地', '金色家园', '滨江一号', '紫荆苑', '枫林湾'];
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
