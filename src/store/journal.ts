@@ -1,7 +1,8 @@
 // The store on disk: a snapshot (db.json) plus a journal of changes (db.log).
 //
-// Every acknowledged change is one line appended to db.log and flushed to disk
-// (fsync), so a write costs the size of the change, not the size of the store.
+// Every batch of changes (see group commit in store.ts) is one line appended to
+// db.log and flushed to disk (fdatasync) before any change in it is
+// acknowledged, so a write costs the size of the change, not of the store.
 // Now and then the whole store is written as a new snapshot (a checkpoint) and
 // the journal it covers is dropped, so start-up never replays much.
 //

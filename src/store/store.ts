@@ -72,20 +72,25 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     release();
     throw new StoreCorruptError(`the store ${file} cannot be used: ${e.message}`);
   }
-  await adapter.dropTornTail();
-  if (migratedFrom !== undefined) {
-    // Keep the pre-migration files beside the store so an upgrade can be undone.
-    for (const f of [SNAPSHOT, LOG, OLD_LOG]) {
-      if (existsSync(path.join(dataDir, f))) await fs.copyFile(path.join(dataDir, f), path.join(dataDir, `${f}.v${migratedFrom}.bak`));
+  try {
+    await adapter.dropTornTail();
+    if (migratedFrom !== undefined) {
+      // Keep the pre-migration files beside the store so an upgrade can be undone.
+      for (const f of [SNAPSHOT, LOG, OLD_LOG]) {
+        if (existsSync(path.join(dataDir, f))) await fs.copyFile(path.join(dataDir, f), path.join(dataDir, `${f}.v${migratedFrom}.bak`));
+      }
+      await db.write();
     }
-    await db.write();
+  } catch (e: any) {
+    release();
+    throw new StoreWriteError(`the store in ${dataDir} cannot be prepared for writing (${e.code ?? e.message}); nothing was changed`);
   }
   const checkpointBytes = opts.checkpointBytes ?? 16 * 2 ** 20;
 
   // Group commit: a change is applied in memory at once and journalled;
   // journal appends run one at a time, and every change made while one runs
   // shares the next. A caller's promise resolves only after the append (and
-  // fsync) that contains its change, so an acknowledged change is on disk.
+  // fdatasync) that contains its change, so an acknowledged change is on disk.
   type Waiter = { resolve: () => void; reject: (e: unknown) => void };
   let waiting: Waiter[] = [];
   let pending: PendingOp[] = [];
