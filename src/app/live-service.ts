@@ -20,7 +20,8 @@ function context(rt: Runtime, id: string) {
   return { session, cohort, scenario };
 }
 
-const names = (rt: Runtime) => new Map(rt.store.listUsers({ includeInactive: true }).map((u) => [u.id, u.displayName]));
+/** Display names by id, read without copying every user record (a push runs every few ms while a class votes). */
+const names = (rt: Runtime) => new Map(rt.store.reportView().users.map((u) => [u.id, u.displayName]));
 
 /** What one screen receives: the full view for the trainer and projector, a trainee's own view otherwise. */
 export function viewFor(rt: Runtime, session: LiveSessionRecord, sub: Pick<Subscriber, 'userId' | 'full'>) {

@@ -39,8 +39,8 @@ async function init(): Promise<Runtime> {
   const rubric = parsedRubric.rubric;
   const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
-  if (seeded !== 'none') console.log(`[store] empty store at ${store.file}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
-  if (store.migratedFrom !== undefined) console.log(`[store] migrated ${store.file} from schema ${store.migratedFrom}`);
+  if (seeded !== 'none') console.log(`[store] empty store in ${store.dataDir}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
+  if (store.migratedFrom !== undefined) console.log(`[store] migrated the store in ${store.dataDir} from schema ${store.migratedFrom}`);
   const rt: Runtime = {
     store,
     course,
