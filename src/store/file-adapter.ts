@@ -93,9 +93,10 @@ export class SnapshotJournal implements Adapter<DbData> {
     const seq = this.seq;
     if (!existsSync(this.oldLog) && existsSync(this.log)) {
       renameSync(this.log, this.oldLog);
-      fsyncDirSync(this.dataDir);
+      // From here the next append creates db.log afresh (and makes its name durable).
       this.logExists = false;
       this.logSize = 0;
+      fsyncDirSync(this.dataDir);
     }
     const before = this.logBytes;
     this.snapshotBytes = await writeSnapshot(this.dataDir, data, seq, stillValid);
