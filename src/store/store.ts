@@ -197,8 +197,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
     /** Writes a checkpoint now (benchmarks and tests; the store does this by itself as the journal grows). */
     checkpoint: async () => {
-      await flushing;
-      await checkpointing;
+      // Switch journals only between appends: wait until none is running, then start at once (same tick).
+      while (flushing || checkpointing) await (flushing ?? checkpointing);
       await adapter.write(db.data);
     },
     /** Number of file writes so far (for benchmarks: many changes share one write). */

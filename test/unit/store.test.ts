@@ -344,7 +344,8 @@ describe('backup while the store writes and checkpoints', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/backup-loop.ts'), dir, '40'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    await new Promise((r) => child.once('exit', r));
+    // 'close', not 'exit': only then has all of its output been read.
+    await new Promise((r) => child.once('close', r));
     stop = true;
     await writer;
     await store.close();
