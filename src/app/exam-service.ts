@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
 import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
-import { certificationProgress, addMonths, formatCode, certificateStatus, type CertificationProgress } from '../certification';
+import { certificationProgress, addMonths, newCode, certificateStatus, type CertificationProgress } from '../certification';
 import { summariseAttempts } from '../scenarios';
 import { BadRequest } from './http';
 
@@ -127,7 +127,7 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
     userId: user.id,
     holderName: user.displayName,
     title: rt.certification.title,
-    code: formatCode(randomBytes(10)),
+    code: newCode(),
     issuedAt: now.toISOString(),
     expiresAt: addMonths(now, rt.certification.validityMonths).toISOString(),
     examAttemptId: attempt.id,
@@ -141,4 +141,25 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
     },
   });
   return r.certificate;
+}
+
+/** Whose prerequisites this person may waive: trainees of a trainer's own cohorts; any trainee for an admin. */
+function waiverScope(rt: Runtime, actor: UserRecord): (u: UserRecord) => boolean {
+  const mine = actor.role === 'admin' ? undefined : new Set(rt.store.listCohorts(actor.id).flatMap((c) => c.traineeIds));
+  return (u) => u.role === 'trainee' && (!mine || mine.has(u.id));
+}
+
+/** The active trainees this person may waive prerequisites for. */
+export function waivableTrainees(rt: Runtime, actor: UserRecord): UserRecord[] {
+  return rt.store.listUsers({ role: 'trainee' }).filter(waiverScope(rt, actor));
+}
+
+/** Waives a trainee's exam prerequisites with a reason (audited); returns what to tell the trainer, or throws BadRequest (400). */
+export async function waivePrerequisites(rt: Runtime, actor: UserRecord, userId: string, rawReason: string, now: Date): Promise<string> {
+  const reason = rawReason.trim().slice(0, 200);
+  const target = rt.store.getUser(userId);
+  if (!target || !waiverScope(rt, actor)(target)) throw new BadRequest('没有这名学员。');
+  if (!reason) throw new BadRequest('请填写免除原因（会记入审计日志）。');
+  await rt.store.addWaiver({ userId, by: actor.id, reason, at: now.toISOString() });
+  return `已免除 ${target.displayName} 的考前要求。`;
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** Crockford base32: no I, L, O, U, so codes read aloud and typed from paper survive. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -17,6 +19,9 @@ export function formatCode(bytes: Uint8Array): string {
   }
   return out.match(/.{4}/g)!.join('-');
 }
+
+/** A fresh verification code for a new or reissued certificate. */
+export const newCode = () => formatCode(randomBytes(10));
 
 /** Normalises what a person typed: case, spaces, dashes, and the look-alikes O→0, I/L→1. */
 export function normaliseCode(input: string): string | undefined {

@@ -3,7 +3,7 @@ import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, ContentError, type ContentProblem } from '../content/problems';
 
 export { certificationProgress, addMonths, type CertificationProgress, type CertificationInput, type ScenarioBest } from './rules';
-export { formatCode, normaliseCode, maskName, certificateStatus, type CertificateStatus } from './certificate';
+export { formatCode, newCode, normaliseCode, maskName, certificateStatus, type CertificateStatus } from './certificate';
 export type { CertificationRules } from './schema';
 
 export function parseCertificationRules(file: SourceFile | undefined, scenarioIds: ReadonlySet<string>): { rules?: CertificationRules; problems: ContentProblem[] } {

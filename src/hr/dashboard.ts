@@ -2,6 +2,7 @@ import { CATEGORIES, type Category } from '../quiz/schema';
 import { DIMENSIONS, type Dimension } from '../scenarios/constants';
 import { rubricToPercent } from '../live/rubric';
 import { certState, type CertState, type PersonFacts } from './facts';
+import type { CertificateStatus } from '../certification/certificate';
 
 export interface HrFilters {
   site?: string;
@@ -12,6 +13,11 @@ export interface HrFilters {
 }
 
 export const EXPIRING_DAYS = 60;
+
+/** HR's "expiring soon": a valid certificate that runs out within EXPIRING_DAYS. */
+export function expiresSoon(c: { status: CertificateStatus; expiresAt: string }, now: Date): boolean {
+  return c.status === 'valid' && c.expiresAt <= new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
+}
 
 export function applyFilters(people: readonly PersonFacts[], f: HrFilters): PersonFacts[] {
   return people.filter(
@@ -61,7 +67,6 @@ function lastMonths(now: Date, n: number): string[] {
 export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters, now: Date): Dashboard {
   const people = applyFilters(all, filters).filter((p) => p.active);
   const today = now.toISOString().slice(0, 10);
-  const soon = new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
   const states = people.map(certState);
   const count = (s: CertState) => states.filter((x) => x === s).length;
   const certified = count('certified');
@@ -88,7 +93,7 @@ export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters
       notStarted: count('notStarted'),
       overdue: people.filter((p, i) => p.dueDate && p.dueDate < today && states[i] !== 'certified').length,
       expired: count('expired'),
-      expiringSoon: people.filter((p) => p.certificate?.status === 'valid' && p.certificate.expiresAt <= soon).length,
+      expiringSoon: people.filter((p) => p.certificate && expiresSoon(p.certificate, now)).length,
       rate: people.length ? Math.round((certified / people.length) * 1000) / 10 : 0,
     },
     bySite,
