@@ -7,6 +7,8 @@ import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
 import { BadRequest } from './http';
 import { mayViewCohort } from '../cohorts';
+import { importTrainees, type ImportOutcome } from '../people';
+import { createLiveSession } from './live-service';
 
 /** The cohort if this trainer (or an admin) may see it; 404 otherwise, so ids reveal nothing. */
 export function visibleCohort(rt: Runtime, user: UserRecord, id: string): CohortRecord {
@@ -53,4 +55,69 @@ export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Traine
       },
     ];
   });
+}
+
+/** Of these ids, the active trainees' (a form can name anyone). */
+function traineesAmong(rt: Runtime, ids: string[]): string[] {
+  const trainees = new Set(rt.store.listUsers({ role: 'trainee' }).map((u) => u.id));
+  return ids.filter((id) => trainees.has(id));
+}
+
+/** A due date as typed: empty for none, else YYYY-MM-DD. */
+function dueDateFrom(raw: string): string | undefined {
+  const due = raw.trim();
+  if (due && !/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new BadRequest('截止日期格式应为 YYYY-MM-DD。');
+  return due || undefined;
+}
+
+/** Creates a cohort run by `trainer` from the new-cohort form; throws BadRequest (400) on bad input. */
+export async function createCohort(rt: Runtime, trainer: UserRecord, form: FormData, now: Date): Promise<CohortRecord> {
+  const name = String(form.get('name') ?? '').trim().slice(0, 60);
+  if (!name) throw new BadRequest('请填写班级名称。');
+  const dueDate = dueDateFrom(String(form.get('dueDate') ?? ''));
+  const traineeIds = traineesAmong(rt, form.getAll('trainee').map(String));
+  return rt.store.createCohort({ name, trainerId: trainer.id, traineeIds, dueDate, createdAt: now.toISOString() });
+}
+
+export type CohortChange = { cohort: CohortRecord; message?: string; imported?: ImportOutcome; redirect?: string };
+
+/**
+ * One action of the cohort page's forms (the caller has checked the cohort is
+ * the trainer's): add or remove trainees, set the due date, import a CSV of new
+ * trainees, or start a live session. Throws BadRequest (400) on bad input.
+ */
+export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: CohortRecord, form: FormData, now: Date): Promise<CohortChange> {
+  const update = async (patch: Parameters<Runtime['store']['updateCohort']>[1]) => (await rt.store.updateCohort(cohort.id, patch))!;
+  switch (String(form.get('action') ?? '')) {
+    case 'live': {
+      const mode = form.get('mode') === 'pairs' ? 'pairs' : 'vote';
+      const s = await createLiveSession(rt, trainer, cohort.id, String(form.get('scenario') ?? ''), mode, now);
+      return { cohort, redirect: `/trainer/live/${s.id}` };
+    }
+    case 'add': {
+      const ids = traineesAmong(rt, form.getAll('trainee').map(String));
+      return { cohort: await update({ traineeIds: [...cohort.traineeIds, ...ids] }), message: `已加入 ${ids.length} 名学员。` };
+    }
+    case 'remove': {
+      const id = String(form.get('trainee') ?? '');
+      return { cohort: await update({ traineeIds: cohort.traineeIds.filter((x) => x !== id) }), message: '已移出班级（学习记录保留）。' };
+    }
+    case 'due':
+      return { cohort: await update({ dueDate: dueDateFrom(String(form.get('dueDate') ?? '')) }), message: '截止日期已更新。' };
+    case 'import': {
+      const file = form.get('file');
+      if (!(file instanceof File) || !file.size) throw new BadRequest('请选择一个 CSV 文件');
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+      } catch {
+        throw new BadRequest('文件不是 UTF-8 编码。');
+      }
+      const imported = await importTrainees(rt.store, text, now.toISOString());
+      if (!imported.ok) return { cohort, imported };
+      return { cohort: await update({ traineeIds: [...cohort.traineeIds, ...imported.created.map((c) => c.user.id)] }), imported };
+    }
+    default:
+      throw new BadRequest('未知操作');
+  }
 }
