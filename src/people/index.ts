@@ -69,3 +69,4 @@ export async function importTrainees(store: Store, csv: string, now: string): Pr
   return { ok: true, created: users.map((user, i) => ({ user, generatedPassword: prepared[i]!.generated })) };
 }
 export { readUserForm, type UserFields, type FieldErrors } from './user-form';
+export { createAccount, updateAccount, resetPassword, setActive } from './accounts';
