@@ -161,4 +161,15 @@ test.describe('administration', () => {
     await expect(other.getByRole('alert')).toHaveText('用户名或密码不正确，请重新输入。');
     await other.close();
   });
+
+  test('an admin cannot take away their own admin role, and is told why next to the field', async ({ page }) => {
+    await loginAs(page, 'admin');
+    await page.goto('/admin?role=admin');
+    await page.getByRole('link', { name: '编辑 周建国' }).click();
+    await page.getByLabel('角色').selectOption({ label: '新员工' });
+    await page.getByRole('button', { name: '保存' }).click();
+    const role = page.getByLabel('角色');
+    await expect(role).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('#err-role')).toHaveText('不能取消自己的管理员角色（以免无人管理）');
+  });
 });
