@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, form, readDb, answerable, PASSWORD } from './helpers';
-import { root } from '../../scripts/bench/lib';
+import { root, freePort } from '../../scripts/bench/lib';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 import { loadExam } from '../../src/quiz';
@@ -139,9 +139,10 @@ describe('concurrency', () => {
 });
 
 /** Starts a server process and returns how it ended (it should refuse to start). */
-function refusal(dir: string): Promise<{ code: number | null; stderr: string }> {
+async function refusal(dir: string): Promise<{ code: number | null; stderr: string }> {
+  // A port the system reports free (a random pick could be a port in use, and fail as EADDRINUSE instead).
+  const port = await freePort();
   return new Promise((resolve) => {
-    const port = 40000 + Math.floor(Math.random() * 20000);
     const p = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], { cwd: root, env: { ...process.env, DATA_DIR: dir, PORT: String(port), NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', (d) => (stderr += d));
