@@ -1,19 +1,13 @@
 import type { APIRoute } from 'astro';
-import { checkProgress, progressSchema, SubmissionError } from '../../../../scenarios';
-import { api, json, readJson, BadRequest } from '../../../../app/http';
+import { progressSchema } from '../../../../scenarios';
+import { api, json, readJson } from '../../../../app/http';
+import { saveProgress } from '../../../../app/scenario-service';
 
 /** Saves a half-played path (validated as a real prefix) so the conversation resumes after a reload. */
 export const PUT: APIRoute = ({ params, locals, request }) =>
   api(async () => {
     const sub = await readJson(request, progressSchema);
-    if (sub.scenarioId !== params.id) throw new BadRequest('scenarioId 与地址不一致');
-    try {
-      checkProgress(locals.runtime.scenarios.get(sub.scenarioId), sub);
-    } catch (e) {
-      if (e instanceof SubmissionError) throw new BadRequest(e.message);
-      throw e;
-    }
-    await locals.runtime.store.saveScenarioProgress({ userId: locals.user!.id, ...sub, updatedAt: new Date().toISOString() });
+    await saveProgress(locals.runtime, locals.user!, params.id, sub, new Date());
     return json({ saved: sub.choiceIds.length });
   });
 
