@@ -4,6 +4,7 @@
 // same services and engine a trainee would use, so the figures are consistent.
 import type { Runtime } from './runtime';
 import { startExam, saveAnswer, submitExam } from './exam-service';
+import { submitAttempt } from './scenario-service';
 import { responseToPublic } from '../quiz';
 
 const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -22,10 +23,7 @@ export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
     const s = scenarios.get(scenarioId)!;
     const path = best ? s.analysis.bestPath : undefined;
     if (!path) return;
-    await store.recordScenarioAttempt({
-      userId: u(username).id, scenarioId, version: s.def.version, mode: 'practice', choiceIds: path.choices, ending: path.ending,
-      outcome: s.def.endings[path.ending]!.outcome, totals: path.totals, scores: path.scores, moods: path.moods, at: at.toISOString(),
-    });
+    await submitAttempt(rt, u(username), scenarioId, { scenarioId, version: s.def.version, mode: 'practice', choiceIds: path.choices }, at);
   }
   async function exam(username: string, at: Date, rightShare: number) {
     const user = u(username);
