@@ -5,6 +5,9 @@ import type { PersonFacts } from '../hr';
 import { certificateStatus } from '../certification';
 import { CATEGORIES, type Category } from '../quiz';
 import { summariseAttempts } from '../scenarios';
+import { rubricToPercent } from '../live';
+import { t } from '../i18n';
+import type { UserRecord } from '../store';
 
 function groupBy<T extends { userId?: string; agentId?: string }>(rows: ReadonlyArray<T>, key: (r: T) => string) {
   const m = new Map<string, T[]>();
@@ -60,4 +63,31 @@ export function peopleFacts(rt: Runtime, now: Date): PersonFacts[] {
         issued: (certs.get(u.id) ?? []).filter((c) => !c.reissuedFrom).map((c) => c.issuedAt),
       };
     });
+}
+
+export type TimelineItem = { at: string; kind: string; text: string; tone?: 'good' | 'bad' };
+
+/** Everything one trainee did, newest first, as HR reads it on the person's page. */
+export function personTimeline(rt: Runtime, person: UserRecord, now: Date): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  for (const p of rt.store.listModuleProgress(person.id)) {
+    const m = rt.course.get(p.chapter);
+    items.push({ at: p.openedAt, kind: '课程', text: `开始学习 第${p.chapter}章 ${m?.title ?? ''}` });
+    if (p.completedAt) items.push({ at: p.completedAt, kind: '课程', text: `完成 第${p.chapter}章（测验最好 ${p.bestPercent ?? '—'}%）`, tone: 'good' });
+  }
+  for (const a of rt.store.listScenarioAttempts(person.id)) {
+    items.push({ at: a.at, kind: '情景演练', text: `${rt.scenarios.get(a.scenarioId)?.def.title ?? a.scenarioId}：${t.scenario.outcomes[a.outcome]}，情绪管理 ${a.scores.calmness} · 同理心表达 ${a.scores.empathy} · 解决导向 ${a.scores.solution}（综合 ${a.scores.overall}${a.scores.passed ? '，通过' : ''}）`, tone: a.scores.passed ? 'good' : undefined });
+  }
+  for (const o of rt.store.listObservations({ agentId: person.id })) {
+    items.push({ at: o.at, kind: '课堂观察', text: `${rt.scenarios.get(o.scenarioId)?.def.title ?? ''}：情绪管理 ${o.calmness} · 同理心表达 ${o.empathy} · 解决导向 ${o.solution}（1–5 分，约 ${rubricToPercent((o.calmness + o.empathy + o.solution) / 3)}/100）${o.comment ? `——${o.comment}` : ''}` });
+  }
+  for (const e of rt.store.listExamAttempts(person.id)) {
+    if (e.result) items.push({ at: e.submittedAt ?? e.startedAt, kind: '结业考试', text: `${e.result.percent}%，${e.result.passed ? '通过' : '未通过'}；最薄弱：${t.exam.categories[e.result.weakest]}${e.autoSubmitted ? '（到时自动交卷）' : ''}`, tone: e.result.passed ? 'good' : 'bad' });
+    else items.push({ at: e.startedAt, kind: '结业考试', text: '考试进行中' });
+  }
+  for (const c of rt.store.listCertificates(person.id)) {
+    items.push({ at: c.issuedAt, kind: '证书', text: `颁发 ${c.title}（验证码 ${c.code}，有效期至 ${c.expiresAt.slice(0, 10)}）——当前${t.cert.status[certificateStatus(c, now)]}`, tone: 'good' });
+    if (c.revokedAt) items.push({ at: c.revokedAt, kind: '证书', text: `撤销：${c.revokeReason}`, tone: 'bad' });
+  }
+  return items.sort((a, b) => b.at.localeCompare(a.at));
 }
