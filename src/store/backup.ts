@@ -1,8 +1,8 @@
-import { promises as fs, readFileSync, existsSync, statSync } from 'node:fs';
+import { promises as fs, readFileSync, existsSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { emptyData, migrate, SCHEMA_VERSION } from './migrations';
 import { StoreLockedError, alive } from './lock';
-import { LOG, OLD_LOG, SNAPSHOT, loadFromDisk } from './journal';
+import { LOG, OLD_LOG, SNAPSHOT, holdFile, loadFromDisk } from './journal';
 import { readStoreData } from './store';
 import type { DbData } from './types';
 
@@ -58,24 +58,50 @@ function fingerprint(dataDir: string): string {
     .join('|');
 }
 
+/** The pid in db.lock when that process is running: a server that may be writing. */
+function serverPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'db.lock'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * One consistent version of the store while a server may be writing: the
- * snapshot plus the journal after it, read again if a checkpoint switched
- * files during the read. Appends made meanwhile are complete batches or a torn
- * last line (ignored), so any read is a state the store was in.
+ * snapshot plus the journal after it. The hold file keeps the server from
+ * starting a checkpoint meanwhile (journal.ts); one already under way is
+ * waited for, and a read that a checkpoint overlapped anyway (it began just
+ * as the hold appeared) is read again. Appends made meanwhile are complete
+ * batches or a torn last line (ignored), so any read is a state the store was in.
  */
-function readConsistent(dataDir: string): DbData {
-  for (let attempt = 0; ; attempt++) {
-    const before = fingerprint(dataDir);
-    try {
-      const loaded = loadFromDisk(dataDir, emptyData);
-      if (fingerprint(dataDir) === before) return migrate(loaded.data).data;
-    } catch (e) {
-      // A checkpoint switching files mid-read shows as a vanished file or missing batches: read again.
-      // The same error on files that did not change is real.
-      if (fingerprint(dataDir) === before || attempt >= 20) throw e;
+async function readConsistent(dataDir: string): Promise<DbData> {
+  const hold = holdFile(dataDir);
+  try {
+    writeFileSync(hold, String(process.pid), { mode: 0o600 });
+  } catch {
+    // A folder we cannot write to (a read-only copy): nothing can checkpoint there either.
+  }
+  try {
+    for (let attempt = 0; ; attempt++) {
+      // db-old.log stands while a checkpoint is being written; wait (up to a minute) for a running server to finish it.
+      for (let waited = 0; existsSync(path.join(dataDir, OLD_LOG)) && waited < 60_000 && serverPid(dataDir); waited += 25) await sleep(25);
+      const before = fingerprint(dataDir);
+      try {
+        const loaded = loadFromDisk(dataDir, emptyData);
+        if (fingerprint(dataDir) === before) return migrate(loaded.data).data;
+      } catch (e) {
+        // A checkpoint switching files mid-read shows as a vanished file or missing batches: read again.
+        // The same error on files that did not change is real.
+        if (fingerprint(dataDir) === before || attempt >= 20) throw e;
+      }
+      if (attempt >= 20) throw new BackupError('the store kept changing files while being read; try again');
     }
-    if (attempt >= 20) throw new BackupError('the store kept changing files while being read; try again');
+  } finally {
+    rmSync(hold, { force: true });
   }
 }
 
@@ -88,7 +114,7 @@ export async function backupStore(dataDir: string, now: Date, outDir = path.join
   if (!existsSync(path.join(dataDir, SNAPSHOT)) && !existsSync(path.join(dataDir, LOG))) throw new BackupError(`no store in ${dataDir}`);
   let data: DbData;
   try {
-    data = readConsistent(dataDir);
+    data = await readConsistent(dataDir);
   } catch (e) {
     throw new BackupError(`the store cannot be read (${(e as Error).message})`);
   }
@@ -121,11 +147,8 @@ export async function restoreStore(dataDir: string, backupFile: string, now: Dat
     throw new BackupError(`cannot read ${backupFile}: ${e.message}`);
   });
   const summary = validateBackup(text);
-  const lock = path.join(dataDir, 'db.lock');
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StoreLockedError(`a server (pid ${pid}) is using ${dataDir}; stop it before restoring`);
-  }
+  const pid = serverPid(dataDir);
+  if (pid) throw new StoreLockedError(`a server (pid ${pid}) is using ${dataDir}; stop it before restoring`);
   await fs.mkdir(dataDir, { recursive: true });
   const files = [SNAPSHOT, LOG, OLD_LOG].filter((f) => existsSync(path.join(dataDir, f)));
   let previous: string | undefined;

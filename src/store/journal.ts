@@ -15,14 +15,47 @@
 // (a "fuzzy" checkpoint) plus the journal after its logSeq is always right.
 // A crash can tear only the last line of db.log (it was not acknowledged);
 // a torn line anywhere else, or a missing batch number, is corruption.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, fsyncSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync, fsyncSync, rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { alive } from './lock';
 import type { DbData } from './types';
 
 export const SNAPSHOT = 'db.json';
 export const LOG = 'db.log';
 export const OLD_LOG = 'db-old.log';
+
+// A backup run by another process (backup.ts) holds checkpoints off while it
+// reads, as pg_backup_start holds WAL: without it, a store that checkpoints
+// more often than a read takes could keep every read from settling. The hold
+// is a file naming the backup's pid; one whose process is gone, or older than
+// HOLD_MAX_AGE_MS (a pid reused by an unrelated process), is ignored and removed.
+const HOLD = /^\.backup-(\d+)\.hold$/;
+export const HOLD_MAX_AGE_MS = 10 * 60_000;
+export const holdFile = (dataDir: string, pid = process.pid) => path.join(dataDir, `.backup-${pid}.hold`);
+
+/** Whether a live backup holds checkpoints off in `dataDir` (stale holds are removed on the way). */
+export function backupHeld(dataDir: string, now = Date.now()): boolean {
+  let held = false;
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return false;
+  }
+  for (const name of names) {
+    const m = HOLD.exec(name);
+    if (!m) continue;
+    const file = path.join(dataDir, name);
+    try {
+      if (alive(Number(m[1])) && now - statSync(file).mtimeMs < HOLD_MAX_AGE_MS) held = true;
+      else rmSync(file, { force: true });
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return held;
+}
 
 /** Collections of records, each with the key a record is found by. */
 export const KEYS = {

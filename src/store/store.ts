@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { SnapshotJournal } from './file-adapter';
-import { KEYS, LOG, OLD_LOG, SNAPSHOT, loadFromDisk, type Collection } from './journal';
+import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
@@ -114,8 +114,21 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     return out;
   }
 
+  /** When a backup's hold was last seen: while one is, the folder is looked at again at most every HOLD_RECHECK_MS. */
+  let heldAt = -Infinity;
+  const HOLD_RECHECK_MS = 200;
+  function held() {
+    const now = Date.now();
+    if (now - heldAt < HOLD_RECHECK_MS) return true;
+    if (!backupHeld(dataDir, now)) return false;
+    heldAt = now;
+    return true;
+  }
+
   function maybeCheckpoint(force = false) {
     if (checkpointing || broken || (!force && adapter.logBytes < Math.max(checkpointBytes, adapter.snapshotBytes))) return;
+    // A backup is reading the files: the journal just grows a little longer meanwhile.
+    if (held()) return;
     const gen = generation;
     // The journal is switched synchronously here (between appends); the snapshot is written in the background.
     checkpointing = adapter
@@ -195,11 +208,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       await checkpointing;
       release();
     },
-    /** Writes a checkpoint now (benchmarks and tests; the store does this by itself as the journal grows). */
-    checkpoint: async () => {
+    /**
+     * Writes a checkpoint now (benchmarks and tests; the store does this by
+     * itself as the journal grows). Returns false, doing nothing, while a backup holds checkpoints off.
+     */
+    checkpoint: async (): Promise<boolean> => {
       // Switch journals only between appends: wait until none is running, then start at once (same tick).
       while (flushing || checkpointing) await (flushing ?? checkpointing);
+      if (backupHeld(dataDir)) return false;
       await adapter.write(db.data);
+      return true;
     },
     /** Number of file writes so far (for benchmarks: many changes share one write). */
     writeCount: () => writes,
