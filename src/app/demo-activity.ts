@@ -4,7 +4,8 @@
 // same services and engine a trainee would use, so the figures are consistent.
 import type { Runtime } from './runtime';
 import { startExam, saveAnswer, submitExam } from './exam-service';
-import { submitAttempt } from './scenario-service';
+import { startPlay, takeStep } from './scenario-service';
+import { choiceToken, type Mode } from '../scenarios';
 import { responseToPublic } from '../quiz';
 
 const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -19,11 +20,14 @@ export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
       await store.recordCheckAttempt({ userId: u(username).id, chapter: c, results: [], correct: 5, total: 5, percent: 100, passed: true, at: at.toISOString() });
     }
   }
-  async function play(username: string, scenarioId: string, at: Date, best = true) {
+  /** Plays the best path step by step through the server's dealing, a little under a minute per decision. */
+  async function play(username: string, scenarioId: string, at: Date, mode: Mode) {
     const s = scenarios.get(scenarioId)!;
-    const path = best ? s.analysis.bestPath : undefined;
-    if (!path) return;
-    await submitAttempt(rt, u(username), scenarioId, { scenarioId, version: s.def.version, mode: 'practice', choiceIds: path.choices }, at);
+    const user = u(username);
+    const p = await startPlay(rt, user, scenarioId, mode, at);
+    for (const [i, choiceId] of s.analysis.bestPath.choices.entries()) {
+      await takeStep(rt, user, p.id, choiceToken(p.seed, i, choiceId), i, new Date(at.getTime() + (i + 1) * 40_000));
+    }
   }
   async function exam(username: string, at: Date, rightShare: number) {
     const user = u(username);
@@ -40,11 +44,15 @@ export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
   const all = course.modules.map((m) => m.chapter);
   // 李晓婷: certified three weeks ago.
   await modules('li.xiaoting', all, days(now, 30));
-  for (const id of ['ceiling-leak', 'phone-repair-call', 'fire-report']) await play('li.xiaoting', id, days(now, 24));
+  for (const id of ['ceiling-leak', 'phone-repair-call', 'fire-report']) {
+    await play('li.xiaoting', id, days(now, 25), 'practice');
+    await play('li.xiaoting', id, days(now, 24), 'assessment');
+  }
   await exam('li.xiaoting', days(now, 21), 0.95);
   // 张伟 (翠湖天地): halfway.
   await modules('zhang.wei', [1, 2, 3, 4], days(now, 12));
-  await play('zhang.wei', 'ceiling-leak', days(now, 10));
+  await play('zhang.wei', 'ceiling-leak', days(now, 11), 'practice');
+  await play('zhang.wei', 'ceiling-leak', days(now, 10), 'assessment');
   // 赵敏: just started.
   await modules('zhao.min', [1], days(now, 3));
   await store.markModuleOpened(u('zhao.min').id, 2, days(now, 2).toISOString());

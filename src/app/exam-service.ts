@@ -4,23 +4,28 @@ import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
 import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
-import { certificationProgress, addMonths, newCode, certificateStatus, type CertificationProgress } from '../certification';
+import { certificationProgress, addMonths, newCode, certificateStatus, roundStart, countedAttempts, drawPool, type CertificationProgress } from '../certification';
 import { summariseAttempts } from '../scenarios';
 import { BadRequest } from './http';
 
-const latestExpiry = (certs: CertificateRecord[]) =>
-  certs.filter((c) => !c.revokedAt && !c.supersededBy).map((c) => c.expiresAt).sort().at(-1);
+/** The role-play attempts that count for this person now (assessment plays dealt by the server in this round), and the round's pool draw. */
+export function countingRolePlays(rt: Runtime, user: UserRecord) {
+  const since = roundStart(rt.store.listCertificates(user.id));
+  const attempts = countedAttempts(rt.certification, rt.store.listScenarioAttempts(user.id), rt.store.listPlays(user.id), since);
+  return { since, attempts, drawn: drawPool(rt.certification, `${user.id}|${since ?? ''}`) };
+}
 
 /** Where a person stands against the certification rules. */
 export function certificationFor(rt: Runtime, user: UserRecord, now: Date): CertificationProgress & { certificate?: CertificateRecord } {
   const { store, course, scenarios } = rt;
   const completed = new Set(store.listModuleProgress(user.id).filter((p) => p.completedAt).map((p) => p.chapter));
-  // A scenario counts with its best attempt; "passed" there means that attempt passed.
-  const history = summariseAttempts(store.listScenarioAttempts(user.id));
+  // A scenario counts with its best counting attempt; "passed" there means that attempt passed.
+  const counting = countingRolePlays(rt, user);
+  const history = summariseAttempts(counting.attempts);
   const best = new Map([...history].map(([id, h]) => [id, { passed: h.best.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution }]));
   const certs = store.listCertificates(user.id);
   const current = certs.find((c) => certificateStatus(c, now) === 'valid');
-  const since = latestExpiry(certs);
+  const since = counting.since;
   const examPassed = store.listExamAttempts(user.id).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
   const progress = certificationProgress(rt.certification, {
     completedChapters: completed,
@@ -28,6 +33,7 @@ export function certificationFor(rt: Runtime, user: UserRecord, now: Date): Cert
     scenarioBest: best,
     scenarioTitles: new Map(scenarios.list.map((s) => [s.def.id, s.def.title])),
     examPassed,
+    drawn: counting.drawn,
   });
   return { ...progress, certificate: current };
 }
@@ -56,7 +62,7 @@ export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Prom
     prerequisitesMissing: progress.prerequisitesMet ? [] : progress.missing.filter((m) => m !== '通过结业考试'),
     waived: !!rt.store.getWaiver(user.id),
     hasValidCertificate: !!progress.certificate,
-    countSince: latestExpiry(rt.store.listCertificates(user.id)),
+    countSince: roundStart(rt.store.listCertificates(user.id)),
   });
   return { eligibility, attempts: attempts.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), progress };
 }
@@ -120,7 +126,7 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
   const progress = certificationFor(rt, user, now);
   const waived = !!rt.store.getWaiver(user.id);
   if (!attempt.result?.passed || (!progress.prerequisitesMet && !waived)) return undefined;
-  const history = summariseAttempts(rt.store.listScenarioAttempts(user.id));
+  const history = summariseAttempts(countingRolePlays(rt, user).attempts);
   const bests = progress.countedScenarios.map((id) => ({ scenarioId: id, ...history.get(id)!.best }));
   const avg = (k: 'calmness' | 'empathy' | 'solution') => (bests.length ? Math.round(bests.reduce((n, b) => n + b[k], 0) / bests.length) : 0);
   const r = await rt.store.issueCertificate({

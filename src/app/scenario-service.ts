@@ -1,45 +1,112 @@
-// A trainee's role-plays: scoring a finished one, saving and resuming a
-// half-played one. Every path is checked against the scenario on the server.
+// A trainee's role-plays, dealt by the server one step at a time
+// (src/scenarios/play.ts): starting a play, taking a choice, giving up. The
+// browser only ever sees a PlayView; every score comes from the server's own
+// walk through the scenario machine.
+import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
-import type { ScenarioAttemptRecord, UserRecord } from '../store';
-import { checkProgress, scoreSubmission, SubmissionError, type CompiledScenario, type Mode, type Submission } from '../scenarios';
+import type { ScenarioAttemptRecord, ScenarioPlayRecord, UserRecord } from '../store';
+import { dealChoice, playStatus, playView, PlayError, type CompiledScenario, type Mode, type PlayView } from '../scenarios';
+import { assessmentsLeft, roundStart } from '../certification';
 import { BadRequest } from './http';
+import { t } from '../i18n';
 
-/** Runs a check of the submitted path, turning its refusal into a 400 and a body naming another scenario than the URL into one too. */
-function checked<T>(routeId: string | undefined, sub: Submission, check: () => T): T {
-  if (sub.scenarioId !== routeId) throw new BadRequest('scenarioId 与地址不一致');
-  try {
-    return check();
-  } catch (e) {
-    if (e instanceof SubmissionError) throw new BadRequest(e.message);
-    throw e;
-  }
+function scenarioOf(rt: Runtime, id: string | undefined): CompiledScenario {
+  const s = rt.scenarios.get(id ?? '');
+  if (!s) throw new BadRequest(t.play.errors.noScenario, 404);
+  return s;
 }
 
-/** Scores a finished role-play by replaying its choices and stores the attempt; the client's view of the score is never read. */
-export async function submitAttempt(rt: Runtime, user: UserRecord, routeId: string | undefined, sub: Submission, now: Date): Promise<ScenarioAttemptRecord> {
-  const scored = checked(routeId, sub, () => scoreSubmission(rt.scenarios.get(sub.scenarioId), sub));
-  return rt.store.recordScenarioAttempt({ userId: user.id, scenarioId: sub.scenarioId, mode: sub.mode, choiceIds: sub.choiceIds, ...scored, at: now.toISOString() });
+/** Assessment plays of this scenario the person may still start in this certification round. */
+export function assessmentAllowance(rt: Runtime, user: UserRecord, scenarioId: string): { left: number; max: number; minutes: number } {
+  const since = roundStart(rt.store.listCertificates(user.id));
+  const { maxPlaysPerRound: max, timeLimitMinutes: minutes } = rt.certification.assessment;
+  return { left: assessmentsLeft(rt.certification, rt.store.listPlays(user.id, scenarioId), scenarioId, since), max, minutes };
 }
 
-/** Saves a half-played path, once it is checked to be a real prefix of the scenario. */
-export async function saveProgress(rt: Runtime, user: UserRecord, routeId: string | undefined, sub: Submission, now: Date): Promise<void> {
-  checked(routeId, sub, () => checkProgress(rt.scenarios.get(sub.scenarioId), sub));
-  await rt.store.saveScenarioProgress({ userId: user.id, ...sub, updatedAt: now.toISOString() });
+/** The person's latest play of this scenario that has not been finished or given up (it may have timed out). */
+export function currentPlay(rt: Runtime, user: UserRecord, scenarioId: string): ScenarioPlayRecord | undefined {
+  return rt.store.listPlays(user.id, scenarioId).filter((p) => !p.end).sort((a, b) => a.startedAt.localeCompare(b.startedAt)).at(-1);
+}
+
+/** What the page shows of a play: its view, or none when the scenario changed version under it. */
+export function viewOf(rt: Runtime, play: ScenarioPlayRecord, now: Date): PlayView | undefined {
+  const s = rt.scenarios.get(play.scenarioId);
+  if (!s || s.def.version !== play.version) return undefined;
+  return playView(s, play, now);
 }
 
 /**
- * Where the player starts: the saved path if it is still valid on this
- * version, else none (and the stale one is dropped); the mode last played in.
+ * Starts a play of `scenarioId` in `mode`; an open play of the same scenario
+ * is given up in the same write. Assessment plays are limited per round and
+ * get a deadline.
  */
-export async function resumePoint(rt: Runtime, user: UserRecord, scenario: CompiledScenario): Promise<{ choiceIds: string[]; mode: Mode }> {
-  const saved = rt.store.getScenarioProgress(user.id, scenario.def.id);
-  if (!saved) return { choiceIds: [], mode: 'practice' };
-  try {
-    checkProgress(scenario, { scenarioId: scenario.def.id, version: saved.version, choiceIds: saved.choiceIds, mode: saved.mode });
-    return { choiceIds: saved.choiceIds, mode: saved.mode };
-  } catch {
-    await rt.store.clearScenarioProgress(user.id, scenario.def.id);
-    return { choiceIds: [], mode: saved.mode };
+export async function startPlay(rt: Runtime, user: UserRecord, scenarioId: string | undefined, mode: Mode, now: Date): Promise<ScenarioPlayRecord> {
+  const s = scenarioOf(rt, scenarioId);
+  if (mode === 'assessment' && assessmentAllowance(rt, user, s.def.id).left <= 0) {
+    throw new BadRequest(t.play.errors.noAssessmentsLeft(rt.certification.assessment.maxPlaysPerRound), 409);
   }
+  const minutes = rt.certification.assessment.timeLimitMinutes;
+  return rt.store.startPlay({
+    userId: user.id,
+    scenarioId: s.def.id,
+    version: s.def.version,
+    mode,
+    seed: randomBytes(16).toString('base64url'),
+    startedAt: now.toISOString(),
+    deadline: mode === 'assessment' ? new Date(now.getTime() + minutes * 60_000).toISOString() : undefined,
+  });
+}
+
+/** The person's own play; 404 for anyone else's or a play that does not exist. */
+export function ownPlay(rt: Runtime, user: UserRecord, playId: string | undefined): ScenarioPlayRecord {
+  const play = rt.store.getPlay(playId ?? '');
+  if (!play || play.userId !== user.id) throw new BadRequest(t.play.errors.noPlay, 404);
+  return play;
+}
+
+/** A refused step: the message and the play as it now stands, so the page can show the current state, never a fork. */
+export class StepRefused extends BadRequest {
+  constructor(message: string, status: number, readonly play: ScenarioPlayRecord) {
+    super(message, status);
+  }
+}
+
+const REFUSALS: Record<PlayError['code'] | 'gone', { status: number; message: string }> = {
+  version: { status: 409, message: t.play.errors.version },
+  ended: { status: 409, message: t.play.errors.ended },
+  'timed-out': { status: 409, message: t.play.errors.timedOut },
+  moved: { status: 409, message: t.play.errors.moved },
+  'not-offered': { status: 400, message: t.play.errors.notOffered },
+  gone: { status: 404, message: t.play.errors.noPlay },
+};
+
+/**
+ * Takes one choice (by its per-play token) at step `at`. The guarded write
+ * records it only if the play is still open and at that step; a play that
+ * reaches an ending is scored and stored as an attempt in the same write.
+ */
+export async function takeStep(rt: Runtime, user: UserRecord, playId: string | undefined, token: string, at: number, now: Date): Promise<{ play: ScenarioPlayRecord; attempt?: ScenarioAttemptRecord }> {
+  const play = ownPlay(rt, user, playId);
+  const s = scenarioOf(rt, play.scenarioId);
+  let dealt;
+  try {
+    dealt = dealChoice(s, play, token, at, now);
+  } catch (e) {
+    if (e instanceof PlayError) throw new StepRefused(REFUSALS[e.code].message, REFUSALS[e.code].status, play);
+    throw e;
+  }
+  const attempt = dealt.result && { userId: user.id, scenarioId: s.def.id, playId: play.id, ...dealt.result, at: now.toISOString() };
+  const r = await rt.store.recordPlayStep(play.id, at, dealt.step, attempt);
+  if (!r.ok) {
+    const refusal = REFUSALS[r.reason];
+    throw new StepRefused(refusal.message, refusal.status, rt.store.getPlay(play.id) ?? play);
+  }
+  return { play: r.play, attempt: r.attempt };
+}
+
+/** Gives up the person's open play (restart, or leaving an assessment): it still counts as a play started. */
+export async function abandonPlay(rt: Runtime, user: UserRecord, playId: string | undefined, now: Date): Promise<void> {
+  const play = ownPlay(rt, user, playId);
+  if (playStatus(play, now) === 'finished') return;
+  await rt.store.abandonPlay(play.id, now.toISOString());
 }

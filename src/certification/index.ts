@@ -2,7 +2,7 @@ import { certificationSchema, type CertificationRules } from './schema';
 import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, ContentError, type ContentProblem } from '../content/problems';
 
-export { certificationProgress, addMonths, type CertificationProgress, type CertificationInput, type ScenarioBest } from './rules';
+export { certificationProgress, addMonths, roundStart, countedAttempts, drawPool, assessmentsLeft, type CertificationProgress, type CertificationInput, type ScenarioBest } from './rules';
 export { formatCode, newCode, normaliseCode, maskName, certificateStatus, type CertificateStatus } from './certificate';
 export type { CertificationRules } from './schema';
 
@@ -16,7 +16,13 @@ export function parseCertificationRules(file: SourceFile | undefined, scenarioId
   parsed.data.scenarios.required.forEach((id, i) => {
     if (!scenarioIds.has(id)) problems.push({ file: file.path, path: `scenarios.required[${i}]`, message: `"${id}" is not a scenario in content/scenarios` });
   });
-  const others = scenarioIds.size - parsed.data.scenarios.required.length;
+  const pool = parsed.data.scenarios.pool;
+  pool?.from.forEach((id, i) => {
+    if (!scenarioIds.has(id)) problems.push({ file: file.path, path: `scenarios.pool.from[${i}]`, message: `"${id}" is not a scenario in content/scenarios` });
+    else if (parsed.data.scenarios.required.includes(id)) problems.push({ file: file.path, path: `scenarios.pool.from[${i}]`, message: `"${id}" is also required; take it out of one of the two lists` });
+  });
+  if (pool && pool.draw > pool.from.length) problems.push({ file: file.path, path: 'scenarios.pool.draw', message: `draws ${pool.draw} but the pool has only ${pool.from.length}; lower draw or add scenarios to from` });
+  const others = scenarioIds.size - parsed.data.scenarios.required.length - (pool?.from.length ?? 0);
   if (parsed.data.scenarios.additional > others) {
     problems.push({ file: file.path, path: 'scenarios.additional', message: `asks for ${parsed.data.scenarios.additional} more scenarios but only ${others} others exist` });
   }

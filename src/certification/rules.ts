@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CertificationRules } from './schema';
 
 export interface ScenarioBest {
@@ -14,6 +15,8 @@ export interface CertificationInput {
   scenarioBest: ReadonlyMap<string, ScenarioBest>;
   scenarioTitles: ReadonlyMap<string, string>;
   examPassed: boolean;
+  /** Scenarios drawn from the rules' pool for this person and round (see drawPool). */
+  drawn?: readonly string[];
 }
 
 export interface CertificationProgress {
@@ -38,17 +41,18 @@ const counts = (b: ScenarioBest | undefined, minEach: number) =>
 export function certificationProgress(rules: CertificationRules, x: CertificationInput): CertificationProgress {
   const chapters = rules.modules === 'all' ? x.allChapters : rules.modules;
   const modulesMissing = chapters.filter((c) => !x.completedChapters.has(c));
-  const requiredScenariosMissing = rules.scenarios.required.filter((id) => !counts(x.scenarioBest.get(id), rules.scenarios.minEach));
+  const required = [...rules.scenarios.required, ...(x.drawn ?? [])];
+  const requiredScenariosMissing = required.filter((id) => !counts(x.scenarioBest.get(id), rules.scenarios.minEach));
   const others = [...x.scenarioBest.entries()]
-    .filter(([id, b]) => !rules.scenarios.required.includes(id) && counts(b, rules.scenarios.minEach))
+    .filter(([id, b]) => !required.includes(id) && counts(b, rules.scenarios.minEach))
     .map(([id]) => id)
     .sort();
   const additionalPassed = Math.min(others.length, rules.scenarios.additional);
   const prerequisitesMet = !modulesMissing.length && !requiredScenariosMissing.length && others.length >= rules.scenarios.additional;
   const missing = [
     ...modulesMissing.map((c) => `完成第 ${c} 章课程`),
-    ...requiredScenariosMissing.map((id) => `通过情景演练“${x.scenarioTitles.get(id) ?? id}”`),
-    ...(others.length < rules.scenarios.additional ? [`再通过 ${rules.scenarios.additional - others.length} 个其他情景演练`] : []),
+    ...requiredScenariosMissing.map((id) => `在考核模式下通过情景演练“${x.scenarioTitles.get(id) ?? id}”`),
+    ...(others.length < rules.scenarios.additional ? [`在考核模式下再通过 ${rules.scenarios.additional - others.length} 个其他情景演练`] : []),
   ];
   if (!x.examPassed) missing.push('通过结业考试');
   return {
@@ -56,7 +60,7 @@ export function certificationProgress(rules: CertificationRules, x: Certificatio
     requiredScenariosMissing,
     additionalPassed,
     additionalNeeded: rules.scenarios.additional,
-    countedScenarios: [...rules.scenarios.required.filter((id) => !requiredScenariosMissing.includes(id)), ...others.slice(0, rules.scenarios.additional)],
+    countedScenarios: [...required.filter((id) => !requiredScenariosMissing.includes(id)), ...others.slice(0, rules.scenarios.additional)],
     prerequisitesMet,
     examPassed: x.examPassed,
     complete: prerequisitesMet && x.examPassed,
@@ -70,4 +74,61 @@ export function addMonths(d: Date, months: number): Date {
   const lastDay = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
   out.setUTCDate(Math.min(d.getUTCDate(), lastDay));
   return out;
+}
+
+/**
+ * Where the current certification round began: the latest expiry of a
+ * certificate that was neither revoked nor replaced (undefined: the first
+ * round). Exam attempts and assessment plays are counted from here.
+ */
+export const roundStart = (certs: ReadonlyArray<{ expiresAt: string; revokedAt?: string; supersededBy?: string }>): string | undefined =>
+  certs.filter((c) => !c.revokedAt && !c.supersededBy).map((c) => c.expiresAt).sort().at(-1);
+
+/** The pool scenarios drawn for one person and round: the same every time for the same key, different between people. */
+export function drawPool(rules: CertificationRules, key: string): string[] {
+  const pool = rules.scenarios.pool;
+  if (!pool) return [];
+  const rank = (id: string) => createHash('sha256').update(`${key}\u0000${id}`).digest('hex');
+  return [...pool.from].sort((a, b) => (rank(a) < rank(b) ? -1 : 1)).slice(0, pool.draw);
+}
+
+interface AttemptLike {
+  scenarioId: string;
+  mode: string;
+  playId?: string;
+  at: string;
+}
+interface PlayLike {
+  id: string;
+  scenarioId: string;
+  mode: string;
+  startedAt: string;
+}
+
+/**
+ * The role-play attempts that count towards certification: assessment plays
+ * dealt by the server (a `playId`) and started in this round; practice never
+ * counts, nor an attempt replayed from a posted path (before schema 7). With
+ * `notPractisedFirst`, an assessment counts only when that scenario was not
+ * played in practice before it started.
+ */
+export function countedAttempts<A extends AttemptLike>(rules: CertificationRules, attempts: readonly A[], plays: readonly PlayLike[], since?: string): A[] {
+  const started = new Map(plays.map((p) => [p.id, p.startedAt]));
+  const firstPractice = new Map<string, string>();
+  for (const p of plays) {
+    const earliest = firstPractice.get(p.scenarioId);
+    if (p.mode === 'practice' && (earliest === undefined || p.startedAt < earliest)) firstPractice.set(p.scenarioId, p.startedAt);
+  }
+  return attempts.filter((a) => {
+    const start = a.playId && started.get(a.playId);
+    if (a.mode !== 'assessment' || !start || (since && start <= since)) return false;
+    const practised = firstPractice.get(a.scenarioId);
+    return !(rules.assessment.notPractisedFirst && practised !== undefined && practised < start);
+  });
+}
+
+/** Assessment plays of one scenario still allowed in this round. */
+export function assessmentsLeft(rules: CertificationRules, plays: ReadonlyArray<PlayLike>, scenarioId: string, since?: string): number {
+  const used = plays.filter((p) => p.scenarioId === scenarioId && p.mode === 'assessment' && (!since || p.startedAt > since)).length;
+  return Math.max(0, rules.assessment.maxPlaysPerRound - used);
 }

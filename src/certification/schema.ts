@@ -11,9 +11,32 @@ export const certificationSchema = z.strictObject({
     required: z.array(z.string()).default([]),
     /** How many other scenarios must be passed as well. */
     additional: z.number().int().min(0).default(0),
-    /** A scenario counts when its best attempt passed with every dimension at least this. */
+    /** A scenario counts when its best assessment passed with every dimension at least this. */
     minEach: z.number().int().min(0).max(100).default(60),
+    /**
+     * Scenarios drawn for each trainee: `draw` of `from`, drawn anew each
+     * certification round, must each be passed (on top of `required`).
+     */
+    pool: z
+      .strictObject({
+        /** Scenario ids to draw from (not also in `required`). */
+        from: z.array(z.string()).min(1),
+        /** How many each trainee must pass. */
+        draw: z.number().int().min(1),
+      })
+      .optional(),
   }),
+  /** Role-plays played for the certificate (assessment mode): only these count, never practice. */
+  assessment: z
+    .strictObject({
+      /** Minutes an assessment play may take from its start; a step after that is refused. */
+      timeLimitMinutes: z.number().int().min(1).max(120).default(15),
+      /** Assessment plays a trainee may start per scenario in one certification round (given-up and timed-out ones count). */
+      maxPlaysPerRound: z.number().int().min(1).max(20).default(2),
+      /** When true, an assessment counts only if that scenario was not played in practice before it. */
+      notPractisedFirst: z.boolean().default(false),
+    })
+    .default({ timeLimitMinutes: 15, maxPlaysPerRound: 2, notPractisedFirst: false }),
   /** The final exam must be passed. */
   exam: z.literal('passed'),
   validityMonths: z.number().int().min(1).max(120).default(24),

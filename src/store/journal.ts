@@ -64,7 +64,7 @@ export const KEYS = {
   moduleProgress: (r: { userId: string; chapter: number }) => `${r.userId}|${r.chapter}`,
   checkAttempts: (r: { id: string }) => r.id,
   scenarioAttempts: (r: { id: string }) => r.id,
-  scenarioProgress: (r: { userId: string; scenarioId: string }) => `${r.userId}|${r.scenarioId}`,
+  scenarioPlays: (r: { id: string }) => r.id,
   examAttempts: (r: { id: string }) => r.id,
   certificates: (r: { id: string }) => r.id,
   waivers: (r: { userId: string; at: string; by: string }) => `${r.userId}|${r.at}|${r.by}`,
@@ -75,6 +75,11 @@ export const KEYS = {
 } as const;
 export type Collection = keyof typeof KEYS;
 export const COLLECTIONS = Object.keys(KEYS) as Collection[];
+/** Collections of older schema versions that their journals may still name; migrations remove them. */
+const LEGACY_KEYS: Record<string, (r: any) => string> = {
+  scenarioProgress: (r: { userId: string; scenarioId: string }) => `${r.userId}|${r.scenarioId}`,
+};
+const keyOf = (c: string) => (KEYS as Record<string, (r: any) => string>)[c] ?? LEGACY_KEYS[c];
 
 /** One change: a whole record, some top-level fields of one, a deletion, or the organisation. */
 export type Op =
@@ -121,8 +126,8 @@ class Replayer {
     let m = this.index.get(c);
     if (!m) {
       m = new Map();
-      const key = KEYS[c] as (r: unknown) => string;
-      const list = this.data[c] as unknown[];
+      const key = keyOf(c)!;
+      const list = ((this.data as unknown as Record<string, unknown[]>)[c] ??= []);
       for (let i = 0; i < list.length; i++) if (list[i] !== undefined) m.set(key(list[i]), i);
       this.index.set(c, m);
     }
@@ -135,11 +140,11 @@ class Replayer {
       return;
     }
     const c = op[1];
-    if (!(c in KEYS)) throw new JournalCorruptError(`unknown collection "${c}"`);
-    const list = this.data[c] as unknown[];
+    if (!keyOf(c)) throw new JournalCorruptError(`unknown collection "${c}"`);
     const m = this.indexOf(c);
+    const list = (this.data as unknown as Record<string, unknown[]>)[c]!;
     if (op[0] === 'put') {
-      const k = (KEYS[c] as (r: unknown) => string)(op[2]);
+      const k = keyOf(c)!(op[2]);
       const i = m.get(k);
       if (i === undefined) m.set(k, list.push(op[2]) - 1);
       else list[i] = op[2];

@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -10,7 +10,7 @@ export const emptyData = (): DbData => ({
   moduleProgress: [],
   checkAttempts: [],
   scenarioAttempts: [],
-  scenarioProgress: [],
+  scenarioPlays: [],
   examAttempts: [],
   certificates: [],
   waivers: [],
@@ -30,7 +30,12 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
  * certificates, prerequisite waivers and the audit log; version 5 adds cohorts,
  * live classroom sessions and observed rubric scores; version 6 keeps the same
  * records but stores changes in a journal beside the snapshot (journal.ts), so
- * a version-5 build must not open it.
+ * a version-5 build must not open it; version 7 replaces half-played paths
+ * (`scenarioProgress`, kept by the browser's own replay) with plays dealt by
+ * the server (`scenarioPlays`). From version 7 on, only attempts with a
+ * `playId` (dealt by the server) in assessment mode count towards
+ * certification; earlier attempts stay readable in history. Half-played paths
+ * are dropped: the next visit starts a new play.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -46,6 +51,7 @@ const migrations: Record<number, Migration> = {
   3: (d) => ({ ...d, schemaVersion: 4, examAttempts: d.examAttempts ?? [], certificates: d.certificates ?? [], waivers: d.waivers ?? [], audit: d.audit ?? [] }),
   4: (d) => ({ ...d, schemaVersion: 5, cohorts: d.cohorts ?? [], liveSessions: d.liveSessions ?? [], observations: d.observations ?? [] }),
   5: (d) => ({ ...d, schemaVersion: 6 }),
+  6: ({ scenarioProgress: _dropped, ...d }) => ({ ...d, schemaVersion: 7, scenarioPlays: d.scenarioPlays ?? [] }),
 };
 
 export class StoreVersionError extends Error {}

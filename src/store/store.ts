@@ -7,7 +7,7 @@ import { SnapshotJournal } from './file-adapter';
 import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
 import { acquireLock } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
-import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioProgressRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
+import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 
 export class StoreCorruptError extends Error {}
@@ -30,6 +30,7 @@ export interface UserFilter {
 }
 
 const copy = <T extends object>(x: T): T => ({ ...x });
+const copyPlay = (p: ScenarioPlayRecord): ScenarioPlayRecord => ({ ...p, steps: p.steps.map(copy) });
 
 /** What a change tells the journal: the records it wrote and deleted (see journal.ts). */
 interface Writer {
@@ -327,14 +328,70 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const last = list[list.length - 1];
       return last && copy(last);
     },
-    // Role-play attempts
-    /** Stores a server-scored attempt and clears that scenario's half-played progress. */
+    // Role-plays, dealt by the server step by step (src/scenarios/play.ts)
+    /** Starts a play; the person's other open plays of that scenario are given up in the same write (one open play per scenario). */
+    startPlay: (p: Omit<ScenarioPlayRecord, 'id' | 'steps'>) =>
+      mutate((x, w) => {
+        for (const o of x.scenarioPlays) {
+          if (o.userId === p.userId && o.scenarioId === p.scenarioId && !o.end) {
+            o.end = 'abandoned';
+            o.endedAt = p.startedAt;
+            w.put('scenarioPlays', o);
+          }
+        }
+        const rec: ScenarioPlayRecord = { ...p, id: randomUUID(), steps: [] };
+        x.scenarioPlays.push(rec);
+        w.put('scenarioPlays', rec);
+        return copyPlay(rec);
+      }),
+    getPlay: (id: string) => {
+      const p = d().scenarioPlays.find((x) => x.id === id);
+      return p && copyPlay(p);
+    },
+    listPlays: (userId: string, scenarioId?: string): ScenarioPlayRecord[] =>
+      d().scenarioPlays.filter((p) => p.userId === userId && (!scenarioId || p.scenarioId === scenarioId)).map(copyPlay),
+    /**
+     * Records one dealt step, guarded: only while the play is open, before its
+     * deadline and still at `expected` steps, so a replayed request or a second
+     * tab changes nothing. With `attempt` (the server's scoring of the ending
+     * this step reached) the play ends and the attempt is stored in the same write.
+     */
+    recordPlayStep: (playId: string, expected: number, step: PlayStepRecord, attempt?: Omit<ScenarioAttemptRecord, 'id'>) =>
+      mutate((x, w): { ok: true; play: ScenarioPlayRecord; attempt?: ScenarioAttemptRecord } | { ok: false; reason: 'gone' | 'ended' | 'moved' | 'timed-out' } => {
+        const p = x.scenarioPlays.find((q) => q.id === playId);
+        if (!p) return { ok: false, reason: 'gone' };
+        if (p.end) return { ok: false, reason: 'ended' };
+        if (p.deadline && step.at > p.deadline) return { ok: false, reason: 'timed-out' };
+        if (p.steps.length !== expected) return { ok: false, reason: 'moved' };
+        p.steps = [...p.steps, { ...step }];
+        let rec: ScenarioAttemptRecord | undefined;
+        if (attempt) {
+          rec = { ...attempt, id: randomUUID(), playId };
+          x.scenarioAttempts.push(rec);
+          w.put('scenarioAttempts', rec);
+          p.end = 'finished';
+          p.endedAt = step.at;
+          p.attemptId = rec.id;
+        }
+        w.put('scenarioPlays', p);
+        return { ok: true, play: copyPlay(p), attempt: rec && copy(rec) };
+      }),
+    /** Gives up an open play (guarded: a finished one stays finished). */
+    abandonPlay: (playId: string, now: string) =>
+      mutate((x, w) => {
+        const p = x.scenarioPlays.find((q) => q.id === playId);
+        if (!p || p.end) return false;
+        p.end = 'abandoned';
+        p.endedAt = now;
+        w.put('scenarioPlays', p);
+        return true;
+      }),
+    /** Stores a scored attempt as it is (benchmarks, tests and imports; trainees' attempts come from recordPlayStep). */
     recordScenarioAttempt: (a: Omit<ScenarioAttemptRecord, 'id'>) =>
       mutate((x, w) => {
         const rec = { ...a, id: randomUUID() };
         x.scenarioAttempts.push(rec);
         w.put('scenarioAttempts', rec);
-        removeWhere(x, w, 'scenarioProgress', (p) => p.userId === a.userId && p.scenarioId === a.scenarioId);
         return copy(rec);
       }),
     listScenarioAttempts: (userId: string, scenarioId?: string): ScenarioAttemptRecord[] =>
@@ -343,19 +400,6 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const a = d().scenarioAttempts.find((x) => x.id === id);
       return a && copy(a);
     },
-    saveScenarioProgress: (p: ScenarioProgressRecord) =>
-      mutate((x, w) => {
-        x.scenarioProgress = x.scenarioProgress.filter((q) => !(q.userId === p.userId && q.scenarioId === p.scenarioId));
-        const rec = { ...p, choiceIds: [...p.choiceIds] };
-        x.scenarioProgress.push(rec);
-        w.put('scenarioProgress', rec);
-      }),
-    getScenarioProgress: (userId: string, scenarioId: string) => {
-      const p = d().scenarioProgress.find((q) => q.userId === userId && q.scenarioId === scenarioId);
-      return p && { ...p, choiceIds: [...p.choiceIds] };
-    },
-    clearScenarioProgress: (userId: string, scenarioId: string) =>
-      mutate((x, w) => removeWhere(x, w, 'scenarioProgress', (q) => q.userId === userId && q.scenarioId === scenarioId)),
 
     // Final exam
     createExamAttempt: (a: Omit<ExamAttemptRecord, 'id'>) =>

@@ -39,14 +39,21 @@ export interface CheckAttemptRecord extends CheckResult {
   at: string;
 }
 
-/** A completed role-play, scored by the server's replay of the choices. */
+/**
+ * A finished role-play, scored by the server. Attempts with a `playId` were
+ * dealt step by step by the server (a ScenarioPlayRecord); older ones (schema
+ * 6 and before) were replayed from a path the browser posted: they stay in
+ * history but never count towards certification.
+ */
 export interface ScenarioAttemptRecord {
   id: string;
   userId: string;
   scenarioId: string;
-  /** Scenario version the path was played (and replayed) on. */
+  /** Scenario version the path was played on. */
   version: number;
   mode: 'practice' | 'assessment';
+  /** The play that dealt it; absent on attempts from before server-dealt plays. */
+  playId?: string;
   choiceIds: string[];
   ending: string;
   outcome: 'resolved' | 'partial' | 'escalated' | 'failed';
@@ -54,17 +61,43 @@ export interface ScenarioAttemptRecord {
   scores: { calmness: number; empathy: number; solution: number; overall: number; passed: boolean };
   /** The owner's mood at the start and after each choice. */
   moods: number[];
+  /** Milliseconds each decision took, as the server saw it (dealt plays only). */
+  decisionMs?: number[];
+  /** Courseware rules the path broke (a breach fails the play whatever the score). */
+  breaches?: Array<{ node: string; choice: string; rule: string; chapter: number; heading: string }>;
   at: string;
 }
 
-/** A half-played role-play, so it resumes after a reload. */
-export interface ScenarioProgressRecord {
+/** One decision as the server dealt and recorded it. */
+export interface PlayStepRecord {
+  node: string;
+  choice: string;
+  /** The owner's mood after the choice. */
+  mood: number;
+  at: string;
+  /** Time since the turn was dealt (the previous step, or the start). */
+  ms: number;
+}
+
+/**
+ * A role-play being dealt by the server, step by step (src/scenarios/play.ts).
+ * The seed is secret: it orders the choices and makes their per-play tokens.
+ */
+export interface ScenarioPlayRecord {
+  id: string;
   userId: string;
   scenarioId: string;
   version: number;
   mode: 'practice' | 'assessment';
-  choiceIds: string[];
-  updatedAt: string;
+  seed: string;
+  startedAt: string;
+  /** Assessment plays only: no step is accepted after this. */
+  deadline?: string;
+  steps: PlayStepRecord[];
+  /** How the play ended: reached an ending, or was given up (restart, another mode). */
+  end?: 'finished' | 'abandoned';
+  endedAt?: string;
+  attemptId?: string;
 }
 
 /** A final-exam attempt: the paper drawn for it, what was saved, and the server's grading. */
@@ -178,7 +211,7 @@ export interface DbData {
   moduleProgress: StoredModuleProgress[];
   checkAttempts: CheckAttemptRecord[];
   scenarioAttempts: ScenarioAttemptRecord[];
-  scenarioProgress: ScenarioProgressRecord[];
+  scenarioPlays: ScenarioPlayRecord[];
   examAttempts: ExamAttemptRecord[];
   certificates: CertificateRecord[];
   waivers: WaiverRecord[];

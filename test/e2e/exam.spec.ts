@@ -22,10 +22,19 @@ async function completePrerequisites(page: Page) {
     const res = await page.request.post(`/modules/${m.chapter}/check`, { headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' }, data: body.toString(), maxRedirects: 0 });
     expect(res.status()).toBe(303);
   }
+  // The role-plays in assessment mode, step by step as the server deals them (the page's script does the same).
   for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) {
     const s = scenarios.get(id)!;
-    const res = await page.request.post(`/api/scenarios/${id}/attempts`, { headers: { Origin: origin }, data: { scenarioId: id, version: s.def.version, choiceIds: s.analysis.bestPath.choices } });
-    expect(res.status()).toBe(201);
+    const text = (c: string) => Object.values(s.def.nodes).flatMap((n) => n.choices ?? []).find((x) => x.id === c)!.text;
+    const started = await page.request.post(`/api/scenarios/${id}/plays`, { headers: { Origin: origin }, data: { mode: 'assessment' } });
+    expect(started.status()).toBe(201);
+    let { view } = await started.json();
+    for (const c of s.analysis.bestPath.choices) {
+      const token = view.prompt.choices.find((x: { text: string }) => x.text === text(c)).token;
+      const res = await page.request.post(`/api/plays/${view.playId}/steps`, { headers: { Origin: origin }, data: { token, at: view.step } });
+      expect(res.status()).toBe(200);
+      view = (await res.json()).view;
+    }
   }
 }
 

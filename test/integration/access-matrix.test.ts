@@ -25,8 +25,8 @@ const EXPECTED: Record<string, Who[]> = {
   '/scenarios': SIGNED_IN,
   '/scenarios/[id]': SIGNED_IN,
   '/scenarios/[id]/map': ['trainer', 'admin'],
-  '/api/scenarios/[id]/attempts': SIGNED_IN,
-  '/api/scenarios/[id]/progress': SIGNED_IN,
+  '/api/scenarios/[id]/plays': SIGNED_IN,
+  '/api/plays/[id]/steps': SIGNED_IN,
   '/exam': ['trainee'],
   '/exam/[id]': ['trainee'],
   '/api/exam/[id]/answers': ['trainee'],
@@ -202,6 +202,11 @@ describe("someone else's records, by changing ids", () => {
     const other = db.scenarioAttempts.find((a: { userId: string }) => a.userId === ids.user);
     const page = await (await get(`/scenarios/${other.scenarioId}?attempt=${other.id}`)).text();
     expect(page).not.toContain('id="past-attempt"');
+    // Nor take a step in, or give up, another person's role-play.
+    const play = db.scenarioPlays.find((p: { userId: string }) => p.userId === ids.user);
+    expect((await call(server.base, t, 'POST', `/api/plays/${play.id}/steps`, { token: 'x', at: play.steps.length })).status).toBe(404);
+    const abandon = await fetch(`${server.base}/scenarios/${play.scenarioId}`, { method: 'POST', headers: { cookie: t, Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `action=abandon&play=${play.id}`, redirect: 'manual' });
+    expect(abandon.status).toBe(404);
   });
 
   it("a trainer cannot open a trainee outside their cohort through a cohort they own", async () => {

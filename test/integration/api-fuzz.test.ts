@@ -18,6 +18,7 @@ let trainer: string;
 let examId: string;
 let sessionId: string;
 let tfQuestion = '';
+let playId: string;
 
 beforeAll(async () => {
   dir = dataDir();
@@ -31,6 +32,7 @@ beforeAll(async () => {
   examId = (await form(server.base, trainee, '/exam', {})).headers.get('location')!.split('/').pop()!;
   const html = await (await fetch(`${server.base}/exam/${examId}`, { headers: { cookie: trainee } })).text();
   tfQuestion = [...html.matchAll(/data-question="([^"]+)"/g)][0]![1]!;
+  playId = (await (await call(server.base, trainee, 'POST', '/api/scenarios/fire-report/plays', { mode: 'practice' })).json()).view.playId;
   sessionId = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
 }, 60_000);
 
@@ -50,8 +52,8 @@ const id = fc.oneof(fc.constantFrom(...choiceIds), fc.string({ maxLength: 90 }))
 const num = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.constant(1));
 
 const APIS: Array<{ name: string; method: string; url: () => string; who: () => string; valid: () => fc.Arbitrary<unknown> }> = [
-  { name: 'scenario attempt', method: 'POST', url: () => '/api/scenarios/ceiling-leak/attempts', who: () => trainee, valid: () => fc.record({ scenarioId: fc.oneof(fc.constant('ceiling-leak'), fc.string()), version: num, choiceIds: fc.array(id, { maxLength: 12 }), mode: fc.oneof(fc.constantFrom('practice', 'assessment'), fc.string()), scores: fc.anything() }, { requiredKeys: [] }) },
-  { name: 'scenario progress', method: 'PUT', url: () => '/api/scenarios/ceiling-leak/progress', who: () => trainee, valid: () => fc.record({ scenarioId: fc.constant('ceiling-leak'), version: num, choiceIds: fc.array(id, { maxLength: 8 }) }, { requiredKeys: [] }) },
+  { name: 'play start', method: 'POST', url: () => '/api/scenarios/ceiling-leak/plays', who: () => trainee, valid: () => fc.record({ mode: fc.oneof(fc.constantFrom('practice', 'assessment'), fc.string()), scores: fc.anything() }, { requiredKeys: [] }) },
+  { name: 'play step', method: 'POST', url: () => `/api/plays/${playId}/steps`, who: () => trainee, valid: () => fc.record({ token: fc.oneof(id, fc.string()), at: num, scores: fc.anything() }, { requiredKeys: [] }) },
   { name: 'exam autosave', method: 'PUT', url: () => `/api/exam/${examId}/answers`, who: () => trainee, valid: () => fc.record({ questionId: fc.oneof(fc.constant(tfQuestion), fc.string()), response: fc.anything() }, { requiredKeys: [] }) },
   { name: 'live join', method: 'POST', url: () => '/api/live/join', who: () => trainee, valid: () => fc.record({ code: fc.string({ maxLength: 14 }) }, { requiredKeys: [] }) },
   { name: 'live vote', method: 'POST', url: () => `/api/live/${sessionId}/vote`, who: () => trainee, valid: () => fc.record({ choiceId: id }, { requiredKeys: [] }) },

@@ -4,10 +4,6 @@ import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, readDb, PASSWORD } from './helpers';
 import { root } from '../../scripts/bench/lib';
-import { readContent } from '../../src/content/read';
-import { loadScenarios } from '../../src/scenarios';
-
-const leak = loadScenarios(readContent(process.cwd()).scenarios).get('ceiling-leak')!;
 const npm = (args: string[], dir: string) => spawnSync('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
 
 describe('npm run backup / npm run restore', () => {
@@ -15,7 +11,7 @@ describe('npm run backup / npm run restore', () => {
     const dir = dataDir();
     const server = await serve(dir, { DEMO_ACTIVITY: '0' });
     const cookie = await login(server.base, 'trainee', PASSWORD);
-    const writes = Array.from({ length: 200 }, () => call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices }));
+    const writes = Array.from({ length: 200 }, () => call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' }));
     const backup = npm(['backup'], dir);
     await Promise.all(writes);
     expect(backup.status, backup.stderr).toBe(0);
@@ -29,10 +25,10 @@ describe('npm run backup / npm run restore', () => {
     expect(refused.stderr).toMatch(/stop it before restoring/);
 
     await server.stop();
-    const countNow = readDb(dir).scenarioAttempts.length;
+    const countNow = readDb(dir).scenarioPlays.length;
     const ok = npm(['restore', file], dir);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(readDb(dir).scenarioAttempts.length).toBe(copy.scenarioAttempts.length);
+    expect(readDb(dir).scenarioPlays.length).toBe(copy.scenarioPlays.length);
     expect(countNow).toBe(200);
     // The replaced store was kept.
     expect(readdirSync(path.join(dir, 'backups')).some((f) => f.startsWith('db-before-restore-'))).toBe(true);

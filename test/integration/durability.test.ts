@@ -56,7 +56,7 @@ describe('crash safety', () => {
     /** Per voter: the values the stored vote may have (the last acknowledged one, or a later one that was written but not answered). */
     const mayBe = voterIds.map(() => new Set<string | undefined>([undefined]));
 
-    const acknowledgedAttempts = new Set<string>();
+    const acknowledgedPlays = new Set<string>();
     /** Per question: the values the stored answer may have (the last acknowledged, or a later one written but not answered before the kill). */
     const answerMayBe = new Map<string, Set<unknown>>();
     let kills = 0;
@@ -65,13 +65,12 @@ describe('crash safety', () => {
       for (let i = 0; i < 30; i++) {
         const u = i % 3;
         writes.push(
-          call(server.base, cookies[u], 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices })
+          call(server.base, cookies[u], 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' })
             .then(async (r) => {
-              if (r.status === 201) acknowledgedAttempts.add((await r.json()).attempt.id);
+              if (r.status === 201) acknowledgedPlays.add((await r.json()).view.playId);
             })
             .catch(() => {}),
         );
-        writes.push(call(server.base, cookies[u], 'PUT', '/api/scenarios/ceiling-leak/progress', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices.slice(0, 2) }).then(() => {}, () => {}));
       }
       voterIds.forEach((_, v) => {
         const choiceId = choices[(round + v) % choices.length]!;
@@ -103,8 +102,8 @@ describe('crash safety', () => {
       await Promise.allSettled(writes);
       // The file parses, every acknowledged write is in it.
       const db = readDb(dir);
-      const ids = new Set(db.scenarioAttempts.map((a: { id: string }) => a.id));
-      for (const id of acknowledgedAttempts) expect(ids.has(id), `attempt ${id} lost after kill ${kills}`).toBe(true);
+      const ids = new Set(db.scenarioPlays.map((a: { id: string }) => a.id));
+      for (const id of acknowledgedPlays) expect(ids.has(id), `play ${id} lost after kill ${kills}`).toBe(true);
       const exam = db.examAttempts.find((a: { id: string }) => a.id === attemptId);
       for (const [q, allowed] of answerMayBe) {
         // The store keeps authored option ids; the page (and so the test) speaks in the attempt's tokens.
@@ -116,25 +115,27 @@ describe('crash safety', () => {
       server = await serve(dir, NO_DEMO);
     }
     expect(kills).toBe(20);
-    expect(acknowledgedAttempts.size).toBeGreaterThan(20);
+    expect(acknowledgedPlays.size).toBeGreaterThan(20);
   }, 180_000);
 });
 
 describe('concurrency', () => {
-  it('1,000 parallel submissions make exactly 1,000 records', async () => {
+  it('1,000 parallel play starts make exactly 1,000 records', async () => {
     const dir = dataDir();
     const server = await serve(dir, NO_DEMO);
     const cookies = await Promise.all(['trainee', 'li.xiaoting', 'zhang.wei', 'zhao.min', 'sun.hao'].map((u) => login(server.base, u, PASSWORD)));
-    const before = readDb(dir).scenarioAttempts.length;
+    const before = readDb(dir).scenarioPlays.length;
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
-        call(server.base, cookies[i % 5], 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices }).then(async (r) => (r.status === 201 ? (await r.json()).attempt.id : `status ${r.status}`)),
+        call(server.base, cookies[i % 5], 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' }).then(async (r) => (r.status === 201 ? (await r.json()).view.playId : `status ${r.status}`)),
       ),
     );
     expect(results.filter((r) => r.startsWith('status'))).toEqual([]);
     const db = readDb(dir);
-    expect(db.scenarioAttempts.length - before).toBe(1000);
-    expect(new Set(db.scenarioAttempts.map((a: { id: string }) => a.id)).size).toBe(db.scenarioAttempts.length);
+    expect(db.scenarioPlays.length - before).toBe(1000);
+    expect(new Set(db.scenarioPlays.map((a: { id: string }) => a.id)).size).toBe(db.scenarioPlays.length);
+    // One open play per person and scenario: each start gave up that person's previous one.
+    expect(db.scenarioPlays.filter((p: { end?: string }) => !p.end)).toHaveLength(5);
   }, 120_000);
 });
 
@@ -184,7 +185,7 @@ describe('a disk that refuses writes', () => {
     const log = path.join(dir, 'db.log');
     renameSync(log, `${log}.aside`);
     mkdirSync(log);
-    const r = await call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/attempts', { scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices });
+    const r = await call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' });
     expect(r.status).toBe(503);
     expect((await r.json()).error).toMatch(/暂时无法保存/);
     rmSync(log, { recursive: true });

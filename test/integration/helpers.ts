@@ -63,3 +63,23 @@ export function answerable(html: string, typeOf: (id: string) => string | undefi
   }
   throw new Error('no answerable question found in the exam page');
 }
+
+/**
+ * Plays `choiceIds` through the step API as the page's script does: start a
+ * play, then at each step pick the dealt choice whose text is the one wanted.
+ * Returns the last answer (its status and body).
+ */
+export async function playPath(base: string, cookie: string, s: { def: { id: string; nodes: Record<string, { choices?: Array<{ id: string; text: string }> }> } }, choiceIds: readonly string[], mode: 'practice' | 'assessment' = 'practice') {
+  const text = (id: string) => Object.values(s.def.nodes).flatMap((n) => n.choices ?? []).find((c) => c.id === id)!.text;
+  const started = await call(base, cookie, 'POST', `/api/scenarios/${s.def.id}/plays`, { mode });
+  let body = await started.json();
+  let status = started.status;
+  for (const id of choiceIds) {
+    const view = body.view;
+    const token = view.prompt.choices.find((c: { text: string }) => c.text === text(id)).token;
+    const r = await call(base, cookie, 'POST', `/api/plays/${view.playId}/steps`, { token, at: view.step });
+    status = r.status;
+    body = await r.json();
+  }
+  return { status, body };
+}

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { certificationProgress, formatCode, normaliseCode, maskName, certificateStatus, addMonths } from '../../src/certification';
+import { certificationProgress, formatCode, normaliseCode, maskName, certificateStatus, addMonths, countedAttempts, drawPool, assessmentsLeft, roundStart } from '../../src/certification';
+import { startPlay, takeStep } from '../../src/app/scenario-service';
+import { choiceToken, type Mode } from '../../src/scenarios';
 import { startExam, saveAnswer, submitExam, certificationFor, examStatus } from '../../src/app/exam-service';
 import { responseToPublic } from '../../src/quiz';
 import { BadRequest } from '../../src/app/http';
@@ -7,7 +9,7 @@ import type { Runtime } from '../../src/app/runtime';
 import type { UserRecord } from '../../src/store';
 import { testRuntime } from './runtime-helper';
 
-const rules = { title: '物业客服上岗认证', modules: 'all' as const, scenarios: { required: ['ceiling-leak'], additional: 2, minEach: 60 }, exam: 'passed' as const, validityMonths: 24 };
+const rules = { title: '物业客服上岗认证', modules: 'all' as const, scenarios: { required: ['ceiling-leak'], additional: 2, minEach: 60 }, assessment: { timeLimitMinutes: 15, maxPlaysPerRound: 2, notPractisedFirst: false }, exam: 'passed' as const, validityMonths: 24 };
 const pass = { passed: true, calmness: 90, empathy: 90, solution: 90 };
 const input = (over: Partial<Parameters<typeof certificationProgress>[1]> = {}) => ({
   completedChapters: new Set([1, 2, 3, 4, 5, 6, 7]),
@@ -29,9 +31,9 @@ describe('certification rules', () => {
     const noLeak = new Map(input().scenarioBest);
     noLeak.delete('ceiling-leak');
     noLeak.set('power-outage', pass);
-    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing).toEqual(['通过情景演练“楼上漏水”']);
+    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing).toEqual(['在考核模式下通过情景演练“楼上漏水”']);
     const oneOther = new Map([['ceiling-leak', pass], ['fee-refusal', pass]]);
-    expect(certificationProgress(rules, input({ scenarioBest: oneOther })).missing).toEqual(['再通过 1 个其他情景演练']);
+    expect(certificationProgress(rules, input({ scenarioBest: oneOther })).missing).toEqual(['在考核模式下再通过 1 个其他情景演练']);
     const lowDimension = new Map([...input().scenarioBest, ['fire-report', { ...pass, empathy: 55 }]]);
     expect(certificationProgress(rules, input({ scenarioBest: lowDimension })).prerequisitesMet).toBe(false);
     const failed = new Map([...input().scenarioBest, ['ceiling-leak', { ...pass, passed: false }]]);
@@ -67,13 +69,16 @@ async function completePrerequisites(rt: Runtime, user: UserRecord, now: Date) {
   for (const m of rt.course.modules) {
     await rt.store.recordCheckAttempt({ userId: user.id, chapter: m.chapter, results: [], correct: 5, total: 5, percent: 100, passed: true, at: now.toISOString() });
   }
-  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) {
-    const s = rt.scenarios.get(id)!;
-    await rt.store.recordScenarioAttempt({
-      userId: user.id, scenarioId: id, version: s.def.version, mode: 'practice', choiceIds: s.analysis.bestPath.choices,
-      ending: s.analysis.bestPath.ending, outcome: 'resolved', totals: s.analysis.bestPath.totals, scores: s.analysis.bestPath.scores, moods: [], at: now.toISOString(),
-    });
-  }
+  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) await playBest(rt, user, id, 'assessment', now);
+}
+
+/** Plays a scenario's best path through the server's dealing, as the page would. */
+async function playBest(rt: Runtime, user: UserRecord, scenarioId: string, mode: Mode, now: Date) {
+  const s = rt.scenarios.get(scenarioId)!;
+  const play = await startPlay(rt, user, scenarioId, mode, now);
+  let last;
+  for (const [i, id] of s.analysis.bestPath.choices.entries()) last = await takeStep(rt, user, play.id, choiceToken(play.seed, i, id), i, now);
+  return last!.attempt!;
 }
 
 async function answerAll(rt: Runtime, user: UserRecord, attemptId: string, now: Date, right: (i: number) => boolean) {
@@ -171,5 +176,68 @@ describe('exam and certificate flow (services over a real store)', () => {
     expect(certificateStatus(rt.store.getCertificateByCode('AAAA-BBBB-CCCC-DDDD')!, now)).toBe('revoked');
     expect(rt.store.listAudit().map((a) => [a.action, a.reason])).toEqual([['certificate.reissue', '姓名更正'], ['certificate.revoke', '考试作弊']]);
     expect(certificationFor(rt, user, now).certificate).toBeUndefined();
+  });
+});
+
+describe('what counts towards certification', () => {
+  const A = (over: Record<string, unknown>) => ({ scenarioId: 'ceiling-leak', mode: 'assessment', playId: 'p1', at: '2026-11-28T09:00:00Z', ...over });
+  const P = (over: Record<string, unknown>) => ({ id: 'p1', scenarioId: 'ceiling-leak', mode: 'assessment', startedAt: '2026-11-28T08:50:00Z', ...over });
+
+  it('only assessment plays dealt by the server, started in this round', () => {
+    expect(countedAttempts(rules, [A({})], [P({})])).toHaveLength(1);
+    expect(countedAttempts(rules, [A({ mode: 'practice' })], [P({ mode: 'practice' })])).toHaveLength(0);
+    // Posted before server-dealt plays (no playId), or naming a play that is not this person's: never.
+    expect(countedAttempts(rules, [A({ playId: undefined })], [P({})])).toHaveLength(0);
+    expect(countedAttempts(rules, [A({ playId: 'someone-elses' })], [P({})])).toHaveLength(0);
+    expect(countedAttempts(rules, [A({})], [P({})], '2026-11-28T08:55:00Z')).toHaveLength(0);
+  });
+
+  it('with notPractisedFirst, an assessment counts only on a scenario not practised before it', () => {
+    const strict = { ...rules, assessment: { ...rules.assessment, notPractisedFirst: true } };
+    const practiceBefore = P({ id: 'p0', mode: 'practice', startedAt: '2026-11-28T08:00:00Z' });
+    const practiceAfter = P({ id: 'p2', mode: 'practice', startedAt: '2026-11-28T10:00:00Z' });
+    expect(countedAttempts(strict, [A({})], [P({}), practiceBefore])).toHaveLength(0);
+    expect(countedAttempts(strict, [A({})], [P({}), practiceAfter])).toHaveLength(1);
+    expect(countedAttempts(rules, [A({})], [P({}), practiceBefore])).toHaveLength(1);
+  });
+
+  it('limits assessment plays per scenario and round, and draws a pool per person and round', () => {
+    const plays = [P({}), P({ id: 'p2' }), P({ id: 'p3', scenarioId: 'fee-refusal' })];
+    expect(assessmentsLeft(rules, plays, 'ceiling-leak')).toBe(0);
+    expect(assessmentsLeft(rules, plays, 'fee-refusal')).toBe(1);
+    expect(assessmentsLeft(rules, plays, 'ceiling-leak', '2026-11-28T09:00:00Z')).toBe(2);
+    expect(roundStart([{ expiresAt: '2028-01-01' }, { expiresAt: '2029-01-01', revokedAt: 'x' }])).toBe('2028-01-01');
+    const pooled = { ...rules, scenarios: { ...rules.scenarios, pool: { from: ['a', 'b', 'c', 'd', 'e'], draw: 2 } } };
+    expect(drawPool(pooled, 'u1|')).toEqual(drawPool(pooled, 'u1|'));
+    expect(drawPool(pooled, 'u1|')).toHaveLength(2);
+    const draws = new Set(Array.from({ length: 12 }, (_, i) => drawPool(pooled, `u${i}|`).join()));
+    expect(draws.size).toBeGreaterThan(1);
+    expect(certificationProgress(rules, input({ drawn: ['contract-expiry'] })).requiredScenariosMissing).toEqual(['contract-expiry']);
+  });
+
+  it('practice passes earn nothing; the same passes in assessment mode open the exam', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('trainee')!;
+    for (const m of rt.course.modules) {
+      await rt.store.recordCheckAttempt({ userId: user.id, chapter: m.chapter, results: [], correct: 5, total: 5, percent: 100, passed: true, at: now.toISOString() });
+    }
+    for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) expect((await playBest(rt, user, id, 'practice', now)).scores.passed).toBe(true);
+    expect(certificationFor(rt, user, now).prerequisitesMet).toBe(false);
+    await expect(startExam(rt, user, now)).rejects.toThrow(BadRequest);
+    for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) await playBest(rt, user, id, 'assessment', now);
+    expect(certificationFor(rt, user, now).prerequisitesMet).toBe(true);
+  });
+
+  it('refuses a third assessment play of a scenario in one round', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('sun.hao')!;
+    await startPlay(rt, user, 'ceiling-leak', 'assessment', now);
+    await startPlay(rt, user, 'ceiling-leak', 'assessment', now);
+    await expect(startPlay(rt, user, 'ceiling-leak', 'assessment', now)).rejects.toMatchObject({ status: 409 });
+    // The first was given up when the second started: one open play per scenario.
+    expect(rt.store.listPlays(user.id, 'ceiling-leak').map((p) => p.end)).toEqual(['abandoned', undefined]);
+    await expect(startPlay(rt, user, 'ceiling-leak', 'practice', now)).resolves.toMatchObject({ mode: 'practice' });
   });
 });

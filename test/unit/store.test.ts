@@ -217,18 +217,57 @@ describe('journal', () => {
     await store.createSession({ idHash: 'h2', userId: u!.id, createdAt: NOW, lastSeenAt: NOW });
     await store.touchSession('h2', '2026-11-28T09:00:00.000Z');
     await store.deleteSession('h1');
-    await store.saveScenarioProgress({ userId: u!.id, scenarioId: 'ceiling-leak', version: 1, mode: 'practice', choiceIds: ['x'], updatedAt: NOW });
+    const play = await store.startPlay({ userId: u!.id, scenarioId: 'ceiling-leak', version: 1, mode: 'practice', seed: 's', startedAt: NOW });
+    await store.recordPlayStep(play.id, 0, { node: 'opening', choice: 'x', mood: 50, at: NOW, ms: 1 });
     await store.setOrg({ name: '示例物业', sites: ['阳光花园'], departments: ['客服部'] });
     const exam = await store.createExamAttempt({ userId: u!.id, seed: 's', paper: [], bankVersion: 'v', startedAt: NOW, deadline: NOW, answers: {} });
     await store.saveExamAnswer(exam.id, 'q1', 'a', NOW);
     await store.saveExamAnswer(exam.id, 'q2', ['b', 'c'], NOW);
     await store.saveExamAnswer(exam.id, 'q1', undefined, NOW);
-    const memory = { users: store.listUsers(), session: store.findSession('h2'), gone: store.findSession('h1'), org: store.getOrg(), progress: store.getScenarioProgress(u!.id, 'ceiling-leak'), exam: store.getExamAttempt(exam.id) };
+    const memory = { users: store.listUsers(), session: store.findSession('h2'), gone: store.findSession('h1'), org: store.getOrg(), progress: store.getPlay(play.id), exam: store.getExamAttempt(exam.id) };
     await store.close();
     const again = await openStore(dir);
-    expect({ users: again.listUsers(), session: again.findSession('h2'), gone: again.findSession('h1'), org: again.getOrg(), progress: again.getScenarioProgress(u!.id, 'ceiling-leak'), exam: again.getExamAttempt(exam.id) }).toEqual(memory);
+    expect({ users: again.listUsers(), session: again.findSession('h2'), gone: again.findSession('h1'), org: again.getOrg(), progress: again.getPlay(play.id), exam: again.getExamAttempt(exam.id) }).toEqual(memory);
     expect(memory.exam!.answers).toEqual({ q2: ['b', 'c'] });
     await again.close();
+  });
+
+  it('records a play step only while the play is open, at its step and before its deadline; an ending stores the attempt in the same write', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const deadline = '2026-11-28T08:15:00.000Z';
+    const play = await store.startPlay({ userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'assessment', seed: 's', startedAt: NOW, deadline });
+    const step = (at = NOW) => ({ node: 'opening', choice: 'c1', mood: 60, at, ms: 5 });
+    expect(await store.recordPlayStep(play.id, 0, step())).toMatchObject({ ok: true });
+    // A replayed request (still at step 0) and a second tab change nothing.
+    expect(await store.recordPlayStep(play.id, 0, step())).toEqual({ ok: false, reason: 'moved' });
+    expect(await store.recordPlayStep(play.id, 1, step('2026-11-28T08:15:00.001Z'))).toEqual({ ok: false, reason: 'timed-out' });
+    expect(await store.recordPlayStep('nope', 0, step())).toEqual({ ok: false, reason: 'gone' });
+    const attempt = { userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'assessment' as const, choiceIds: ['c1', 'c2'], ending: 'e', outcome: 'resolved' as const, totals: { calmness: 1, empathy: 1, solution: 1 }, scores: { calmness: 90, empathy: 90, solution: 90, overall: 90, passed: true }, moods: [70, 60, 50], at: NOW };
+    const done = await store.recordPlayStep(play.id, 1, step(), attempt);
+    expect(done).toMatchObject({ ok: true, play: { end: 'finished' }, attempt: { playId: play.id } });
+    expect(await store.recordPlayStep(play.id, 2, step())).toEqual({ ok: false, reason: 'ended' });
+    expect(await store.abandonPlay(play.id, NOW)).toBe(false);
+    await store.close();
+    const again = await openStore(dir);
+    expect(again.getPlay(play.id)).toMatchObject({ end: 'finished', steps: [{ choice: 'c1' }, { choice: 'c1' }] });
+    expect(again.listScenarioAttempts('u1')).toEqual([expect.objectContaining({ playId: play.id, scores: attempt.scores })]);
+    await again.close();
+  });
+
+  it('migrates a version-6 store: half-played paths go (also from its journal), attempts stay', async () => {
+    const dir = tempDir();
+    const v6 = { schemaVersion: 6, logSeq: 0, org: { name: '', sites: [], departments: [] }, users: [{ ...user('old'), id: 'u1', active: true, createdAt: NOW, updatedAt: NOW }], sessions: [], moduleProgress: [], checkAttempts: [], scenarioAttempts: [{ id: 'a1', userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'assessment', choiceIds: [], ending: 'e', outcome: 'resolved', totals: { calmness: 1, empathy: 1, solution: 1 }, scores: { calmness: 90, empathy: 90, solution: 90, overall: 90, passed: true }, moods: [], at: NOW }], scenarioProgress: [], examAttempts: [], certificates: [], waivers: [], audit: [], cohorts: [], liveSessions: [], observations: [] };
+    writeFileSync(path.join(dir, 'db.json'), JSON.stringify(v6));
+    appendFileSync(path.join(dir, 'db.log'), JSON.stringify({ b: 1, ops: [['put', 'scenarioProgress', { userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'practice', choiceIds: ['x'], updatedAt: NOW }]] }) + '\n');
+    const store = await openStore(dir);
+    expect(store.migratedFrom).toBe(6);
+    expect(store.listScenarioAttempts('u1')).toHaveLength(1);
+    expect(store.listScenarioAttempts('u1')[0]!.playId).toBeUndefined();
+    await store.close();
+    const data = readJson(dir) as unknown as Record<string, unknown>;
+    expect(data.scenarioProgress).toBeUndefined();
+    expect(data.scenarioPlays).toEqual([]);
   });
 
   it('drops a torn last line (a crash mid-append) and cuts it off before writing on', async () => {

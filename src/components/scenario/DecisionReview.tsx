@@ -4,6 +4,8 @@ import type { DebriefDecision } from '../../scenarios/debrief';
 interface Props {
   decisions: DebriefDecision[];
   ownerName: string;
+  /** How long each decision took (plays dealt by the server). */
+  decisionMs?: number[];
 }
 
 const quality = (d: DebriefDecision['delta']) => {
@@ -12,7 +14,7 @@ const quality = (d: DebriefDecision['delta']) => {
 };
 
 /** Each decision: what was said, the trainee's choice and its feedback, and the better choice where there was one. */
-export default function DecisionReview({ decisions, ownerName }: Props) {
+export default function DecisionReview({ decisions, ownerName, decisionMs }: Props) {
   return (
     <ol className="decision-review">
       {decisions.map((d, i) => {
@@ -21,6 +23,7 @@ export default function DecisionReview({ decisions, ownerName }: Props) {
           <li key={d.node + i}>
             <p className="hint">
               {t.scenario.step(i + 1)} · {t.scenario.moodChange(d.moodBefore, d.moodAfter)}
+              {decisionMs?.[i] !== undefined && ` · ${t.play.decisionTime(Math.round(decisionMs[i]! / 1000))}`}
             </p>
             {d.line && (
               <p className="said">

@@ -1,0 +1,168 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PlayView } from '../../scenarios/play';
+import { t } from '../../i18n';
+
+export interface PlayPanelProps {
+  /** What the server has dealt so far: nothing more (no scores, no feedback of steps not taken, no best path). */
+  view: PlayView;
+  scenarioId: string;
+  ownerName: string;
+  /** The server's clock when the page was made, to show an assessment's time left without trusting the phone's clock. */
+  serverNow: string;
+}
+
+const moodLevel = (m: number) => t.scenario.moodLevels[m <= 30 ? 0 : m <= 60 ? 1 : m <= 85 ? 2 : 3];
+
+/**
+ * The role-play as the server deals it. Every choice is a real form button
+ * (`POST /scenarios/<id>`), so the page works before and without JavaScript;
+ * once hydrated, a choice is sent to the step API instead and the next turn
+ * appears without a reload. The server decides everything; this only shows it.
+ */
+export default function PlayPanel({ view: initial, scenarioId, ownerName, serverNow }: PlayPanelProps) {
+  const [view, setView] = useState(initial);
+  const [message, setMessage] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [left, setLeft] = useState<number | null>(null);
+  const current = useRef<HTMLLIElement | null>(null);
+  const moved = useRef(false);
+  const action = `/scenarios/${scenarioId}#play`;
+
+  // Time left on an assessment, counted against the server's clock (skew measured once at load).
+  useEffect(() => {
+    if (!view.deadline || view.status !== 'open') return setLeft(null);
+    const skew = Date.parse(serverNow) - Date.now();
+    const tick = () => setLeft(Math.max(0, Math.round((Date.parse(view.deadline!) - (Date.now() + skew)) / 1000)));
+    tick();
+    const id = setInterval(tick, 1000);
+    return () => clearInterval(id);
+  }, [view.deadline, view.status, serverNow]);
+
+  // Keyboard and screen-reader users follow the conversation: focus moves to the newest line.
+  useEffect(() => {
+    if (moved.current) current.current?.focus();
+  }, [view.step]);
+
+  async function choose(e: React.FormEvent<HTMLFormElement>) {
+    const token = ((e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+    if (!token) return; // let the browser post the form as it would without JavaScript
+    e.preventDefault();
+    if (sending) return;
+    setSending(true);
+    setMessage(null);
+    try {
+      const res = await fetch(`/api/plays/${view.playId}/steps`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ token, at: view.step }),
+      });
+      const body = await res.json().catch(() => ({}));
+      if (body.view) {
+        moved.current = true;
+        setView(body.view);
+      }
+      if (!res.ok) setMessage(body.error ?? `HTTP ${res.status}`);
+      else if (body.attemptId) {
+        setMessage(t.play.finished);
+        location.assign(`/scenarios/${scenarioId}?attempt=${encodeURIComponent(body.attemptId)}#past-attempt`);
+      }
+    } catch {
+      setMessage(t.play.sendFailed);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const who = (speaker: string) => (speaker === 'owner' ? ownerName : t.scenario.speakers[speaker as keyof typeof t.scenario.speakers] ?? '');
+  const mm = left === null ? '' : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+
+  return (
+    <section className="player" id="play" aria-label={view.mode === 'practice' ? t.scenario.practice : t.scenario.assessment}>
+      <div className="player-bar">
+        <span className={`pill ${view.mode === 'practice' ? 'completed' : 'in-progress'}`}>{view.mode === 'practice' ? t.scenario.practice : t.scenario.assessment}</span>
+        {view.mood !== undefined && (
+          <div className="mood-meter">
+            <span id="mood-label">{t.scenario.mood}</span>
+            <div className="meter" role="meter" aria-labelledby="mood-label" aria-valuemin={0} aria-valuemax={100} aria-valuenow={view.mood} aria-valuetext={`${view.mood}（${moodLevel(view.mood)}）`}>
+              <span className="meter-fill" style={{ width: `${view.mood}%`, background: `hsl(${Math.round(130 - view.mood * 1.3)} 55% 42%)` }} />
+            </div>
+            <span className="meter-value" data-testid="mood-value">{view.mood}</span>
+            <span className="meter-level">{moodLevel(view.mood)}</span>
+          </div>
+        )}
+        {view.deadline && view.status === 'open' && (
+          <p className="hint timer" role="timer" aria-live="off">
+            {left === null ? t.play.deadline(new Date(view.deadline).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })) : `${t.play.timeLeft} ${mm}`}
+          </p>
+        )}
+      </div>
+
+      <ol className="chat">
+        {view.turns.map((d, i) => (
+          <li key={i} className="turn">
+            <div className={`bubble them ${d.speaker}`}>
+              <span className="who">{who(d.speaker)}{d.emotion && <span className="emotion">{d.emotion}</span>}</span>
+              <p>{d.line}</p>
+            </div>
+            <div className="bubble me">
+              <span className="who">{t.scenario.you}</span>
+              <p>{d.reply}</p>
+            </div>
+            {d.feedback && (
+              <div className={`feedback-note ${d.feedback.tone}`}>
+                {d.feedback.notes.map((f, j) => <p key={j}>{f}</p>)}
+                <p className="point">{d.feedback.point} · {t.scenario.moodChange(d.feedback.moodBefore, d.feedback.moodAfter)}</p>
+              </div>
+            )}
+          </li>
+        ))}
+        {view.prompt && (
+          <li className="turn current" ref={current} tabIndex={-1} aria-live="polite">
+            <div className={`bubble them ${view.prompt.speaker}`}>
+              <span className="who">{who(view.prompt.speaker)}{view.prompt.emotion && <span className="emotion">{view.prompt.emotion}</span>}</span>
+              <p>{view.prompt.line}</p>
+            </div>
+          </li>
+        )}
+        {view.ending && (
+          <li className="turn ending" ref={current} tabIndex={-1}>
+            {view.ending.line && (
+              <div className="bubble them owner">
+                <span className="who">{ownerName}</span>
+                <p>{view.ending.line}</p>
+              </div>
+            )}
+            <p className={`ending-banner ${view.ending.outcome}`}>结局：{t.scenario.outcomes[view.ending.outcome]}</p>
+          </li>
+        )}
+      </ol>
+
+      {message && <p className="notice bad" role="alert">{message}</p>}
+
+      {view.prompt && (
+        <form method="post" action={action} className="choices" onSubmit={choose} aria-labelledby="choose-heading">
+          <input type="hidden" name="action" value="choose" />
+          <input type="hidden" name="play" value={view.playId} />
+          <input type="hidden" name="at" value={view.step} />
+          <h2 id="choose-heading">{t.scenario.choose}</h2>
+          <ul>
+            {view.prompt.choices.map((c) => (
+              <li key={c.token}>
+                <button type="submit" name="token" value={c.token} className="choice-button" disabled={sending}>
+                  {c.text}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </form>
+      )}
+      {view.status === 'timed-out' && <p className="notice bad" role="status">{t.play.timedOut}</p>}
+      {view.attemptId && (
+        <p className="actions">
+          <a className="button" href={`/scenarios/${scenarioId}?attempt=${view.attemptId}#past-attempt`}>{t.play.seeDebrief}</a>
+        </p>
+      )}
+    </section>
+  );
+}
