@@ -24,6 +24,7 @@ const EXPECTED: Record<string, [string, RegExp]> = {
   'every-path-passes': ['pass', /every path passes/],
   'too-few-decisions': ['nodes', /best path has 3 decisions; .* at least 4/],
   'unknown-heading': ['practises[0].heading', /chapter 3 has no heading "不存在的小节"; use one of: .*电话服务流程/],
+  'unknown-critical-heading': ['nodes.a.choices[1].critical.heading', /chapter 5 has no heading "不存在的小节"; use one of: .*电梯困人/],
   'yaml-syntax': ['', /YAML syntax error at line 5/],
   'bad-effect': ['nodes.a.choices[0].effects.calmness', /<=3/],
 };
