@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseScenario } from '../../src/scenarios/load';
+import { analyseScenario } from '../../src/scenarios/analyse';
 import { createScenarioMachine, replay, currentId, criticalBreaches, scoreAttempt, type Scenario } from '../../src/scenarios';
 
 const fixture = parseScenario({ path: 'valid.yaml', text: readFileSync('test/fixtures/scenarios/valid.yaml', 'utf8') }).scenario!;
@@ -40,5 +41,23 @@ describe('critical rules', () => {
     // Without the breach the same play passes, and leaving the count out means none.
     expect(scoreAttempt(def, best, snap.context.totals, outcome, 0).passed).toBe(true);
     expect(scoreAttempt(def, best, snap.context.totals, outcome)).toEqual({ ...scores, passed: true });
+  });
+
+  it('are accepted where every path through them fails, and listed in the analysis', () => {
+    // a-bad is on no passing path of the fixture.
+    const { analysis, problems } = analyseScenario(withCritical('a', 'a-bad'));
+    expect(problems).toEqual([]);
+    expect(analysis!.criticalChoices).toEqual([{ node: 'a', choice: 'a-bad', path: 'nodes.a.choices[1]', ...rule }]);
+    expect(analysis!.passingPaths).toBe(fixture.analysis.passingPaths);
+  });
+
+  it('are refused on the best path even when that path does not pass', () => {
+    const def = withCritical('a', 'a-good');
+    def.pass = { minEach: 60, minOverall: 101 };
+    const { problems } = analyseScenario(def);
+    expect(problems).toContainEqual({
+      path: 'nodes.a.choices[0]',
+      message: expect.stringMatching(/yet lies on the best path \(a-good → b-good → c-good → d-good → resolved\); a critical choice must not lead to a passing ending/),
+    });
   });
 });
