@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseScenario } from '../../src/scenarios/load';
 import { analyseScenario } from '../../src/scenarios/analyse';
-import { createScenarioMachine, replay, currentId, criticalBreaches, scoreAttempt, type Scenario } from '../../src/scenarios';
+import { createScenarioMachine, replay, currentId, criticalBreaches, scoreAttempt, buildDebrief, type Scenario } from '../../src/scenarios';
 
 const fixture = parseScenario({ path: 'valid.yaml', text: readFileSync('test/fixtures/scenarios/valid.yaml', 'utf8') }).scenario!;
 const rule = { rule: '禁止强行扒门，等待专业人员', chapter: 5, heading: '电梯困人' };
@@ -59,5 +59,11 @@ describe('critical rules', () => {
       path: 'nodes.a.choices[0]',
       message: expect.stringMatching(/yet lies on the best path \(a-good → b-good → c-good → d-good → resolved\); a critical choice must not lead to a passing ending/),
     });
+  });
+
+  it('are named in the debrief at the decision that broke one, with where the courseware says it', () => {
+    const def = withCritical('b', 'b-bad');
+    const d = buildDebrief({ def, analysis: fixture.analysis }, ['a-good', 'b-bad', 'c-good', 'd-good']);
+    expect(d.map((x) => x.breach)).toEqual([undefined, rule, undefined, undefined]);
   });
 });
