@@ -2,7 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseScenario } from '../../src/scenarios/load';
 import { analyseScenario } from '../../src/scenarios/analyse';
-import { createScenarioMachine, replay, currentId, criticalBreaches, scoreAttempt, buildDebrief, type Scenario } from '../../src/scenarios';
+import { enumeratePaths } from '../../src/scenarios/analyse';
+import { createScenarioMachine, replay, currentId, criticalBreaches, scoreAttempt, buildDebrief, loadScenarios, type Scenario } from '../../src/scenarios';
+import { readContent } from '../../src/content/read';
+import { checkContent, formatProblem } from '../../src/content';
 
 const fixture = parseScenario({ path: 'valid.yaml', text: readFileSync('test/fixtures/scenarios/valid.yaml', 'utf8') }).scenario!;
 const rule = { rule: '禁止强行扒门，等待专业人员', chapter: 5, heading: '电梯困人' };
@@ -67,3 +70,52 @@ describe('critical rules', () => {
     expect(d.map((x) => x.breach)).toEqual([undefined, rule, undefined, undefined]);
   });
 });
+
+describe('critical rules in the role-play library', () => {
+  const content = readContent(process.cwd());
+  const library = loadScenarios(content.scenarios);
+  const marked = (id: string) => Object.fromEntries(library.get(id)!.analysis.criticalChoices.map((c) => [c.choice, c.rule]));
+
+  it('every scenario passes the content check, critical choices included', () => {
+    const { problems, summary } = checkContent(content);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(summary.scenarios.reduce((n, s) => n + s.criticalChoices.length, 0)).toBeGreaterThan(0);
+  });
+
+  it('marks the choices that break the courseware rules on lifts, fire and power cuts', () => {
+    expect(marked('lift-entrapment')).toMatchObject({
+      'try-door': expect.stringContaining('禁止强行扒门'),
+      'security-pry': expect.stringContaining('禁止强行扒门'),
+      'allow-pry': expect.stringContaining('禁止强行扒门'),
+      reopen: '电梯检修合格后方可恢复使用',
+    });
+    expect(marked('fire-report')).toMatchObject({
+      'take-lift': expect.stringContaining('禁止使用电梯'),
+      'let-them': '未经允许不得返回现场',
+      'ask-her': expect.stringContaining('未经允许不得返回现场'),
+      'check-first': expect.stringContaining('立即拨打119报警'),
+    });
+    expect(marked('power-outage')).toMatchObject({
+      'all-at-once': '来电后逐台恢复电梯运行',
+      'leave-it': expect.stringContaining('安排人员值守电梯，防止困人'),
+      'try-lift': expect.stringContaining('安排人员值守电梯，防止困人'),
+      'promise-hour': expect.stringContaining('对业主的承诺必须兑现'),
+    });
+  });
+
+  for (const s of library.list) {
+    it(`${s.def.id}: a path through a critical choice never passes, on its scores or with its breaches; the best path has none`, () => {
+      const machine = createScenarioMachine(s.def);
+      for (const p of enumeratePaths(s.def).paths) {
+        const breaches = criticalBreaches(s.def, replay(machine, p.choices).context.steps);
+        const outcome = s.def.endings[p.ending]!.outcome;
+        if (breaches.length) {
+          expect(scoreAttempt(s.def, s.analysis.best, p.totals, outcome, breaches.length).passed, p.choices.join(' → ')).toBe(false);
+          expect(scoreAttempt(s.def, s.analysis.best, p.totals, outcome).passed, p.choices.join(' → ')).toBe(false);
+        }
+      }
+      expect(criticalBreaches(s.def, replay(machine, s.analysis.bestPath.choices).context.steps)).toEqual([]);
+    });
+  }
+});
+
