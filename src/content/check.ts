@@ -1,5 +1,6 @@
 import { parseModules } from '../modules/load';
 import { parseScenarios, type ModuleHeadings } from '../scenarios/load';
+import type { CriticalChoice } from '../scenarios/analyse';
 import { parseQuestionBank, parseBlueprint, summariseBank, type QuestionBankSummary } from '../quiz/load';
 import { paperSize } from '../quiz/blueprint';
 import { parseCertificationRules } from '../certification';
@@ -29,6 +30,8 @@ export interface ScenarioSummary {
   bestPathDecisions: number;
   /** Best achievable total per dimension (the 100 % marks). */
   best: { calmness: number; empathy: number; solution: number };
+  /** Choices that break a critical courseware rule (each fails the play), with the rule and where it is stated. */
+  criticalChoices: CriticalChoice[];
 }
 
 export interface ContentSummary {
@@ -73,6 +76,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
         passingPaths: analysis.passingPaths,
         bestPathDecisions: analysis.bestPath.choices.length,
         best: analysis.best,
+        criticalChoices: analysis.criticalChoices,
       })),
       examQuestions: summariseBank(questions),
       examPaperSize: bp.blueprint ? paperSize(bp.blueprint) : 0,

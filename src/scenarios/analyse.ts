@@ -1,6 +1,7 @@
 import { DIMENSIONS, type Scenario, type Totals } from './schema';
 import { applyChoice, arrive, availableChoices, initialContext, type PlayContext } from './rules';
 import { scoreAttempt, type Scores } from './score';
+import type { Breach } from './critical';
 
 /** A problem found in a scenario, with the path inside the file. */
 export interface ScenarioProblem {
@@ -28,7 +29,22 @@ export interface Analysis {
   /** For each decision node, the choice taken on the best-scoring path through it. */
   bestChoiceAt: Record<string, string>;
   endingsReached: string[];
+  /** Every choice marked critical, with its place in the file; none of them lies on a passing path. */
+  criticalChoices: CriticalChoice[];
 }
+
+/** A choice marked critical, and where it sits in the file (`nodes.X.choices[i]`). */
+export interface CriticalChoice extends Breach {
+  path: string;
+}
+
+/** The choices marked critical, in file order. */
+export const criticalChoices = (def: Scenario): CriticalChoice[] =>
+  Object.entries(def.nodes).flatMap(([node, n]) =>
+    (n.choices ?? []).flatMap((c, i) => (c.critical ? [{ node, choice: c.id, path: `nodes.${node}.choices[${i}]`, ...c.critical }] : [])),
+  );
+
+const CRITICAL_FIX = 'a critical choice must not lead to a passing ending: lower its effects or send it to a failing ending';
 
 export const MAX_PATHS = 50_000;
 const MAX_DEPTH = 60;
@@ -182,12 +198,27 @@ export function analyseScenario(def: Scenario): { analysis?: Analysis; problems:
   if (passingPaths === 0) problems.push({ path: 'pass', message: 'no path passes; make the best choices worth more or lower the pass thresholds' });
   if (passingPaths === scored.length) problems.push({ path: 'pass', message: 'every path passes; wrong choices must cost something (negative effects, a failed ending)' });
 
+  // Paths are scored here without breaches, on effects and ending alone. A
+  // critical choice fails any real play (scoreAttempt with breaches), so the
+  // scenario's own scoring must agree: no path through one may pass.
+  const critical = criticalChoices(def);
+  const criticalById = new Map(critical.map((c) => [c.choice, c]));
+  const flagged = new Set<string>();
+  const flag = (id: string, where: string) => {
+    const c = criticalById.get(id);
+    if (!c || flagged.has(id)) return;
+    flagged.add(id);
+    problems.push({ path: c.path, message: `breaks the critical rule "${c.rule}" yet lies on ${where}; ${CRITICAL_FIX}` });
+  };
+  for (const p of scored) if (p.scores.passed) for (const id of p.choices) flag(id, `a passing path (${[...p.choices, p.ending].join(' → ')})`);
+
   // Best path: highest overall, then a better ending, then the shorter conversation.
   const rank = { resolved: 0, partial: 1, escalated: 2, failed: 3 } as const;
   const order = [...scored].sort(
     (a, b) => b.scores.overall - a.scores.overall || rank[def.endings[a.ending]!.outcome] - rank[def.endings[b.ending]!.outcome] || a.choices.length - b.choices.length,
   );
   const bestPath = order[0]!;
+  for (const id of bestPath.choices) flag(id, `the best path (${[...bestPath.choices, bestPath.ending].join(' → ')})`);
   const bestChoiceAt: Record<string, string> = {};
   const decisionNodes = new Set<string>();
   const nodeOfChoice = new Map(Object.entries(def.nodes).flatMap(([id, n]) => (n.choices ?? []).map((c) => [c.id, id] as const)));
@@ -203,6 +234,6 @@ export function analyseScenario(def: Scenario): { analysis?: Analysis; problems:
   if (problems.length) return { problems };
   return {
     problems,
-    analysis: { best, paths: scored.length, passingPaths, decisions: decisionNodes.size, bestPath, bestChoiceAt, endingsReached: [...endingsReached] },
+    analysis: { best, paths: scored.length, passingPaths, decisions: decisionNodes.size, bestPath, bestChoiceAt, endingsReached: [...endingsReached], criticalChoices: critical },
   };
 }

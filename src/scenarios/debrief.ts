@@ -1,6 +1,6 @@
 import type { Analysis } from './analyse';
 import { applicableAdjustments, applyChoice, arrive, initialContext } from './rules';
-import type { Choice, Scenario, Totals } from './schema';
+import type { Choice, Critical, Scenario, Totals } from './schema';
 
 export interface DebriefChoice {
   id: string;
@@ -21,6 +21,8 @@ export interface DebriefDecision {
   moodAfter: number;
   /** Change of the three totals by this choice (adjustments included). */
   delta: Totals;
+  /** The critical rule this choice broke (which failed the play), and where the courseware states it. */
+  breach?: Critical;
 }
 
 const describe = (c: Choice, extra: string[] = []): DebriefChoice => ({ id: c.id, text: c.text, feedback: [c.feedback, ...extra], point: c.point });
@@ -53,6 +55,7 @@ export function buildDebrief(s: { def: Scenario; analysis: Pick<Analysis, 'bestC
         empathy: next.totals.empathy - ctx.totals.empathy,
         solution: next.totals.solution - ctx.totals.solution,
       },
+      breach: choice.critical ? { rule: choice.critical.rule, chapter: choice.critical.chapter, heading: choice.critical.heading } : undefined,
     });
     ctx = next;
     at = arrive(s.def, choice.next, ctx);

@@ -4,7 +4,8 @@ import { ContentError } from '../content/problems';
 
 export { createScenarioMachine, replay, ReplayError, currentId, type ScenarioMachine, type ScenarioSnapshot } from './machine';
 export { scoreAttempt, type Scores } from './score';
-export { DIMENSIONS, OUTCOMES, type Scenario, type Dimension, type Totals, type Outcome, type Choice } from './schema';
+export { criticalBreaches, type Breach } from './critical';
+export { DIMENSIONS, OUTCOMES, type Scenario, type Dimension, type Totals, type Outcome, type Choice, type Critical } from './schema';
 export type { CompiledScenario, ModuleHeadings } from './load';
 export type { Analysis, PathResult } from './analyse';
 export type { PlayContext, Step } from './rules';

@@ -23,13 +23,20 @@ export function parseScenario(src: SourceFile, headings?: ModuleHeadings): { sce
   const expectedId = src.path.split('/').pop()!.replace(/\.ya?ml$/, '');
   if (def.id !== expectedId) problems.push({ file: src.path, path: 'id', message: `is "${def.id}" but the file is ${expectedId}.yaml; make them the same` });
   if (headings) {
-    def.practises.forEach((p, i) => {
-      const list = headings.get(p.chapter);
-      if (!list) problems.push({ file: src.path, path: `practises[${i}].chapter`, message: `there is no module for chapter ${p.chapter}` });
-      else if (!list.some((h) => h.text === p.heading)) {
-        problems.push({ file: src.path, path: `practises[${i}].heading`, message: `chapter ${p.chapter} has no heading "${p.heading}"; use one of: ${list.map((h) => h.text).join('、')}` });
+    // `practises` and each critical rule point at a module section; both must exist.
+    const checkHeading = (at: string, ref: { chapter: number; heading: string }) => {
+      const list = headings.get(ref.chapter);
+      if (!list) problems.push({ file: src.path, path: `${at}.chapter`, message: `there is no module for chapter ${ref.chapter}` });
+      else if (!list.some((h) => h.text === ref.heading)) {
+        problems.push({ file: src.path, path: `${at}.heading`, message: `chapter ${ref.chapter} has no heading "${ref.heading}"; use one of: ${list.map((h) => h.text).join('、')}` });
       }
-    });
+    };
+    def.practises.forEach((p, i) => checkHeading(`practises[${i}]`, p));
+    for (const [id, node] of Object.entries(def.nodes)) {
+      (node.choices ?? []).forEach((c, i) => {
+        if (c.critical) checkHeading(`nodes.${id}.choices[${i}].critical`, c.critical);
+      });
+    }
   }
   const { analysis, problems: graph } = analyseScenario(def);
   problems.push(...graph.map((g) => ({ file: src.path, ...g })));

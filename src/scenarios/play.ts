@@ -189,7 +189,7 @@ export function dealChoice(s: CompiledScenario, play: Play, token: string, at: n
       ending,
       outcome,
       totals: { ...next.context.totals },
-      scores: scoreAttempt(s.def, s.analysis.best, next.context.totals, outcome /* MERGE: , breaches.length */),
+      scores: scoreAttempt(s.def, s.analysis.best, next.context.totals, outcome, breaches.length),
       moods: [s.def.startMood, ...next.context.steps.map((x) => x.mood)],
       decisionMs: [...play.steps.map((x) => x.ms), step.ms],
       breaches,

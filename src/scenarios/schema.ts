@@ -57,6 +57,21 @@ export const adjustSchema = z.strictObject({
   feedback: z.string().min(2).optional(),
 });
 
+/**
+ * A courseware rule that must never be broken (禁止强行扒门, 禁止使用电梯 …),
+ * broken by the choice that carries it: a play that takes the choice fails
+ * whatever its scores. The content check refuses a scenario in which such a
+ * choice can still lead to a passing result.
+ */
+export const criticalSchema = z.strictObject({
+  /** The rule in the trainee's words, quoting the courseware, e.g. `禁止强行扒门，等待专业人员`. */
+  rule: z.string().min(4),
+  /** The chapter (1–7) whose module states the rule. */
+  chapter: z.number().int().min(1).max(7),
+  /** The heading in that chapter's module under which the rule is stated; must exist there, as for `practises`. */
+  heading: z.string().min(1),
+});
+
 export const choiceSchema = z.strictObject({
   /** Unique within the scenario; what the browser submits. */
   id,
@@ -74,6 +89,8 @@ export const choiceSchema = z.strictObject({
   feedback: z.string().min(2),
   /** The courseware point applied, e.g. `黄金法则·真诚道歉`. */
   point: z.string().min(2),
+  /** Set when this choice breaks a rule that must never be broken: the play then fails. */
+  critical: criticalSchema.optional(),
   /** A node id or an ending id. */
   next: id,
 });
@@ -140,5 +157,6 @@ export const scenarioSchema = z.strictObject({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioNode = z.infer<typeof nodeSchema>;
 export type Choice = z.infer<typeof choiceSchema>;
+export type Critical = z.infer<typeof criticalSchema>;
 export type Effects = z.infer<typeof effectsSchema>;
 export type Ending = z.infer<typeof endingSchema>;

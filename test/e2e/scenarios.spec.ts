@@ -187,4 +187,19 @@ test.describe('role-play dealt by the server', () => {
     await expect(page.getByTestId('score-bars')).toContainText('未通过');
     await expect(page.getByTestId('history')).toContainText('处理失败');
   });
+
+  test('prying the lift door open fails the play, and the debrief names the rule and where the course says it', async ({ page, browser }) => {
+    const lift = library.get('lift-entrapment')!;
+    const pry = enumeratePaths(lift.def).paths.find((p) => p.choices.some((c) => choiceOf(lift, c).critical))!;
+    const broken = choiceOf(lift, pry.choices.find((c) => choiceOf(lift, c).critical)!).critical!;
+    await loginAs(page, await newTrainee(browser));
+    await page.goto('/scenarios/lift-entrapment');
+    await start(page, '考核');
+    for (const id of pry.choices) await choose(page, id, lift);
+    await expect(page.getByTestId('score-bars')).toContainText('未通过');
+    const note = page.getByRole('note');
+    await expect(note).toContainText('触犯禁止事项');
+    await expect(note).toContainText(broken.rule);
+    await expect(note.getByRole('link', { name: new RegExp(broken.heading) })).toHaveAttribute('href', new RegExp(`^/modules/${broken.chapter}#`));
+  });
 });

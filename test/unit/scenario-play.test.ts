@@ -131,4 +131,20 @@ describe('a role-play dealt by the server', () => {
     expect(view.status).toBe('timed-out');
     expect(view.prompt).toBeUndefined();
   });
+
+  it('a play through a choice that breaks a critical rule fails and names the rule, in every scenario that has one', () => {
+    let checked = 0;
+    for (const s of library.list) {
+      const critical = new Set(Object.values(s.def.nodes).flatMap((n) => (n.choices ?? []).filter((c) => c.critical).map((c) => c.id)));
+      const path = enumeratePaths(s.def).paths.find((p) => p.choices.some((c) => critical.has(c)));
+      if (!path) continue;
+      const play = { ...newPlay('assessment'), scenarioId: s.def.id, version: s.def.version };
+      const { result } = playThrough(play, path.choices, s);
+      expect(result!.scores.passed, s.def.id).toBe(false);
+      expect(result!.breaches.map((b) => b.choice)).toEqual(path.choices.filter((c) => critical.has(c)));
+      expect(result!.breaches[0]!.rule.length).toBeGreaterThan(3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
 });

@@ -24,6 +24,8 @@ const EXPECTED: Record<string, [string, RegExp]> = {
   'every-path-passes': ['pass', /every path passes/],
   'too-few-decisions': ['nodes', /best path has 3 decisions; .* at least 4/],
   'unknown-heading': ['practises[0].heading', /chapter 3 has no heading "不存在的小节"; use one of: .*电话服务流程/],
+  'critical-choice-passes': ['nodes.d.choices[2]', /critical rule "禁止强行扒门，等待专业人员" yet lies on a passing path \(a-good → b-good → c-good → d-pry → resolved\); a critical choice must not lead to a passing ending: lower its effects or send it to a failing ending/],
+  'unknown-critical-heading': ['nodes.a.choices[1].critical.heading', /chapter 5 has no heading "不存在的小节"; use one of: .*电梯困人/],
   'yaml-syntax': ['', /YAML syntax error at line 5/],
   'bad-effect': ['nodes.a.choices[0].effects.calmness', /<=3/],
 };

@@ -39,6 +39,11 @@ export default function DecisionReview({ decisions, ownerName, decisionMs }: Pro
                 <p key={j} className="feedback">{f}</p>
               ))}
               <p className="point">{d.chosen.point}</p>
+              {d.breach && (
+                <p className="breach">
+                  <span className="tag bad">{t.play.breach}</span> {d.breach.rule}（{t.learn.chapter(d.breach.chapter)} {d.breach.heading}）
+                </p>
+              )}
             </div>
             {d.better && (
               <div className="review-choice better">
