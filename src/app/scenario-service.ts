@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { ScenarioAttemptRecord, ScenarioPlayRecord, UserRecord } from '../store';
-import { dealChoice, playStatus, playView, PlayError, type CompiledScenario, type Mode, type PlayView } from '../scenarios';
+import { dealChoice, playView, PlayError, type CompiledScenario, type Mode, type PlayView } from '../scenarios';
 import { assessmentsLeft, roundStart } from '../certification';
 import { BadRequest } from './http';
 import { t } from '../i18n';
@@ -106,7 +106,6 @@ export async function takeStep(rt: Runtime, user: UserRecord, playId: string | u
 
 /** Gives up the person's open play (restart, or leaving an assessment): it still counts as a play started. */
 export async function abandonPlay(rt: Runtime, user: UserRecord, playId: string | undefined, now: Date): Promise<void> {
-  const play = ownPlay(rt, user, playId);
-  if (playStatus(play, now) === 'finished') return;
-  await rt.store.abandonPlay(play.id, now.toISOString());
+  // Guarded in the store: a play that has already ended stays as it ended.
+  await rt.store.abandonPlay(ownPlay(rt, user, playId).id, now.toISOString());
 }

@@ -135,7 +135,8 @@ export const zhCN = {
     breachFails: '触犯了课程中明令禁止的做法，本次演练不通过（与得分无关）。',
     counts: '计入认证',
     practiceOnly: '练习',
-    legacy: '旧版记录（不计入认证）',
+    kinds: { practice: '练习模式', assessment: '考核模式', legacy: '旧版记录（不计入认证）' },
+    totalTime: (s: number) => `共用时 ${s >= 60 ? `${Math.floor(s / 60)} 分 ` : ''}${s % 60} 秒`,
     errors: {
       noScenario: '没有这个情景。',
       noPlay: '没有这次演练。',

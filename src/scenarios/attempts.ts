@@ -6,6 +6,9 @@ import type { Outcome } from './schema';
 export const MODES = ['practice', 'assessment'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** How an attempt was played: practice or assessment dealt by the server, or posted as a whole path before schema 7 (never counts). */
+export const attemptKind = (a: { mode: Mode; playId?: string }): Mode | 'legacy' => (a.playId ? a.mode : 'legacy');
+
 const machines = new WeakMap<CompiledScenario, ScenarioMachine>();
 export const machineFor = (s: CompiledScenario) => {
   let m = machines.get(s);

@@ -18,7 +18,7 @@ export function loadScenarios(files: SourceFile[], headings?: ModuleHeadings) {
   return { list: scenarios, get: (id: string): CompiledScenario | undefined => byId.get(id) };
 }
 export type ScenarioLibrary = ReturnType<typeof loadScenarios>;
-export { summariseAttempts, machineFor, MODES, type Mode, type HistoryEntry } from './attempts';
+export { summariseAttempts, machineFor, attemptKind, MODES, type Mode, type HistoryEntry } from './attempts';
 export { playView, dealChoice, playStatus, choiceToken, PlayError, type Play, type PlayStep, type PlayView, type PlayStatus, type DealtTurn, type DealtLine, type PlayResult } from './play';
 export { buildDebrief, type DebriefDecision, type DebriefChoice } from './debrief';
 export { layoutScenario, type ScenarioMap, type MapNode, type MapEdge } from './layout';

@@ -87,8 +87,12 @@ export class PlayError extends Error {
 export const choiceToken = (seed: string, step: number, choiceId: string) =>
   createHmac('sha256', seed).update(`${step}:${choiceId}`).digest('base64url').slice(0, 12);
 
-function snapshotOf(s: CompiledScenario, play: Play): ScenarioSnapshot {
+function checkVersion(s: CompiledScenario, play: Play) {
   if (play.version !== s.def.version) throw new PlayError('version', `scenario ${s.def.id} is now version ${s.def.version}; the play was dealt on version ${play.version}`);
+}
+
+function snapshotOf(s: CompiledScenario, play: Play): ScenarioSnapshot {
+  checkVersion(s, play);
   return replay(machineFor(s), play.steps.map((x) => x.choice), { allowIncomplete: true });
 }
 
@@ -106,7 +110,7 @@ const choose = (s: CompiledScenario, snap: ScenarioSnapshot, choiceId: string) =
 
 /** What the browser may see of `play` now (see PlayView). */
 export function playView(s: CompiledScenario, play: Play, now: Date): PlayView {
-  if (play.version !== s.def.version) throw new PlayError('version', `scenario ${s.def.id} is now version ${s.def.version}; the play was dealt on version ${play.version}`);
+  checkVersion(s, play);
   const practice = play.mode === 'practice';
   const turns: DealtTurn[] = [];
   // Walk the recorded path for the lines and (practice) the feedback of each turn.
