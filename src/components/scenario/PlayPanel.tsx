@@ -80,7 +80,7 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
   return (
     <section className="player" id="play" aria-label={view.mode === 'practice' ? t.scenario.practice : t.scenario.assessment}>
       <div className="player-bar">
-        <span className={`pill ${view.mode === 'practice' ? 'completed' : 'in-progress'}`}>{view.mode === 'practice' ? t.scenario.practice : t.scenario.assessment}</span>
+        <span className={`pill ${view.mode === 'practice' ? 'completed' : 'in_progress'}`}>{view.mode === 'practice' ? t.scenario.practice : t.scenario.assessment}</span>
         {view.mood !== undefined && (
           <div className="mood-meter">
             <span id="mood-label">{t.scenario.mood}</span>
