@@ -74,6 +74,8 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
     }
   }
 
+  // Out of time on this phone's count: say so at once (the server refuses any later step anyway).
+  const expired = left === 0;
   const who = (speaker: string) => (speaker === 'owner' ? ownerName : t.scenario.speakers[speaker as keyof typeof t.scenario.speakers] ?? '');
   const mm = left === null ? '' : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
 
@@ -149,7 +151,7 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
           <ul>
             {view.prompt.choices.map((c) => (
               <li key={c.token}>
-                <button type="submit" name="token" value={c.token} className="choice-button" disabled={sending}>
+                <button type="submit" name="token" value={c.token} className="choice-button" disabled={sending || expired}>
                   {c.text}
                 </button>
               </li>
@@ -157,7 +159,7 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
           </ul>
         </form>
       )}
-      {view.status === 'timed-out' && <p className="notice bad" role="status">{t.play.timedOut}</p>}
+      {(view.status === 'timed-out' || expired) && <p className="notice bad" role="status">{t.play.timedOut}</p>}
       {view.attemptId && (
         <p className="actions">
           <a className="button" href={`/scenarios/${scenarioId}?attempt=${view.attemptId}#past-attempt`}>{t.play.seeDebrief}</a>
