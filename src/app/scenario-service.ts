@@ -1,5 +1,5 @@
 // A trainee's role-plays, dealt by the server one step at a time
-// (src/scenarios/play.ts): starting a play, taking a choice, giving up. The
+// (src/scenarios/play.ts): starting a play (which gives up an open one) and taking a choice. The
 // browser only ever sees a PlayView; every score comes from the server's own
 // walk through the scenario machine.
 import { randomBytes } from 'node:crypto';
@@ -102,10 +102,4 @@ export async function takeStep(rt: Runtime, user: UserRecord, playId: string | u
     throw new StepRefused(refusal.message, refusal.status, rt.store.getPlay(play.id) ?? play);
   }
   return { play: r.play, attempt: r.attempt };
-}
-
-/** Gives up the person's open play (restart, or leaving an assessment): it still counts as a play started. */
-export async function abandonPlay(rt: Runtime, user: UserRecord, playId: string | undefined, now: Date): Promise<void> {
-  // Guarded in the store: a play that has already ended stays as it ended.
-  await rt.store.abandonPlay(ownPlay(rt, user, playId).id, now.toISOString());
 }

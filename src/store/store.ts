@@ -376,16 +376,6 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('scenarioPlays', p);
         return { ok: true, play: copyPlay(p), attempt: rec && copy(rec) };
       }),
-    /** Gives up an open play (guarded: a finished one stays finished). */
-    abandonPlay: (playId: string, now: string) =>
-      mutate((x, w) => {
-        const p = x.scenarioPlays.find((q) => q.id === playId);
-        if (!p || p.end) return false;
-        p.end = 'abandoned';
-        p.endedAt = now;
-        w.put('scenarioPlays', p);
-        return true;
-      }),
     /** Stores a scored attempt as it is (benchmarks, tests and imports; trainees' attempts come from recordPlayStep). */
     recordScenarioAttempt: (a: Omit<ScenarioAttemptRecord, 'id'>) =>
       mutate((x, w) => {

@@ -202,11 +202,11 @@ describe("someone else's records, by changing ids", () => {
     const other = db.scenarioAttempts.find((a: { userId: string }) => a.userId === ids.user);
     const page = await (await get(`/scenarios/${other.scenarioId}?attempt=${other.id}`)).text();
     expect(page).not.toContain('id="past-attempt"');
-    // Nor take a step in, or give up, another person's role-play.
+    // Nor take a step in another person's role-play, by the API or by the page's form.
     const play = db.scenarioPlays.find((p: { userId: string }) => p.userId === ids.user);
     expect((await call(server.base, t, 'POST', `/api/plays/${play.id}/steps`, { token: 'x', at: play.steps.length })).status).toBe(404);
-    const abandon = await fetch(`${server.base}/scenarios/${play.scenarioId}`, { method: 'POST', headers: { cookie: t, Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `action=abandon&play=${play.id}`, redirect: 'manual' });
-    expect(abandon.status).toBe(404);
+    const viaForm = await fetch(`${server.base}/scenarios/${play.scenarioId}`, { method: 'POST', headers: { cookie: t, Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `action=choose&play=${play.id}&at=${play.steps.length}&token=x`, redirect: 'manual' });
+    expect(viaForm.status).toBe(404);
   });
 
   it("a trainer cannot open a trainee outside their cohort through a cohort they own", async () => {

@@ -247,7 +247,6 @@ describe('journal', () => {
     const done = await store.recordPlayStep(play.id, 1, step(), attempt);
     expect(done).toMatchObject({ ok: true, play: { end: 'finished' }, attempt: { playId: play.id } });
     expect(await store.recordPlayStep(play.id, 2, step())).toEqual({ ok: false, reason: 'ended' });
-    expect(await store.abandonPlay(play.id, NOW)).toBe(false);
     await store.close();
     const again = await openStore(dir);
     expect(again.getPlay(play.id)).toMatchObject({ end: 'finished', steps: [{ choice: 'c1' }, { choice: 'c1' }] });
