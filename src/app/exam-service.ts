@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
-import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
+import { assemblePaper, shownHistory, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
 import { certificationProgress, addMonths, newCode, certificateStatus, type CertificationProgress } from '../certification';
 import { summariseAttempts } from '../scenarios';
 import { BadRequest } from './http';
@@ -61,7 +61,10 @@ export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Prom
   return { eligibility, attempts: attempts.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), progress };
 }
 
-/** Draws and stores a new paper (avoiding the previous one) if the person may sit the exam now. */
+/**
+ * Draws and stores a new paper if the person may sit the exam now: questions
+ * never shown on any of their earlier papers first, then the longest-ago shown.
+ */
 export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promise<ExamAttemptRecord> {
   const { eligibility, attempts } = await examStatus(rt, user, now);
   if (!eligibility.ok) {
@@ -69,9 +72,8 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
     if (eligibility.reason === 'in-progress' && open) return open;
     throw new BadRequest(`现在不能开始考试（${eligibility.reason}）`, 409);
   }
-  const previous = attempts[0];
   const seed = randomBytes(12).toString('base64url');
-  const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, new Set(previous?.paper.map((q) => q.id)));
+  const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, shownHistory(attempts));
   return rt.store.createExamAttempt({
     userId: user.id,
     seed,

@@ -3,7 +3,7 @@ import type { SourceFile } from '../content/frontmatter';
 import { ContentError } from '../content/problems';
 import type { ExamQuestion } from './schema';
 
-export { assemblePaper, publicPaper, responseFromPublic, responseToPublic, AnswerError, type Paper, type PaperQuestion, type PublicQuestion } from './paper';
+export { assemblePaper, shownHistory, publicPaper, responseFromPublic, responseToPublic, AnswerError, type Paper, type PaperQuestion, type PublicQuestion, type ShownHistory } from './paper';
 export { gradePaper, attemptState, deadlineFor, examEligibility, type ExamResult, type Eligibility, type AttemptState } from './exam';
 export { paperSize, type Blueprint } from './blueprint';
 export { CATEGORIES, type Category, type ExamQuestion, type Question } from './schema';
