@@ -7,6 +7,7 @@ export { gradeCheck, courseOverview, moduleStatus, type CheckResult, type Course
 export type { CourseModule } from './load';
 export type { CheckQuestion } from './schema';
 export { CHAPTER_COUNT } from './load';
+export { checkReview } from './review';
 
 /** The course, loaded once: modules by chapter. Throws ContentError listing every problem. */
 export function loadCourse(files: SourceFile[]) {

@@ -8,6 +8,7 @@ export { gradePaper, attemptState, deadlineFor, examEligibility, type ExamResult
 export { paperSize, type Blueprint } from './blueprint';
 export { CATEGORIES, type Category, type ExamQuestion, type Question } from './schema';
 export { isCorrect, scoreQuestion } from './grade';
+export { reviewLevel, reviewShows, buildReview, paperReview, REVIEW_LEVELS, DEFAULT_REVIEW, type ReviewLevel, type ReviewPolicy, type ReviewShows, type AttemptReview, type QuestionReview, type SectionToReread } from './review';
 export { sectionsOf, type SectionRef, type CourseHeadings, type Heading } from './source';
 
 /** The exam: bank, blueprint and the bank's fingerprint. Throws ContentError listing every problem. */
