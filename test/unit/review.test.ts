@@ -5,6 +5,10 @@ import { parseModule } from '../../src/modules/load';
 import { loadExam, assemblePaper, gradePaper, paperReview, reviewLevel, reviewShows, DEFAULT_REVIEW, type ExamQuestion } from '../../src/quiz';
 import { parseBlueprint } from '../../src/quiz/load';
 import { formatProblem } from '../../src/content';
+import { responseToPublic } from '../../src/quiz';
+import { startExam, saveAnswer, submitExam, examAttemptView } from '../../src/app/exam-service';
+import { submitCheck, checkAttemptView } from '../../src/app/check-service';
+import { testRuntime } from './runtime-helper';
 
 const files = readContent(process.cwd());
 const course = loadCourse(files.modules);
@@ -133,5 +137,49 @@ describe('knowledge check review', () => {
     const r = checkReview(m, gradeCheck(m, rightForm), course.headings);
     expect(r.level).toBe('explanations');
     expect(r.questions.map((x) => x.explanation)).toEqual(m.knowledgeCheck.questions.map((x) => x.explanation));
+  });
+});
+
+describe('review views (services over a real store)', () => {
+  it("a failed paper stays keyless after the same trainee's later pass", async () => {
+    const start = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(start);
+    const user = rt.store.getUserByUsername('sun.hao')!;
+    await rt.store.addWaiver({ userId: user.id, by: rt.store.getUserByUsername('trainer')!.id, reason: '测试', at: start.toISOString() });
+    const first = await startExam(rt, user, start);
+    await submitExam(rt, user, first.id, new Date(start.getTime() + 60_000)); // blank: failed
+    const later = new Date(start.getTime() + 25 * 3_600_000);
+    const second = await startExam(rt, user, later);
+    const paper = { seed: second.seed, questions: second.paper };
+    for (const pq of second.paper) {
+      const q = rt.exam.bank.get(pq.id)!;
+      await saveAnswer(rt, user, second.id, q.id, responseToPublic(paper, q, q.answer), later);
+    }
+    expect((await submitExam(rt, user, second.id, new Date(later.getTime() + 60_000))).attempt.result!.passed).toBe(true);
+    const failedView = await examAttemptView(rt, user, first.id, later);
+    const passedView = await examAttemptView(rt, user, second.id, later);
+    if (failedView.kind !== 'result' || passedView.kind !== 'result') throw new Error('both papers are submitted');
+    expect(failedView.review.level).toBe('correctness');
+    expect(failedView.review.questions.some((x) => 'key' in x || 'explanation' in x)).toBe(false);
+    expect(passedView.review.questions.every((x) => x.explanation)).toBe(true);
+  });
+
+  it("a check attempt is shown only to its owner, for its own chapter", async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const a = rt.store.getUserByUsername('trainee')!;
+    const b = rt.store.getUserByUsername('sun.hao')!;
+    const m = rt.course.get(1)!;
+    const passed = await submitCheck(rt, a, 1, (id) => {
+      const q = m.knowledgeCheck.questions.find((x) => x.id === id)!;
+      return q.type === 'truefalse' ? [String(q.answer)] : Array.isArray(q.answer) ? q.answer : [q.answer];
+    }, now);
+    expect(checkAttemptView(rt, a, 1, passed.id)!.review.level).toBe('explanations');
+    expect(checkAttemptView(rt, b, 1, passed.id)).toBeUndefined();
+    expect(checkAttemptView(rt, a, 2, passed.id)).toBeUndefined();
+    const failed = await submitCheck(rt, b, 1, () => [], now);
+    const view = checkAttemptView(rt, b, 1, failed.id)!;
+    expect(view).toMatchObject({ keysAfterPass: true, review: { level: 'correctness' } });
+    expect(JSON.stringify(view)).not.toMatch(/"(key|explanation)"/);
   });
 });
