@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
-import { assemblePaper, attemptState, deadlineFor, examEligibility, gradePaper, responseFromPublic, AnswerError, type Eligibility } from '../quiz';
+import { assemblePaper, shownHistory, attemptState, deadlineFor, examEligibility, gradePaper, paperReview, publicPaper, responseFromPublic, responseToPublic, AnswerError, type AttemptReview, type Eligibility, type ExamResult, type PublicQuestion } from '../quiz';
 import { certificationProgress, addMonths, newCode, certificateStatus, roundStart, countedAttempts, drawPool, type CertificationProgress } from '../certification';
 import { summariseAttempts } from '../scenarios';
 import { BadRequest } from './http';
@@ -67,7 +67,10 @@ export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Prom
   return { eligibility, attempts: attempts.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), progress };
 }
 
-/** Draws and stores a new paper (avoiding the previous one) if the person may sit the exam now. */
+/**
+ * Draws and stores a new paper if the person may sit the exam now: questions
+ * never shown on any of their earlier papers first, then the longest-ago shown.
+ */
 export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promise<ExamAttemptRecord> {
   const { eligibility, attempts } = await examStatus(rt, user, now);
   if (!eligibility.ok) {
@@ -75,9 +78,8 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
     if (eligibility.reason === 'in-progress' && open) return open;
     throw new BadRequest(`现在不能开始考试（${eligibility.reason}）`, 409);
   }
-  const previous = attempts[0];
   const seed = randomBytes(12).toString('base64url');
-  const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, new Set(previous?.paper.map((q) => q.id)));
+  const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, shownHistory(attempts));
   return rt.store.createExamAttempt({
     userId: user.id,
     seed,
@@ -94,6 +96,61 @@ export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now:
   const a = rt.store.getExamAttempt(id);
   if (!a || a.userId !== user.id) throw new BadRequest('没有这次考试', 404);
   return (await finaliseOverdue(rt, [a], now))[0]!;
+}
+
+export type ExamAttemptView =
+  | {
+      kind: 'open';
+      attemptId: string;
+      /** Questions and option tokens only: no key, explanation or source before submission. */
+      questions: PublicQuestion[];
+      saved: Record<string, unknown>;
+      deadline: string;
+      serverNow: string;
+    }
+  | {
+      kind: 'result';
+      attemptId: string;
+      autoSubmitted: boolean;
+      result: ExamResult;
+      passPercent: number;
+      /** Carries keys and explanations only at the level this paper's own result earns. */
+      review: AttemptReview;
+      /** A failed paper whose keys are held back, while a pass would show them. */
+      keysAfterPass: boolean;
+      /** The chapters to review (at most three), for the score-only level. */
+      reviewChapters: Array<{ chapter: number; title?: string }>;
+      certificateId?: string;
+    };
+
+/** What the attempt page shows: the runner before submission, the result and its review after (the person's own only). */
+export async function examAttemptView(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptView> {
+  const attempt = await ownAttempt(rt, user, id, now);
+  const paper = { seed: attempt.seed, questions: attempt.paper };
+  const { bank, blueprint } = rt.exam;
+  const result = attempt.result;
+  if (!result) {
+    return {
+      kind: 'open',
+      attemptId: attempt.id,
+      questions: publicPaper(paper, bank),
+      saved: Object.fromEntries(Object.entries(attempt.answers).map(([qid, r]) => [qid, responseToPublic(paper, bank.get(qid)!, r)])),
+      deadline: attempt.deadline,
+      serverNow: now.toISOString(),
+    };
+  }
+  const review = paperReview(result, attempt.answers, bank, blueprint.review, rt.course.headings);
+  return {
+    kind: 'result',
+    attemptId: attempt.id,
+    autoSubmitted: !!attempt.autoSubmitted,
+    result,
+    passPercent: blueprint.passPercent,
+    review,
+    keysAfterPass: !result.passed && review.level !== 'explanations' && blueprint.review.passed === 'explanations',
+    reviewChapters: result.reviewChapters.slice(0, 3).map((c) => ({ chapter: c, title: rt.course.get(c)?.title })),
+    certificateId: result.passed ? rt.store.listCertificates(user.id).find((c) => c.examAttemptId === attempt.id)?.id : undefined,
+  };
 }
 
 export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, questionId: string, raw: unknown, now: Date) {

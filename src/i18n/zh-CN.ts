@@ -53,7 +53,15 @@ export const zhCN = {
     true: '正确',
     false: '错误',
     passed: (p: number) => `通过！本次得分 ${p}%，本章已完成。`,
-    failed: (p: number, need: number) => `本次得分 ${p}%，未达到 ${need}%。看看下面的解析，再试一次。`,
+    failed: (p: number, need: number) => `本次得分 ${p}%，未达到 ${need}%。`,
+    /** What to do after a failed check, by what its review shows. */
+    failedNext: {
+      score: '重读本章后再试一次。',
+      correctness: '下面标出了答错的题和要重读的小节，读完再试一次。',
+      explanations: '看看下面的解析，再试一次。',
+    },
+    keysAfterPass: '通过测验后，就能看到每道题的正确答案和解析。',
+    rereadTitle: '先重读这些小节',
     correct: '回答正确',
     wrong: '回答错误',
     unanswered: '未作答',
@@ -176,9 +184,20 @@ export const zhCN = {
     yourAnswer: '你的答案',
     correctAnswer: '正确答案',
     explanation: '解析',
-    correct: '正确',
-    partly: '部分正确',
-    wrong: '错误',
+    // Verdicts read 答对/答错, not 正确/错误, which are also the answers to true/false questions.
+    correct: '答对',
+    partly: '部分答对',
+    wrong: '答错',
+    scoreLine: (earned: number, total: number, pass: number) => `得分 ${earned} / ${total}，及格线 ${pass}%。`,
+    finalTopics: '结业评估·常见问题',
+    reviewHeading: '逐题回顾',
+    rereadTitle: '需要重读的小节',
+    keysAfterPass: '为了让补考公平，未通过的试卷不显示正确答案和解析；补考会优先抽你没做过的题。',
+  },
+  /** Shared by the reviews of knowledge checks and exam papers. */
+  review: {
+    reread: '重读',
+    questionNumbers: (ns: number[]) => `（第 ${ns.join('、')} 题）`,
   },
   cert: {
     title: '我的证书',

@@ -1,6 +1,7 @@
 import { moduleFrontMatterSchema, type ModuleFrontMatter } from './schema';
 import { renderLesson, CALLOUT_KINDS, type TocEntry } from './render';
 import { questionKeyProblems } from '../quiz/schema';
+import { reviewPolicyProblems, ONE_LEVEL_REVIEW_FIX } from '../quiz/review';
 import { parseYaml, splitFrontMatter, type SourceFile } from '../content/frontmatter';
 import { zodProblems, type ContentProblem } from '../content/problems';
 
@@ -42,10 +43,13 @@ export function parseModule(src: SourceFile): { module?: CourseModule; problems:
   }
   const yaml = parseYaml(frontMatter);
   if (yaml.error) return { problems: [{ file: src.path, path: 'front matter', message: yaml.error }] };
+  const review = (yaml.data as { knowledgeCheck?: { review?: unknown } } | null)?.knowledgeCheck?.review;
+  if (typeof review === 'string') return { problems: [{ file: src.path, path: 'knowledgeCheck.review', message: ONE_LEVEL_REVIEW_FIX }] };
   const parsed = moduleFrontMatterSchema.safeParse(yaml.data);
   if (!parsed.success) return { problems: zodProblems(src.path, parsed.error, yaml.data) };
   const fm = parsed.data;
   const problems: ContentProblem[] = [];
+  for (const [path, message] of reviewPolicyProblems(fm.knowledgeCheck.review)) problems.push({ file: src.path, path: `knowledgeCheck.review.${path}`, message });
   fm.knowledgeCheck.questions.forEach((q, i) => {
     for (const [path, message] of questionKeyProblems(q)) {
       problems.push({ file: src.path, path: `knowledgeCheck.questions[${i}].${path}`, message });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { singleQuestionSchema, multipleQuestionSchema, trueFalseQuestionSchema } from '../quiz/schema';
+import { reviewPolicySchema, DEFAULT_REVIEW } from '../quiz/review';
 
 /** A knowledge-check question: the three simple types only. */
 export const checkQuestionSchema = z.discriminatedUnion('type', [
@@ -25,6 +26,14 @@ export const moduleFrontMatterSchema = z.strictObject({
   knowledgeCheck: z.strictObject({
     /** Percentage of questions to answer correctly to complete the module. */
     passPercent: z.number().int().min(50).max(100).default(80),
+    /**
+     * What the trainee sees after submitting, by whether the check passed:
+     * `score`, `correctness` (which questions were wrong and the section to
+     * re-read, never the correct option) or `explanations` (also the correct
+     * options and explanations). Default: correctness after a failed check,
+     * explanations after a passed one, so a retry cannot be copied.
+     */
+    review: reviewPolicySchema.default(() => ({ ...DEFAULT_REVIEW })),
     /** 4–6 questions on this chapter. */
     questions: z.array(checkQuestionSchema).min(4).max(6),
   }),

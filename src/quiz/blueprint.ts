@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category, type ExamQuestion } from './schema';
+import { reviewPolicySchema, reviewPolicyProblems, DEFAULT_REVIEW } from './review';
 
 const perDifficulty = z.strictObject({ 1: z.number().int().min(0).optional(), 2: z.number().int().min(0).optional(), 3: z.number().int().min(0).optional() });
 
@@ -15,8 +16,14 @@ export const blueprintSchema = z.strictObject({
   hoursBetweenAttempts: z.number().min(0).max(24 * 30).default(24),
   shuffleQuestions: z.boolean().default(true),
   shuffleOptions: z.boolean().default(true),
-  /** After submission: score only, which answers were right, or right answers with explanations. */
-  review: z.enum(['score', 'correctness', 'explanations']).default('explanations'),
+  /**
+   * What a trainee sees after submitting, by whether the paper passed: `score`
+   * (total and scores by category), `correctness` (also which questions were
+   * wrong and the chapter section to re-read, never the key) or `explanations`
+   * (also the keys and explanations). Default: correctness after a failed
+   * paper, explanations after a passed one.
+   */
+  review: reviewPolicySchema.default(() => ({ ...DEFAULT_REVIEW })),
   partialCredit: z
     .strictObject({
       multiple: z.enum(['proportional', 'none']).default('proportional'),
@@ -31,9 +38,14 @@ export type PartialCredit = Blueprint['partialCredit'];
 export const paperSize = (b: Blueprint) =>
   CATEGORIES.reduce((n, c) => n + Object.values(b.questions[c]).reduce((m, k) => m + (k ?? 0), 0), 0);
 
-/** Where the bank is too small for the blueprint: a paper needs the count, avoiding the last paper needs twice. */
+/**
+ * Rules across fields: the bank must fill a paper (and a retake without
+ * repeating it: twice the count), and the review must not show more after a
+ * failed paper than after a passed one.
+ */
 export function blueprintProblems(b: Blueprint, bank: ExamQuestion[]): Array<{ path: string; message: string }> {
   const problems: Array<{ path: string; message: string }> = [];
+  for (const [path, message] of reviewPolicyProblems(b.review)) problems.push({ path: `review.${path}`, message });
   if (paperSize(b) === 0) problems.push({ path: 'questions', message: 'a paper needs at least one question' });
   for (const c of CATEGORIES) {
     for (const d of [1, 2, 3] as const) {

@@ -1,7 +1,7 @@
-import type { ExamQuestion } from './schema';
+import type { Question } from './schema';
 
 /** A response in words, for the review after submission. */
-export function describeResponse(q: ExamQuestion, r: unknown): string {
+export function describeResponse(q: Question, r: unknown): string {
   if (r === undefined || r === null) return '未作答';
   switch (q.type) {
     case 'truefalse':
@@ -19,4 +19,4 @@ export function describeResponse(q: ExamQuestion, r: unknown): string {
   }
 }
 
-export const describeKey = (q: ExamQuestion) => describeResponse(q, q.answer);
+export const describeKey = (q: Question) => describeResponse(q, q.answer);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { blueprintSchema, blueprintProblems, type Blueprint } from './blueprint';
+import { ONE_LEVEL_REVIEW_FIX } from './review';
 import { examQuestionSchema, questionKeyProblems, CATEGORIES, QUESTION_TYPES, type ExamQuestion, type Category, type QuestionType } from './schema';
 import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, type ContentProblem } from '../content/problems';
@@ -58,6 +59,8 @@ export function parseBlueprint(file: SourceFile | undefined, bank: ExamQuestion[
   if (!file) return { problems: [{ file: 'content/quiz/blueprint.yaml', path: '', message: 'missing; the final exam needs a blueprint (see docs/CONTENT.md)' }] };
   const yaml = parseYaml(file.text);
   if (yaml.error) return { problems: [{ file: file.path, path: '', message: yaml.error }] };
+  const review = (yaml.data as { review?: unknown } | null)?.review;
+  if (typeof review === 'string') return { problems: [{ file: file.path, path: 'review', message: ONE_LEVEL_REVIEW_FIX }] };
   const parsed = blueprintSchema.safeParse(yaml.data);
   if (!parsed.success) return { problems: zodProblems(file.path, parsed.error, yaml.data) };
   const problems = blueprintProblems(parsed.data, bank).map((p) => ({ file: file.path, ...p }));

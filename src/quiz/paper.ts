@@ -11,17 +11,40 @@ export interface PaperQuestion {
   rightOrder?: string[];
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export interface Paper {
   seed: string;
   questions: PaperQuestion[];
 }
 
+/** When each question was last on one of the trainee's papers: question id → ISO time. */
+export type ShownHistory = ReadonlyMap<string, string>;
+
 /**
- * Draws a paper: the blueprint's count per category and difficulty, avoiding
- * the questions of `avoid` (the previous paper) where the bank allows, in an
- * order and with option orders fixed by `seed` so it can be reproduced.
+ * The history a retake is drawn against: every question of every earlier
+ * paper, with the latest time it was shown (a paper shows its questions when
+ * it is started).
  */
-export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprint, seed: string, avoid: ReadonlySet<string> = new Set()): Paper {
+export function shownHistory(papers: ReadonlyArray<{ startedAt: string; paper: ReadonlyArray<{ id: string }> }>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of papers) {
+    for (const { id } of p.paper) {
+      const seen = out.get(id);
+      if (!seen || seen < p.startedAt) out.set(id, p.startedAt);
+    }
+  }
+  return out;
+}
+
+/**
+ * Draws a paper: the blueprint's count per category and difficulty. Within
+ * each of those groups it takes questions the trainee has never been shown
+ * first; only when they run out does it reuse shown ones, the longest ago
+ * first (ties in seeded random order). Question and option orders are fixed
+ * by `seed` so the paper can be reproduced.
+ */
+export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprint, seed: string, shown: ShownHistory = new Map()): Paper {
   const random = seededRandom(seed);
   const picked: ExamQuestion[] = [];
   for (const c of CATEGORIES) {
@@ -29,9 +52,10 @@ export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprin
       const need = blueprint.questions[c][d] ?? 0;
       if (!need) continue;
       const pool = [...bank].filter((q) => q.category === c && q.difficulty === d).sort((a, b) => a.id.localeCompare(b.id));
-      const fresh = shuffle(pool.filter((q) => !avoid.has(q.id)), random);
-      const seen = shuffle(pool.filter((q) => avoid.has(q.id)), random);
-      const chosen = [...fresh, ...seen].slice(0, need);
+      const fresh = shuffle(pool.filter((q) => !shown.has(q.id)), random);
+      // Shuffle, then a stable sort by when last shown: oldest first, ties stay in random order.
+      const stale = shuffle(pool.filter((q) => shown.has(q.id)), random).sort((a, b) => compare(shown.get(a.id)!, shown.get(b.id)!));
+      const chosen = [...fresh, ...stale].slice(0, need);
       if (chosen.length < need) throw new Error(`the bank has only ${chosen.length} ${c} questions of difficulty ${d}; the blueprint needs ${need}`);
       picked.push(...chosen);
     }

@@ -99,13 +99,14 @@ test.describe('learning a module', () => {
     await expect(page.getByTestId('overall-percent')).toHaveText('14%');
   });
 
-  test('a failed check shows the explanations and does not complete the module', async ({ page, browser }) => {
+  test('a failed check shows what to re-read but no explanations, and does not complete the module', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser));
     await page.goto('/modules/5');
     await page.getByRole('button', { name: '提交答案' }).evaluate((b: HTMLButtonElement) => b.form!.noValidate = true);
     await page.getByRole('button', { name: '提交答案' }).click();
     await expect(page.locator('#check-result')).toContainText('本次得分 0%');
-    await expect(page.getByText('解析：').first()).toBeVisible();
+    await expect(page.getByTestId('reread')).toBeVisible();
+    await expect(page.getByText('解析：')).toHaveCount(0);
     await expect(page.getByTestId('module-status')).toHaveText('学习中');
   });
 

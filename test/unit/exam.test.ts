@@ -33,7 +33,7 @@ describe('paper assembly', () => {
     expect(assemblePaper(exam.questions, bp, 'seed-two').questions.map((x) => x.id)).not.toEqual(paper.questions.map((x) => x.id));
   });
   it('avoids the previous paper where the bank allows', () => {
-    const next = assemblePaper(exam.questions, bp, 'seed-retake', new Set(paper.questions.map((x) => x.id)));
+    const next = assemblePaper(exam.questions, bp, 'seed-retake', new Map(paper.questions.map((x) => [x.id, '2026-11-01T08:00:00.000Z'])));
     expect(next.questions.filter((x) => paper.questions.some((y) => y.id === x.id))).toEqual([]);
   });
   it('never shows an ordering question already in the right order', () => {
