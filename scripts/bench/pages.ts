@@ -12,7 +12,7 @@ import { chromium, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, login, table } from './lib';
+import { startServer, login, table, median } from './lib';
 import { DEMO_PASSWORD } from '../../src/people/demo';
 
 const REPEATS = Number(process.env.BENCH_PAGE_REPEATS ?? 3);
@@ -119,10 +119,6 @@ async function phoneLoad(page: Page, url: string, interactive?: string) {
   return { fcp: m.fcp, lcp, clickable };
 }
 
-const median = (xs: number[]) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 const spread = (xs: Array<number | undefined>) => {
   const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
   return v.length ? { min: Math.min(...v), median: median(v), max: Math.max(...v), runs: v } : undefined;
