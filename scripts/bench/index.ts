@@ -9,6 +9,7 @@ import { runLiveBench } from './live';
 import { runHrBench } from './hr';
 import { runPagesBench } from './pages';
 import { runThroughputBench } from './throughput';
+import { runPlaysBench } from './plays';
 import { runGrowthBench } from './growth';
 import { runEngineBench } from './engine';
 
@@ -32,6 +33,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 const results: Record<string, unknown> = { machine };
 if (want('pages')) results.pages = await runPagesBench();
 if (want('throughput')) results.throughput = await runThroughputBench();
+if (want('plays')) results.plays = await runPlaysBench();
 if (want('engine')) results.engine = await runEngineBench();
 if (want('live')) results.live = await runLiveBench();
 if (want('hr')) results.hr = await runHrBench();

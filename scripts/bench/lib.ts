@@ -80,6 +80,14 @@ export const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
+/** The median (the mean of the middle two for an even count); NaN for none. */
+export const median = (xs: number[]) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
 export const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—');
 
 /** Prints rows as an aligned plain-text table. */

@@ -1,75 +1,101 @@
 // Page weight and load on a throttled phone, measured in Chromium.
-// Weight: HTML, JS and CSS bytes (raw and gzip) and request count per page.
+// Weight: HTML, JS and CSS bytes as really sent (the body's transfer size, so
+// brotli or gzip as the server chose) and decoded ("raw"), and request count per page.
 // Phone: 4× CPU slowdown and slow 4G (150 ms latency, ~1.6 Mbps down) through
-// the DevTools protocol; first and largest contentful paint, and for islands the
-// time until the first choice (or answer) can be clicked.
+// the DevTools protocol, repeated REPEATS times per page (min / median / max):
+// first and largest contentful paint, and for islands the time until the first
+// choice (or answer) can be clicked. The scenario player is measured with an
+// open play (started through the API before each load), with JavaScript on
+// (hydrated island) and off (the server-rendered form buttons), beside the H5P
+// reference of issue #8.
 import { chromium, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { startServer, login, table } from './lib';
+import { startServer, login, table, median } from './lib';
 import { DEMO_PASSWORD } from '../../src/people/demo';
+
+const REPEATS = Number(process.env.BENCH_PAGE_REPEATS ?? 3);
+
+/** The H5P branching-scenario reference of issue #8 (docs/PERFORMANCE.md), measured the same way. */
+const H5P = { firstClickMs: 4700, totalKb: 490, requests: 22 };
 
 interface PageSpec {
   name: string;
   user?: string;
   path: (ctx: { examId?: string }) => string;
-  /** For islands: a selector that is clickable once hydrated. */
+  /** For islands: a selector that is clickable once hydrated (or, JS off, once shown). */
   interactive?: string;
+  /** Load with JavaScript disabled. */
+  noJs?: boolean;
+  /** A practice play of this scenario is started for the user (through the API) before each load. */
+  openPlay?: string;
+  /** Compared with the H5P reference. */
+  player?: boolean;
 }
 
 const PAGES: PageSpec[] = [
   { name: 'login', path: () => '/login' },
   { name: 'trainee home', user: 'li.xiaoting', path: () => '/learn' },
   { name: 'module (ch. 3)', user: 'trainee', path: () => '/modules/3' },
-  { name: 'scenario player', user: 'trainee', path: () => '/scenarios/ceiling-leak', interactive: 'astro-island:not([ssr]) button[data-choice]' },
+  { name: 'scenario player (JS on)', user: 'trainee', path: () => '/scenarios/ceiling-leak', openPlay: 'ceiling-leak', player: true, interactive: 'astro-island:not([ssr]) .choice-button' },
+  { name: 'scenario player (JS off)', user: 'trainee', path: () => '/scenarios/ceiling-leak', openPlay: 'ceiling-leak', player: true, noJs: true, interactive: 'form.choices .choice-button' },
   { name: 'exam', user: 'zhao.min', path: ({ examId }) => `/exam/${examId}`, interactive: 'astro-island:not([ssr]) input[type=radio], astro-island:not([ssr]) input[type=checkbox]' },
   { name: 'trainer cohort', user: 'trainer', path: () => '/trainer/cohorts' },
   { name: 'HR dashboard', user: 'hr', path: () => '/hr' },
 ];
 
+/**
+ * Every response of one page load: the body as sent (Playwright's
+ * responseBodySize, the encoded transfer size) and decoded ("raw").
+ */
 async function weigh(page: Page, url: string) {
-  const seen: Array<{ type: string; bytes: number; gzip: number }> = [];
-  const onResponse = async (res: import('@playwright/test').Response) => {
-    try {
-      const body = await res.body();
-      const t = res.request().resourceType();
-      seen.push({ type: t === 'document' ? 'html' : t === 'script' ? 'js' : t === 'stylesheet' ? 'css' : 'other', bytes: body.length, gzip: gzipSync(body).length });
-    } catch {
-      /* redirects have no body */
-    }
+  const pending: Array<Promise<{ type: string; raw: number; sent: number; encoding: string } | undefined>> = [];
+  const onResponse = (res: import('@playwright/test').Response) => {
+    pending.push(
+      (async () => {
+        try {
+          const body = await res.body();
+          const sizes = await res.request().sizes();
+          const t = res.request().resourceType();
+          const type = t === 'document' ? 'html' : t === 'script' ? 'js' : t === 'stylesheet' ? 'css' : 'other';
+          return { type, raw: body.length, sent: sizes.responseBodySize, encoding: (await res.headerValue('content-encoding')) ?? 'identity' };
+        } catch {
+          return undefined; /* redirects have no body */
+        }
+      })(),
+    );
   };
   page.on('response', onResponse);
   await page.goto(url, { waitUntil: 'networkidle' });
   page.off('response', onResponse);
-  const sum = (type: string, k: 'bytes' | 'gzip') => seen.filter((s) => s.type === type).reduce((n, s) => n + s[k], 0);
+  const seen = (await Promise.all(pending)).filter((x) => x !== undefined);
+  const sum = (type: string, k: 'raw' | 'sent') => seen.filter((s) => s.type === type).reduce((n, s) => n + s[k], 0);
+  const enc = (type: string) => [...new Set(seen.filter((s) => s.type === type).map((s) => s.encoding))].join('+') || '—';
   return {
     requests: seen.length,
-    html: { raw: sum('html', 'bytes'), gzip: sum('html', 'gzip') },
-    js: { raw: sum('js', 'bytes'), gzip: sum('js', 'gzip') },
-    css: { raw: sum('css', 'bytes'), gzip: sum('css', 'gzip') },
-    totalGzip: seen.reduce((n, s) => n + s.gzip, 0),
+    html: { raw: sum('html', 'raw'), sent: sum('html', 'sent'), encoding: enc('html') },
+    js: { raw: sum('js', 'raw'), sent: sum('js', 'sent'), encoding: enc('js') },
+    css: { raw: sum('css', 'raw'), sent: sum('css', 'sent'), encoding: enc('css') },
+    totalSent: seen.reduce((n, s) => n + s.sent, 0),
+    totalRaw: seen.reduce((n, s) => n + s.raw, 0),
   };
 }
 
+/**
+ * One load on a throttled phone. FCP from the page's paint entries, LCP from the
+ * DevTools performance timeline (both work with JavaScript disabled, where no
+ * PerformanceObserver callback runs); `clickable` when `interactive` is visible.
+ */
 async function phoneLoad(page: Page, url: string, interactive?: string) {
   const cdp = await page.context().newCDPSession(page);
+  const lcps: Array<{ frameId: string; time: number; lcpDetails?: { renderTime: number; loadTime: number } }> = [];
+  cdp.on('PerformanceTimeline.timelineEventAdded', (e) => lcps.push(e.event as (typeof lcps)[number]));
+  await cdp.send('PerformanceTimeline.enable', { eventTypes: ['largest-contentful-paint'] });
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __lcp: number; __fcp: number };
-    w.__lcp = NaN;
-    w.__fcp = NaN;
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) w.__lcp = e.startTime;
-    }).observe({ type: 'largest-contentful-paint', buffered: true });
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') w.__fcp = e.startTime;
-    }).observe({ type: 'paint', buffered: true });
-  });
   const t0 = Date.now();
   await page.goto(url, { waitUntil: 'commit' });
   let clickable: number | undefined;
@@ -82,13 +108,21 @@ async function phoneLoad(page: Page, url: string, interactive?: string) {
   // LCP is final once the user interacts; a click on the page body settles it.
   await page.mouse.click(1, 1);
   const m = await page.evaluate(() => ({
-    fcp: (window as unknown as { __fcp: number }).__fcp,
-    lcp: (window as unknown as { __lcp: number }).__lcp,
+    origin: performance.timeOrigin,
+    fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? NaN,
   }));
+  const mainFrame = (await cdp.send('Page.getFrameTree')).frameTree.frame.id;
+  const last = lcps.filter((e) => e.frameId === mainFrame).at(-1);
+  const lcp = last ? ((last.lcpDetails?.renderTime || last.lcpDetails?.loadTime || last.time) * 1000 - m.origin) : NaN;
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   await cdp.detach();
-  return { ...m, clickable };
+  return { fcp: m.fcp, lcp, clickable };
 }
+
+const spread = (xs: Array<number | undefined>) => {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return v.length ? { min: Math.min(...v), median: median(v), max: Math.max(...v), runs: v } : undefined;
+};
 
 export async function runPagesBench() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wuye-bench-pages-'));
@@ -111,23 +145,61 @@ export async function runPagesBench() {
     const started = await fetch(`${server.base}/exam`, { method: 'POST', redirect: 'manual', headers: { cookie: zhaoCookie, Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
     const examId = started.headers.get('location')?.split('/').pop();
 
+    // A fresh practice play before each load, so every load shows the same thing: an open play at its first choice.
+    const startPlay = async (cookie: string, scenarioId: string) => {
+      const r = await fetch(`${server.base}/api/scenarios/${scenarioId}/plays`, { method: 'POST', headers: { cookie, Origin: server.base, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode: 'practice' }) });
+      if (r.status !== 201) throw new Error(`starting a play of ${scenarioId}: ${r.status}`);
+    };
+
     const rows: Array<Record<string, unknown>> = [];
     for (const spec of PAGES) {
-      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', javaScriptEnabled: !spec.noJs });
+      let cookie: string | undefined;
       if (spec.user) {
-        const cookie = await login(server.base, spec.user, DEMO_PASSWORD);
+        cookie = await login(server.base, spec.user, DEMO_PASSWORD);
         const [k, v] = cookie.split('=');
         await ctx.addCookies([{ name: k!, value: v!, url: server.base }]);
       }
+      const prepare = async () => {
+        if (spec.openPlay) await startPlay(cookie!, spec.openPlay);
+      };
       const url = server.base + spec.path({ examId });
-      const weight = await weigh(await ctx.newPage(), url);
-      const phone = await phoneLoad(await ctx.newPage(), url, spec.interactive);
-      rows.push({ page: spec.name, ...weight, ...phone });
+      await prepare();
+      const weighPage = await ctx.newPage();
+      const weight = await weigh(weighPage, url);
+      await weighPage.close();
+      const loads = [];
+      for (let i = 0; i < REPEATS; i++) {
+        await prepare();
+        const page = await ctx.newPage();
+        loads.push(await phoneLoad(page, url, spec.interactive));
+        await page.close();
+      }
+      rows.push({
+        page: spec.name,
+        javaScript: !spec.noJs,
+        ...weight,
+        fcp: spread(loads.map((l) => l.fcp)),
+        lcp: spread(loads.map((l) => l.lcp)),
+        firstClick: spread(loads.map((l) => l.clickable)),
+        player: spec.player ?? false,
+      });
       await ctx.close();
     }
     const kb = (n: number) => `${(n / 1024).toFixed(1)}`;
     const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${(x / 1000).toFixed(2)} s`);
-    table('Page weight (KB raw / gzip) and load on a phone (4× CPU slowdown, 150 ms latency, 1.6 Mbps)', ['page', 'requests', 'HTML', 'JS', 'CSS', 'total gzip', 'FCP', 'LCP', 'first click'], rows.map((r: any) => [r.page, r.requests, `${kb(r.html.raw)} / ${kb(r.html.gzip)}`, `${kb(r.js.raw)} / ${kb(r.js.gzip)}`, `${kb(r.css.raw)} / ${kb(r.css.gzip)}`, kb(r.totalGzip), s(r.fcp), s(r.lcp), s(r.clickable)]));
+    const mmm = (x: { min: number; median: number; max: number } | undefined) => (x ? `${s(x.min)} / ${s(x.median)} / ${s(x.max)}` : '—');
+    const vsH5p = (r: any) =>
+      r.player && r.firstClick ? `${(H5P.firstClickMs / r.firstClick.median).toFixed(1)}× faster, ${((H5P.totalKb * 1024) / r.totalSent).toFixed(1)}× lighter, ${r.requests} vs ${H5P.requests} req.` : '';
+    table(
+      `Page weight (KB decoded / as sent: HTML brotli, JS and CSS gzip) and load on a phone (4× CPU slowdown, 150 ms latency, 1.6 Mbps), ${REPEATS} loads per page (min / median / max)`,
+      ['page', 'requests', 'HTML raw / sent', 'JS raw / sent', 'CSS raw / sent', 'total sent', 'FCP (median)', 'LCP min / med / max', 'first click min / med / max', 'vs H5P (median)'],
+      [
+        ...rows.map((r: any) => [r.page, r.requests, `${kb(r.html.raw)} / ${kb(r.html.sent)}`, `${kb(r.js.raw)} / ${kb(r.js.sent)}`, `${kb(r.css.raw)} / ${kb(r.css.sent)}`, kb(r.totalSent), s(r.fcp?.median), mmm(r.lcp), mmm(r.firstClick), vsH5p(r)]),
+        ['H5P reference (issue #8)', H5P.requests, '', '', '', `~${H5P.totalKb}`, '', '', s(H5P.firstClickMs), 'reference'],
+      ],
+    );
+    console.log('Encodings as sent: ' + rows.map((r: any) => `${r.page}: HTML ${r.html.encoding}, JS ${r.js.encoding}, CSS ${r.css.encoding}`).join('; '));
     return rows;
   } finally {
     await browser.close();

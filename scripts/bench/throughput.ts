@@ -1,6 +1,6 @@
 // Server throughput on loopback with autocannon (the load generator shares the
-// machine's 2 cores): a module page, a role-play submission (server replay),
-// an exam autosave; at 50 and 200 connections.
+// machine's 2 cores): a module page, a role-play start (a new play record each
+// time, giving up the previous open one), an exam autosave; at 50 and 200 connections.
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,6 @@ import path from 'node:path';
 import { startServer, login, table } from './lib';
 import { DEMO_PASSWORD } from '../../src/people/demo';
 import { readContent } from '../../src/content/read';
-import { loadScenarios } from '../../src/scenarios';
 import { loadExam } from '../../src/quiz';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -20,7 +19,6 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 
 export async function runThroughputBench() {
   const files = readContent(process.cwd());
-  const leak = loadScenarios(files.scenarios).get('ceiling-leak')!;
   const bank = loadExam(files.questions, files.blueprint).bank;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wuye-bench-tp-'));
   const server = await startServer(dataDir, { DEMO_ACTIVITY: '0' });
@@ -42,7 +40,8 @@ export async function runThroughputBench() {
 
     const targets = [
       { name: 'module page GET', url: `${base}/modules/3`, method: 'GET' as const, headers: { cookie: trainee } },
-      { name: 'role-play submission POST', url: `${base}/api/scenarios/ceiling-leak/attempts`, method: 'POST' as const, headers: { cookie: trainee, Origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId: 'ceiling-leak', version: leak.def.version, choiceIds: leak.analysis.bestPath.choices }) },
+      // Each start is a real write: a new play record (and the previous open play given up in the same write).
+      { name: 'role-play start POST', url: `${base}/api/scenarios/ceiling-leak/plays`, method: 'POST' as const, headers: { cookie: trainee, Origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'practice' }) },
       { name: 'exam autosave PUT', url: `${base}/api/exam/${examId}/answers`, method: 'PUT' as const, headers: { cookie: zhao, Origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ questionId: tf, response: true }) },
     ];
     const rows: Array<Array<string | number>> = [];
