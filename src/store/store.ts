@@ -199,6 +199,24 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   // A journal left by an interrupted checkpoint, or one larger than the snapshot, is folded in now.
   maybeCheckpoint(existsSync(path.join(dataDir, OLD_LOG)));
   const d = () => db.data;
+  /**
+   * Plays by id and by person, so a step or a start does not walk every play
+   * in the company. Plays are only ever appended and changed in place, so the
+   * index catches up on what was appended; a reloaded store (a new array) is indexed afresh.
+   */
+  let playIndex: { list: ScenarioPlayRecord[]; seen: number; byId: Map<string, ScenarioPlayRecord>; byUser: Map<string, ScenarioPlayRecord[]> } | undefined;
+  function playsOf(x: DbData) {
+    if (playIndex?.list !== x.scenarioPlays) playIndex = { list: x.scenarioPlays, seen: 0, byId: new Map(), byUser: new Map() };
+    const ix = playIndex;
+    for (; ix.seen < ix.list.length; ix.seen++) {
+      const p = ix.list[ix.seen]!;
+      ix.byId.set(p.id, p);
+      const mine = ix.byUser.get(p.userId);
+      if (mine) mine.push(p);
+      else ix.byUser.set(p.userId, [p]);
+    }
+    return ix;
+  }
 
   return {
     file,
@@ -332,8 +350,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Starts a play; the person's other open plays of that scenario are given up in the same write (one open play per scenario). */
     startPlay: (p: Omit<ScenarioPlayRecord, 'id' | 'steps'>) =>
       mutate((x, w) => {
-        for (const o of x.scenarioPlays) {
-          if (o.userId === p.userId && o.scenarioId === p.scenarioId && !o.end) {
+        for (const o of playsOf(x).byUser.get(p.userId) ?? []) {
+          if (o.scenarioId === p.scenarioId && !o.end) {
             o.end = 'abandoned';
             o.endedAt = p.startedAt;
             w.put('scenarioPlays', o);
@@ -345,11 +363,11 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         return copyPlay(rec);
       }),
     getPlay: (id: string) => {
-      const p = d().scenarioPlays.find((x) => x.id === id);
+      const p = playsOf(d()).byId.get(id);
       return p && copyPlay(p);
     },
     listPlays: (userId: string, scenarioId?: string): ScenarioPlayRecord[] =>
-      d().scenarioPlays.filter((p) => p.userId === userId && (!scenarioId || p.scenarioId === scenarioId)).map(copyPlay),
+      (playsOf(d()).byUser.get(userId) ?? []).filter((p) => !scenarioId || p.scenarioId === scenarioId).map(copyPlay),
     /**
      * Records one dealt step, guarded: only while the play is open, before its
      * deadline and still at `expected` steps, so a replayed request or a second
@@ -358,7 +376,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     recordPlayStep: (playId: string, expected: number, step: PlayStepRecord, attempt?: Omit<ScenarioAttemptRecord, 'id'>) =>
       mutate((x, w): { ok: true; play: ScenarioPlayRecord; attempt?: ScenarioAttemptRecord } | { ok: false; reason: 'gone' | 'ended' | 'moved' | 'timed-out' } => {
-        const p = x.scenarioPlays.find((q) => q.id === playId);
+        const p = playsOf(x).byId.get(playId);
         if (!p) return { ok: false, reason: 'gone' };
         if (p.end) return { ok: false, reason: 'ended' };
         if (p.deadline && step.at > p.deadline) return { ok: false, reason: 'timed-out' };

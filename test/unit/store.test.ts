@@ -254,6 +254,22 @@ describe('journal', () => {
     await again.close();
   });
 
+  it('finds plays by id and by person after a failed write reloads the store', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const base = { userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'practice' as const, seed: 's', startedAt: NOW };
+    const first = await store.startPlay(base);
+    failNextSync();
+    await expect(store.startPlay({ ...base, startedAt: '2026-11-28T08:01:00.000Z' })).rejects.toBeInstanceOf(StoreWriteError);
+    // The failed start is gone, and the first play is open again (its give-up was not saved either).
+    expect(store.listPlays('u1').map((p) => [p.id, p.end])).toEqual([[first.id, undefined]]);
+    const second = await store.startPlay({ ...base, startedAt: '2026-11-28T08:02:00.000Z' });
+    expect(store.getPlay(second.id)).toMatchObject({ id: second.id });
+    expect(store.listPlays('u1').map((p) => p.end)).toEqual(['abandoned', undefined]);
+    expect(store.listPlays('u2')).toEqual([]);
+    await store.close();
+  });
+
   it('migrates a version-6 store: half-played paths go (also from its journal), attempts stay', async () => {
     const dir = tempDir();
     const v6 = { schemaVersion: 6, logSeq: 0, org: { name: '', sites: [], departments: [] }, users: [{ ...user('old'), id: 'u1', active: true, createdAt: NOW, updatedAt: NOW }], sessions: [], moduleProgress: [], checkAttempts: [], scenarioAttempts: [{ id: 'a1', userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'assessment', choiceIds: [], ending: 'e', outcome: 'resolved', totals: { calmness: 1, empathy: 1, solution: 1 }, scores: { calmness: 90, empathy: 90, solution: 90, overall: 90, passed: true }, moods: [], at: NOW }], scenarioProgress: [], examAttempts: [], certificates: [], waivers: [], audit: [], cohorts: [], liveSessions: [], observations: [] };
