@@ -40,6 +40,8 @@ export async function runThroughputBench() {
 
     const targets = [
       { name: 'module page GET', url: `${base}/modules/3`, method: 'GET' as const, headers: { cookie: trainee } },
+      // As a browser asks for it: compressed per request (brotli), which costs server CPU the row above does not pay.
+      { name: 'module page GET, br', url: `${base}/modules/3`, method: 'GET' as const, headers: { cookie: trainee, 'accept-encoding': 'gzip, deflate, br' } },
       // Each start is a real write: a new play record (and the previous open play given up in the same write).
       { name: 'role-play start POST', url: `${base}/api/scenarios/ceiling-leak/plays`, method: 'POST' as const, headers: { cookie: trainee, Origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'practice' }) },
       { name: 'exam autosave PUT', url: `${base}/api/exam/${examId}/answers`, method: 'PUT' as const, headers: { cookie: zhao, Origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ questionId: tf, response: true }) },
