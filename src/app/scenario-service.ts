@@ -25,7 +25,7 @@ export function assessmentAllowance(rt: Runtime, user: UserRecord, scenarioId: s
 
 /** The person's latest play of this scenario that has not been finished or given up (it may have timed out). */
 export function currentPlay(rt: Runtime, user: UserRecord, scenarioId: string): ScenarioPlayRecord | undefined {
-  return rt.store.listPlays(user.id, scenarioId).filter((p) => !p.end).sort((a, b) => a.startedAt.localeCompare(b.startedAt)).at(-1);
+  return rt.store.openPlay(user.id, scenarioId);
 }
 
 /** What the page shows of a play: its view, or none when the scenario changed version under it. */

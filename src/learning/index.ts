@@ -40,7 +40,7 @@ export function learningPath(course: CourseOverview, history: ReadonlyMap<string
       key: 'scenarios',
       done: scenariosDone,
       current: modulesDone && !scenariosDone,
-      progress: `已通过 ${passed} / ${scenarios.length} 个情景`,
+      progress: `考核通过 ${passed} / ${scenarios.length} 个情景`,
       next: ready ? { href: `/scenarios/${ready.id}`, label: ready.title } : undefined,
     },
     {

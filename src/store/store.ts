@@ -200,13 +200,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   maybeCheckpoint(existsSync(path.join(dataDir, OLD_LOG)));
   const d = () => db.data;
   /**
-   * Plays by id and by person, so a step or a start does not walk every play
-   * in the company. Plays are only ever appended and changed in place, so the
-   * index catches up on what was appended; a reloaded store (a new array) is indexed afresh.
+   * Plays by id, by person, and the open one per person and scenario (there
+   * is at most one: starting a play gives up the open one), so a step or a
+   * start does not walk every play. Plays are only ever appended and changed
+   * in place, so the index catches up on what was appended (an entry in
+   * `open` whose play has since ended is read as none); a reloaded store (a
+   * new array) is indexed afresh.
    */
-  let playIndex: { list: ScenarioPlayRecord[]; seen: number; byId: Map<string, ScenarioPlayRecord>; byUser: Map<string, ScenarioPlayRecord[]> } | undefined;
+  let playIndex: { list: ScenarioPlayRecord[]; seen: number; byId: Map<string, ScenarioPlayRecord>; byUser: Map<string, ScenarioPlayRecord[]>; open: Map<string, ScenarioPlayRecord> } | undefined;
   function playsOf(x: DbData) {
-    if (playIndex?.list !== x.scenarioPlays) playIndex = { list: x.scenarioPlays, seen: 0, byId: new Map(), byUser: new Map() };
+    if (playIndex?.list !== x.scenarioPlays) playIndex = { list: x.scenarioPlays, seen: 0, byId: new Map(), byUser: new Map(), open: new Map() };
     const ix = playIndex;
     for (; ix.seen < ix.list.length; ix.seen++) {
       const p = ix.list[ix.seen]!;
@@ -214,6 +217,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const mine = ix.byUser.get(p.userId);
       if (mine) mine.push(p);
       else ix.byUser.set(p.userId, [p]);
+      if (!p.end) ix.open.set(`${p.userId}|${p.scenarioId}`, p);
     }
     return ix;
   }
@@ -350,18 +354,22 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Starts a play; the person's other open plays of that scenario are given up in the same write (one open play per scenario). */
     startPlay: (p: Omit<ScenarioPlayRecord, 'id' | 'steps'>) =>
       mutate((x, w) => {
-        for (const o of playsOf(x).byUser.get(p.userId) ?? []) {
-          if (o.scenarioId === p.scenarioId && !o.end) {
-            o.end = 'abandoned';
-            o.endedAt = p.startedAt;
-            w.put('scenarioPlays', o);
-          }
+        const open = playsOf(x).open.get(`${p.userId}|${p.scenarioId}`);
+        if (open && !open.end) {
+          open.end = 'abandoned';
+          open.endedAt = p.startedAt;
+          w.put('scenarioPlays', open);
         }
         const rec: ScenarioPlayRecord = { ...p, id: randomUUID(), steps: [] };
         x.scenarioPlays.push(rec);
         w.put('scenarioPlays', rec);
         return copyPlay(rec);
       }),
+    /** The person's play of this scenario that has not ended (it may have timed out), if any. */
+    openPlay: (userId: string, scenarioId: string) => {
+      const p = playsOf(d()).open.get(`${userId}|${scenarioId}`);
+      return p && !p.end ? copyPlay(p) : undefined;
+    },
     getPlay: (id: string) => {
       const p = playsOf(d()).byId.get(id);
       return p && copyPlay(p);

@@ -54,6 +54,9 @@ test.describe('role-play dealt by the server', () => {
     await expect(page.getByTestId('history').locator('tbody tr')).toHaveCount(1);
     await expect(page.getByTestId('history')).toContainText('圆满解决');
     await expect(page.getByTestId('history')).toContainText('练习模式');
+    // A practice pass is no step towards the certificate.
+    await page.goto('/learn');
+    await expect(page.getByText(`考核通过 0 / ${library.list.length} 个情景`)).toBeVisible();
   });
 
   test('practice: a bad choice moves the mood meter up and shows its feedback at once', async ({ page, browser }) => {
@@ -87,6 +90,8 @@ test.describe('role-play dealt by the server', () => {
     await expect(page.getByTestId('score-bars')).toContainText('通过');
     await expect(page.getByText('更好的做法')).toHaveCount(0); // the best path: nothing better to show
     await expect(page.getByTestId('history')).toContainText('考核模式');
+    await page.goto('/learn');
+    await expect(page.getByText(`考核通过 1 / ${library.list.length} 个情景`)).toBeVisible();
   });
 
   test('with JavaScript off, a whole role-play is played with plain form buttons', async ({ browser }) => {
