@@ -3,6 +3,8 @@ import { loginAs, newTrainee } from './helpers';
 import { exam, completePrerequisites, answer, paperIds, sitExam } from './exam-helpers';
 
 test.describe('final exam and certificate', () => {
+  // Whole papers answered by clicking, as a person would: the slowest flows of the suite.
+  test.describe.configure({ timeout: 120_000 });
   test('a trainee takes the exam, reloads without losing answers, passes, prints and verifies the certificate', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser, '王小明'));
     await page.goto('/exam');
