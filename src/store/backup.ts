@@ -1,7 +1,7 @@
 import { promises as fs, readFileSync, existsSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { emptyData, migrate, SCHEMA_VERSION } from './migrations';
-import { StoreLockedError, alive } from './lock';
+import { StoreLockedError, lockOwner } from './lock';
 import { LOG, OLD_LOG, SNAPSHOT, holdFile, loadFromDisk } from './journal';
 import { readStoreData } from './store';
 import type { DbData } from './types';
@@ -60,12 +60,7 @@ function fingerprint(dataDir: string): string {
 
 /** The pid in db.lock when that process is running: a server that may be writing. */
 function serverPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path.join(dataDir, 'db.lock'), 'utf8'));
-    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return lockOwner(path.join(dataDir, 'db.lock'))?.pid;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
