@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export class StoreLockedError extends Error {}
@@ -220,3 +221,31 @@ export function acquireLock(file: string): () => void {
   throw new StoreLockedError(`could not take the store lock ${file}`);
 }
 
+
+/**
+ * Temporary files (`<name>.<pid>.tmp`, `.<name>.<pid>.tmp`, `db.lock.<pid>.<token>.new`)
+ * left in `dir` by processes that are gone (a crash mid-write). Those of a
+ * running process are left alone: it may be writing them now.
+ */
+export function removeOrphanedTemp(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /\.(\d+)\.tmp$/.exec(name) ?? /^db\.lock\.(\d+)\.[0-9a-f]+\.new$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    try {
+      unlinkSync(path.join(dir, name));
+      removed.push(name);
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return removed;
+}
