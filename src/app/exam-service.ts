@@ -169,11 +169,18 @@ export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, ques
 
 /** Grades and stores the attempt (idempotent: a second call is refused with 409), then issues the certificate if earned. */
 export async function submitExam(rt: Runtime, user: UserRecord, id: string, now: Date) {
+  const before = rt.store.getExamAttempt(id);
   const a = await ownAttempt(rt, user, id, now);
-  if (a.submittedAt && !a.autoSubmitted) throw new BadRequest('这次考试已经提交过了', 409);
+  // Handed in already — by the person, or by the server when time ran out — before this request: refused.
+  // (The attempt page shows the result either way; the runner goes there on a 409.)
+  const refuse = (x: ExamAttemptRecord) => new BadRequest(x.autoSubmitted ? '这次考试已在时间结束后自动提交，不能再次提交，请查看成绩' : '这次考试已经提交过了', 409);
+  if (before?.submittedAt) throw refuse(before);
+  // Otherwise this request hands it in: graded now, or just now by the server because it came after the deadline and grace.
   const r = a.submittedAt
-    ? { attempt: a, already: true }
+    ? { attempt: a, already: false }
     : (await rt.store.submitExamAttempt(a.id, (x) => gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint), now.toISOString(), false))!;
+  // A concurrent submission got there first.
+  if (r.already) throw refuse(r.attempt);
   const certificate = r.attempt.result?.passed ? await issueIfEarned(rt, user, r.attempt, now) : undefined;
   return { attempt: r.attempt, certificate };
 }

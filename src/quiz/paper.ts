@@ -112,6 +112,32 @@ export function publicPaper(paper: Paper, bank: ReadonlyMap<string, ExamQuestion
 
 export class AnswerError extends Error {}
 
+/** Bounds on what the browser may send for one answer: the largest real one is a matching table of option tokens. */
+const MAX_DEPTH = 2;
+const MAX_NODES = 200;
+const MAX_STRING = 200;
+
+/**
+ * Refuses an answer nested deeper, holding more values or longer strings than
+ * any real answer, before anything walks it recursively (a 7,000-deep array
+ * made String() overflow the stack: a 500 instead of a 400). Iterative.
+ */
+function checkSize(questionId: string, raw: unknown) {
+  const stack: Array<[unknown, number]> = [[raw, 0]];
+  let nodes = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (++nodes > MAX_NODES) throw new AnswerError(`题目 ${questionId} 的答案过大`);
+    if (typeof v === 'string' && v.length > MAX_STRING) throw new AnswerError(`题目 ${questionId} 的答案过长`);
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_DEPTH) throw new AnswerError(`题目 ${questionId} 的答案嵌套过深`);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+}
+
+/** A value the browser sent, shown in a message: a short string as it is, anything else by its kind. */
+const shown = (t: unknown) => (typeof t === 'string' ? t.slice(0, 40) : Array.isArray(t) ? '（列表）' : t === null ? 'null' : typeof t === 'object' ? '（对象）' : String(t));
+
 /**
  * Turns what the browser sent for one question (in tokens) into an authored
  * response. Throws AnswerError for a question not in the paper, an unknown
@@ -122,9 +148,10 @@ export function responseFromPublic(paper: Paper, bank: ReadonlyMap<string, ExamQ
   const q = pq && bank.get(questionId);
   if (!pq || !q) throw new AnswerError(`题目 ${questionId} 不在这份试卷中`);
   if (raw === null) return undefined;
+  checkSize(questionId, raw);
   const back = new Map(pq.order.map((id) => [token(paper.seed, q.id, id), id]));
   const one = (t: unknown) => {
-    if (typeof t !== 'string' || !back.has(t)) throw new AnswerError(`题目 ${questionId} 没有选项 ${String(t)}`);
+    if (typeof t !== 'string' || !back.has(t)) throw new AnswerError(`题目 ${questionId} 没有选项 ${shown(t)}`);
     return back.get(t)!;
   };
   switch (q.type) {
@@ -151,7 +178,7 @@ export function responseFromPublic(paper: Paper, bank: ReadonlyMap<string, ExamQ
       const out: Record<string, string> = {};
       for (const [l, r] of Object.entries(raw as Record<string, unknown>)) {
         const left = one(l);
-        if (typeof r !== 'string' || !right.has(r)) throw new AnswerError(`题目 ${questionId} 没有选项 ${String(r)}`);
+        if (typeof r !== 'string' || !right.has(r)) throw new AnswerError(`题目 ${questionId} 没有选项 ${shown(r)}`);
         out[left] = right.get(r)!;
       }
       return out;

@@ -1,16 +1,23 @@
 import { promises as fs, readFileSync, existsSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { emptyData, migrate, SCHEMA_VERSION } from './migrations';
-import { StoreLockedError, alive } from './lock';
+import { StoreLockedError, lockOwner } from './lock';
 import { LOG, OLD_LOG, SNAPSHOT, holdFile, loadFromDisk } from './journal';
 import { readStoreData } from './store';
+import { storeProblems } from './schemas';
 import type { DbData } from './types';
 
 export class BackupError extends Error {}
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
-/** Checks that text is a usable store: JSON, a known schema version, the collections present. Returns a summary. */
+/**
+ * Checks that text is a usable store: JSON, a known schema version, and —
+ * after migrating it — every collection present and every record matching its
+ * schema (schemas.ts, tied to types.ts), with no duplicate ids, usernames or
+ * certificate codes, and an active administrator. Refuses with the place of
+ * each problem (`users[3].username: …`). Returns a summary.
+ */
 export function validateBackup(text: string): { schemaVersion: number; users: number; records: number } {
   let data: unknown;
   try {
@@ -24,10 +31,9 @@ export function validateBackup(text: string): { schemaVersion: number; users: nu
   } catch (e) {
     throw new BackupError((e as Error).message);
   }
-  for (const key of ['users', 'sessions', 'moduleProgress', 'scenarioAttempts', 'examAttempts', 'certificates', 'audit'] as const) {
-    if (!Array.isArray(migrated[key])) throw new BackupError(`"${key}" is missing or not a list`);
-  }
-  if (!migrated.users.some((u) => u.role === 'admin')) throw new BackupError('has no administrator account: restoring it would lock everyone out');
+  const problems = storeProblems(migrated as unknown as Record<string, unknown>);
+  if (problems.length) throw new BackupError(`not a usable store: ${problems.join('; ')}`);
+  if (!migrated.users.some((u) => u.role === 'admin' && u.active)) throw new BackupError('has no active administrator account: restoring it would lock everyone out');
   const records = migrated.scenarioAttempts.length + migrated.examAttempts.length + migrated.moduleProgress.length + migrated.certificates.length;
   return { schemaVersion: (data as { schemaVersion?: number }).schemaVersion ?? 1, users: migrated.users.length, records };
 }
@@ -60,12 +66,7 @@ function fingerprint(dataDir: string): string {
 
 /** The pid in db.lock when that process is running: a server that may be writing. */
 function serverPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path.join(dataDir, 'db.lock'), 'utf8'));
-    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return lockOwner(path.join(dataDir, 'db.lock'))?.pid;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,7 +109,8 @@ async function readConsistent(dataDir: string): Promise<DbData> {
 /**
  * Writes a consistent copy of the store (snapshot and journal merged into one
  * file) to DATA_DIR/backups/db-<time>.json. Safe while the server runs. The
- * copy is validated before it is kept.
+ * copy is validated as a restore would; one that would be refused is still
+ * kept, and the backup fails with the problems.
  */
 export async function backupStore(dataDir: string, now: Date, outDir = path.join(dataDir, 'backups')): Promise<{ file: string; users: number; records: number }> {
   if (!existsSync(path.join(dataDir, SNAPSHOT)) && !existsSync(path.join(dataDir, LOG))) throw new BackupError(`no store in ${dataDir}`);
@@ -119,11 +121,20 @@ export async function backupStore(dataDir: string, now: Date, outDir = path.join
     throw new BackupError(`the store cannot be read (${(e as Error).message})`);
   }
   const text = JSON.stringify(data);
-  const summary = validateBackup(text);
+  let summary;
+  let invalid: BackupError | undefined;
+  try {
+    summary = validateBackup(text);
+  } catch (e) {
+    if (!(e instanceof BackupError)) throw e;
+    invalid = e;
+  }
   await fs.mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `db-${stamp(now)}.json`);
   await writeAtomic(file, text);
-  return { file, ...summary };
+  // The store itself holds something a restore would refuse: keep the copy (it is all there is), but fail loudly.
+  if (invalid) throw new BackupError(`the copy was written to ${file}, but a restore would refuse it: ${invalid.message}`);
+  return { file, ...summary! };
 }
 
 /** The highest batch number in the journals, read leniently (a damaged journal must not block a restore). */

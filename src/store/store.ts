@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { SnapshotJournal } from './file-adapter';
 import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
-import { acquireLock } from './lock';
+import { acquireLock, removeOrphanedTemp } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
@@ -56,6 +56,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SNAPSHOT);
   const release = opts.lock === false ? () => {} : acquireLock(path.join(dataDir, 'db.lock'));
+  // Snapshot temporaries of a process that crashed mid-checkpoint (never one of a running process).
+  removeOrphanedTemp(dataDir);
   const adapter = new SnapshotJournal(dataDir, emptyData);
   const db = new Low<DbData>(adapter, emptyData());
   try {
@@ -134,7 +136,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     // The journal is switched synchronously here (between appends); the snapshot is written in the background.
     checkpointing = adapter
       .write(db.data, () => gen === generation)
-      .catch(() => undefined) // the journal still holds everything; the next checkpoint tries again
+      .catch((e) => console.error(`[store] checkpoint failed in ${dataDir} (${e instanceof Error ? e.message : String(e)}); the journal still holds everything, the next checkpoint tries again`))
       .finally(() => (checkpointing = undefined));
   }
 

@@ -6,6 +6,10 @@ import { dataDir, serve, login, call, readDb, PASSWORD } from './helpers';
 import { root } from '../../scripts/bench/lib';
 const npm = (args: string[], dir: string) => spawnSync('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
 
+const admin = { id: 'u1', username: 'admin', displayName: '管理员', role: 'admin', department: '', site: '', passwordHash: 'x', active: true, createdAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-28T08:00:00.000Z' };
+const collections = ['users', 'sessions', 'moduleProgress', 'checkAttempts', 'scenarioAttempts', 'scenarioPlays', 'examAttempts', 'certificates', 'waivers', 'audit', 'cohorts', 'liveSessions', 'observations'];
+const v7 = { schemaVersion: 7, org: { name: '', sites: [], departments: [] }, ...Object.fromEntries(collections.map((c) => [c, []])) };
+
 describe('npm run backup / npm run restore', () => {
   it('backs up a consistent copy while the server takes writes, and restores it after validation', async () => {
     const dir = dataDir();
@@ -42,6 +46,10 @@ describe('npm run backup / npm run restore', () => {
       ['{"users": [', /not valid JSON/],
       [JSON.stringify({ schemaVersion: 99 }), /newer version/],
       [JSON.stringify({ schemaVersion: 5, users: [], sessions: [] }), /missing or not a list|no administrator/],
+      // Accepted before, then /hr and /admin answered 500 (a null user) or the administrator could not sign in (a duplicate username).
+      [JSON.stringify({ ...v7, users: [admin, null] }), /users\[1\]: .*expected object/],
+      [JSON.stringify({ ...v7, users: [admin], examAttempts: [null] }), /examAttempts\[0\]: /],
+      [JSON.stringify({ ...v7, users: [admin, { ...admin, id: 'u2', role: 'trainee' }] }), /users\[1\]\.username: duplicate username "admin"/],
     ] as const) {
       const bad = path.join(dir, 'bad.json');
       writeFileSync(bad, content);

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { certificationProgress, formatCode, normaliseCode, maskName, certificateStatus, addMonths, countedAttempts, drawPool, assessmentsLeft, roundStart } from '../../src/certification';
 import { startPlay, takeStep } from '../../src/app/scenario-service';
 import { choiceToken, type Mode } from '../../src/scenarios';
-import { startExam, saveAnswer, submitExam, certificationFor, examStatus } from '../../src/app/exam-service';
+import { startExam, saveAnswer, submitExam, certificationFor, examStatus, examAttemptView } from '../../src/app/exam-service';
 import { responseToPublic } from '../../src/quiz';
 import { BadRequest } from '../../src/app/http';
 import type { Runtime } from '../../src/app/runtime';
@@ -146,6 +146,35 @@ describe('exam and certificate flow (services over a real store)', () => {
     const b = await startExam(rt, other, now);
     const graceTime = new Date(Date.parse(b.deadline) + 10_000);
     await saveAnswer(rt, other, b.id, b.paper[0]!.id, null, graceTime);
+  });
+
+  it('after an automatic submission, handing the paper in again is refused (409) and the result page still works', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('zhang.wei')!;
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    await answerAll(rt, user, attempt.id, now, (i) => i < 10);
+    // An answer nested 7,000 deep is a bad request (400), not a server error.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 7000; i++) deep = [deep];
+    await expect(saveAnswer(rt, user, attempt.id, attempt.paper[0]!.id, deep, now)).rejects.toMatchObject({ status: 400 });
+    const late = new Date(Date.parse(attempt.deadline) + (rt.exam.blueprint.graceSeconds + 5) * 1000);
+    // The first submit after the deadline and grace is the one that hands it in (graded with what was saved).
+    const first = await submitExam(rt, user, attempt.id, late);
+    expect(first.attempt).toMatchObject({ autoSubmitted: true, result: { percent: 25 } });
+    const again = submitExam(rt, user, attempt.id, new Date(late.getTime() + 1000));
+    await expect(again).rejects.toBeInstanceOf(BadRequest);
+    await expect(again).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/自动提交/) });
+    // Auto-submitted by another request (here the status page) first: the next submit is refused too.
+    const other = rt.store.getUserByUsername('zhao.min')!;
+    await completePrerequisites(rt, other, now);
+    const b = await startExam(rt, other, now);
+    const lateB = new Date(Date.parse(b.deadline) + (rt.exam.blueprint.graceSeconds + 5) * 1000);
+    await examStatus(rt, other, lateB);
+    await expect(submitExam(rt, other, b.id, lateB)).rejects.toMatchObject({ status: 409 });
+    const view = await examAttemptView(rt, other, b.id, lateB);
+    expect(view.kind).not.toBe('open');
   });
 
   it('a waiver lets a person sit the exam without prerequisites, and is recorded', async () => {

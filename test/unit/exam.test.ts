@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readContent } from '../../src/content/read';
-import { loadExam, assemblePaper, publicPaper, responseFromPublic, responseToPublic, gradePaper, attemptState, examEligibility, scoreQuestion, CATEGORIES, paperSize, type ExamQuestion, type Blueprint } from '../../src/quiz';
+import { loadExam, assemblePaper, publicPaper, responseFromPublic, responseToPublic, AnswerError, gradePaper, attemptState, examEligibility, scoreQuestion, CATEGORIES, paperSize, type ExamQuestion, type Blueprint } from '../../src/quiz';
 import { token } from '../../src/quiz/random';
 
 const files = readContent(process.cwd());
@@ -73,6 +73,24 @@ describe('what the browser sees before submission', () => {
       const pubKey = responseToPublic(paper, m, m.answer);
       expect(responseFromPublic(paper, exam.bank, m.id, pubKey)).toEqual(m.answer);
       expect(() => responseFromPublic(paper, exam.bank, m.id, ['not', 'a', 'map'])).toThrow();
+    }
+  });
+  it('refuses an answer nested 7,000 deep or oversized with an AnswerError (a 400), not a stack overflow', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 7000; i++) deep = [deep];
+    let deepObject: unknown = 'x';
+    for (let i = 0; i < 7000; i++) deepObject = { a: deepObject };
+    for (const pq of paper.questions.slice(0, 12)) {
+      for (const raw of [deep, deepObject, 'x'.repeat(100_000), Array.from({ length: 5000 }, () => 'x'), [deep]]) {
+        let thrown: unknown;
+        try {
+          responseFromPublic(paper, exam.bank, pq.id, raw);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown, `${q(pq.id).type}`).toBeInstanceOf(AnswerError);
+        expect((thrown as Error).message.length).toBeLessThan(200);
+      }
     }
   });
 });

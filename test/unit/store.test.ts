@@ -446,3 +446,37 @@ describe('backup while the store writes and checkpoints', () => {
     await store.close();
   });
 });
+
+describe('left-overs and failures in the background', () => {
+  it('removes snapshot temporaries left by a crashed process at start, never one of a running process', async () => {
+    const dir = tempDir();
+    await (await openStore(dir)).close();
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => gone.once('exit', r));
+    const sleeper = spawn('sleep', ['600']);
+    try {
+      await new Promise((r) => sleeper.once('spawn', r));
+      const orphan = path.join(dir, `.db.json.${gone.pid}.tmp`);
+      const live = path.join(dir, `.db.json.${sleeper.pid}.tmp`);
+      writeFileSync(orphan, '{"half":');
+      writeFileSync(live, '{"being written":');
+      await (await openStore(dir)).close();
+      expect(existsSync(orphan)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('a checkpoint that fails in the background is logged with its cause', async () => {
+    const dir = tempDir();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const store = await openStore(dir, { checkpointBytes: 1 });
+    vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('input/output error'), { code: 'EIO' }));
+    // The journal is now larger than the (absent) snapshot: the write starts a checkpoint, which fails at its rename.
+    await store.createUsers([user('one')], NOW);
+    await store.close();
+    expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/checkpoint failed .*input\/output error/);
+    expect(readJson(dir).users.map((u) => u.username)).toEqual(['one']);
+  });
+});
