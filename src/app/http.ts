@@ -17,9 +17,9 @@ export class BadRequest extends Error {
  * refused before anything is read. The rest of a refused body is left unread:
  * scripts/serve.mjs closes a connection whose request was not read to the end.
  */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBody(request: Request, maxBytes: number, tooLarge = '提交的内容过大'): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && !(Number(declared) <= maxBytes)) throw new BadRequest('提交的内容过大', 413);
+  if (declared !== null && !(Number(declared) <= maxBytes)) throw new BadRequest(tooLarge, 413);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -29,7 +29,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      if (total > maxBytes) throw new BadRequest('提交的内容过大', 413);
+      if (total > maxBytes) throw new BadRequest(tooLarge, 413);
       chunks.push(value);
     }
   } finally {
@@ -71,7 +71,7 @@ export const jsonError = (status: number, message: string) => json({ error: mess
  */
 export async function readJson<T>(request: Request, schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, maxBytes = 16 * 1024): Promise<T> {
   if (!/^application\/json\b/.test(request.headers.get('content-type') ?? '')) throw new BadRequest('需要 JSON 请求体（Content-Type: application/json）', 415);
-  const text = new TextDecoder().decode(await readBody(request, maxBytes));
+  const text = new TextDecoder().decode(await readBody(request, maxBytes, '请求体过大'));
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -113,9 +113,9 @@ describe('request bodies are cut off while they stream', () => {
       let status: number | undefined;
       let answeredAt = 0;
       let sent = 0;
-      // 16 KB every 20 ms (at most 30 s): slow enough to stay cheap, steady enough never to finish.
+      // 16 KB every 20 ms, slow enough to stay cheap; the body ends after 24 MB (about 30 s) at the latest.
       const timer = setInterval(() => {
-        if (sent > 24 * 1024 * 1024) return;
+        if (sent >= 24 * 1024 * 1024) return void req.end();
         sent += chunk.length;
         req.write(chunk);
       }, 20);
@@ -144,7 +144,7 @@ describe('request bodies are cut off while they stream', () => {
     const trainee = await login(server.base, 'trainee', PASSWORD);
     const json = await chunkedPost(server, '/api/live/join', { cookie: trainee, 'Content-Type': 'application/json' }, 8 * 1024 * 1024);
     expect(json.status).toBe(413);
-    expect(JSON.parse(json.body).error).toContain('提交的内容过大');
+    expect(JSON.parse(json.body).error).toContain('请求体过大');
     expect(json.sent).toBeLessThan(8 * 1024 * 1024);
 
     const admin = await login(server.base, 'admin', PASSWORD);
@@ -195,9 +195,9 @@ describe('idle and silent sockets', () => {
       const times = silent.closed().map((x) => x.closedAfter);
       console.log(`[connections] 300 silent sockets: ${times.length} closed, first after ${Math.min(...times)} ms, last after ${Math.max(...times)} ms`);
       expect(allClosed).toBe(true);
-      // Not before the 10 s idle timeout (minus scheduling slack), and well within a generous bound.
+      // Not before the 10 s idle timeout (minus scheduling slack), and with 8 s to spare for a loaded machine.
       expect(Math.min(...times)).toBeGreaterThan(8_000);
-      expect(Math.max(...times)).toBeLessThan(25_000);
+      expect(Math.max(...times)).toBeLessThan(18_000);
       expect(await get(server, '/login')).toBe(200);
       // The event stream is still open and has had its first heartbeat (15 s).
       expect(await waitFor(() => stream.includes(': keep-alive'), 20_000)).toBe(true);
