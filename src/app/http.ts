@@ -10,14 +10,47 @@ export class BadRequest extends Error {
   }
 }
 
-/** Reads a form body, refusing bodies over `maxBytes` (413) and non-form content (415). */
+/**
+ * Reads a request body as it streams, counting bytes, and throws 413 as soon
+ * as it passes `maxBytes` — with or without Content-Length (chunked bodies are
+ * never read whole before the check). A declared length over the limit is
+ * refused before anything is read. The rest of a refused body is left unread:
+ * scripts/serve.mjs closes a connection whose request was not read to the end.
+ */
+export async function readBody(request: Request, maxBytes: number, tooLarge = '提交的内容过大'): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !(Number(declared) <= maxBytes)) throw new BadRequest(tooLarge, 413);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw new BadRequest(tooLarge, 413);
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Reads a form body (urlencoded or multipart), refusing bodies over `maxBytes` (413, while it streams) and non-form content (415). */
 export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<FormData> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)) throw new BadRequest('需要表单提交', 415);
-  const length = Number(request.headers.get('content-length') ?? '0');
-  if (length > maxBytes) throw new BadRequest('提交的内容过大', 413);
+  const bytes = await readBody(request, maxBytes);
   try {
-    return await request.formData();
+    return await new Response(bytes, { headers: { 'Content-Type': type } }).formData();
   } catch {
     throw new BadRequest('表单格式不正确');
   }
@@ -33,15 +66,12 @@ export const jsonError = (status: number, message: string) => json({ error: mess
 
 /**
  * Reads and validates a JSON body: 415 without a JSON content type, 413 over
- * `maxBytes`, 400 for malformed JSON or a field of the wrong shape (named in
+ * `maxBytes` (while it streams), 400 for malformed JSON or a field of the wrong shape (named in
  * the message). Unknown fields are dropped by the schema, never trusted.
  */
 export async function readJson<T>(request: Request, schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, maxBytes = 16 * 1024): Promise<T> {
   if (!/^application\/json\b/.test(request.headers.get('content-type') ?? '')) throw new BadRequest('需要 JSON 请求体（Content-Type: application/json）', 415);
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new BadRequest('请求体过大', 413);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new BadRequest('请求体过大', 413);
+  const text = new TextDecoder().decode(await readBody(request, maxBytes, '请求体过大'));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
