@@ -189,8 +189,10 @@ export interface Loaded {
  * Reads the store from disk: snapshot, then the journal after it. Reads only;
  * throws on a snapshot that does not parse (SyntaxError) and on a damaged
  * journal (JournalCorruptError). Returns the data before schema migration.
+ * With `logLimit`, db.log is read only up to that byte (a failed append that
+ * could not be cut off yet is left out).
  */
-export function loadFromDisk(dataDir: string, empty: () => DbData): Loaded {
+export function loadFromDisk(dataDir: string, empty: () => DbData, logLimit?: number): Loaded {
   const snapFile = path.join(dataDir, SNAPSHOT);
   let data: Record<string, any>;
   let snapshotBytes = 0;
@@ -217,6 +219,7 @@ export function loadFromDisk(dataDir: string, empty: () => DbData): Loaded {
       const isLast = file === logs.at(-1) && path.basename(file) === LOG;
       let lineNo = 0;
       for (const line of lines(file)) {
+        if (isLast && logLimit !== undefined && line.end > logLimit) break;
         lineNo++;
         let batch: { b: number; ops: Op[] } | undefined;
         try {
@@ -286,9 +289,12 @@ export function fsyncDirSync(dir: string) {
  * `stillValid` is asked just before the rename (a failed write elsewhere
  * cancels a checkpoint).
  */
-export async function writeSnapshot(dataDir: string, data: DbData, seq: number, stillValid: () => boolean = () => true): Promise<number> {
+export async function writeSnapshot(dataDir: string, data: DbData, seq: number, stillValid: () => boolean = () => true, atOnce = false): Promise<number> {
   const file = path.join(dataDir, SNAPSHOT);
   const tmp = path.join(dataDir, `.${SNAPSHOT}.${process.pid}.tmp`);
+  // With `atOnce` the whole store is serialised before the first await: the
+  // snapshot is then exactly memory as it is now (a rescue after a lost journal).
+  const text = atOnce ? serialiseSnapshot(data, seq) : undefined;
   const h = await fs.open(tmp, 'w', 0o600);
   let bytes = 0;
   let pending: string[] = [];
@@ -300,12 +306,44 @@ export async function writeSnapshot(dataDir: string, data: DbData, seq: number, 
       const text = pending.join('');
       pending = [];
       pendingLen = 0;
-      const buf = Buffer.from(text);
-      bytes += buf.length;
-      await h.write(buf);
+      await writeAll(Buffer.from(text));
     }
   };
+  // A write may take only part of a buffer (a filling disk): write the rest, or fail.
+  const writeAll = async (buf: Buffer) => {
+    for (let done = 0; done < buf.length; ) {
+      const { bytesWritten } = await h.write(buf, done, buf.length - done);
+      if (bytesWritten <= 0) throw Object.assign(new Error('no bytes written (disk full?)'), { code: 'ENOSPC' });
+      done += bytesWritten;
+    }
+    bytes += buf.length;
+  };
   try {
+    if (text !== undefined) {
+      for (const part of text) await writeAll(Buffer.from(part));
+      await finish();
+    } else await fuzzy();
+    // Never rename a snapshot that is not all there.
+    const size = (await h.stat()).size;
+    if (size !== bytes) throw new Error(`snapshot is ${size} bytes on disk, ${bytes} were written`);
+  } catch (e) {
+    await h.close().catch(() => {});
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+  await h.close();
+  if (!stillValid()) {
+    await fs.rm(tmp, { force: true });
+    throw new Error('checkpoint cancelled');
+  }
+  await fs.rename(tmp, file);
+  await fsyncDir(dataDir);
+  return bytes;
+
+  async function finish() {
+    await h.sync();
+  }
+  async function fuzzy() {
     const { schemaVersion, org, ...rest } = data;
     await out(`{"schemaVersion":${JSON.stringify(schemaVersion)},"logSeq":${seq},"org":${JSON.stringify(org)}`);
     for (const [name, value] of Object.entries(rest)) {
@@ -325,18 +363,26 @@ export async function writeSnapshot(dataDir: string, data: DbData, seq: number, 
       await out(']');
     }
     await out('}', true);
-    await h.sync();
-  } catch (e) {
-    await h.close().catch(() => {});
-    await fs.rm(tmp, { force: true }).catch(() => {});
-    throw e;
+    await finish();
   }
-  await h.close();
-  if (!stillValid()) {
-    await fs.rm(tmp, { force: true });
-    throw new Error('checkpoint cancelled');
+}
+
+/** The whole snapshot as text pieces, serialised synchronously. */
+function serialiseSnapshot(data: DbData, seq: number): string[] {
+  const { schemaVersion, org, ...rest } = data;
+  const parts = [`{"schemaVersion":${JSON.stringify(schemaVersion)},"logSeq":${seq},"org":${JSON.stringify(org)}`];
+  for (const [name, value] of Object.entries(rest)) {
+    if (!Array.isArray(value)) {
+      parts.push(`,${JSON.stringify(name)}:${JSON.stringify(value)}`);
+      continue;
+    }
+    parts.push(`,${JSON.stringify(name)}:[`);
+    for (let i = 0; i < value.length; i += 500) {
+      const slice = value.slice(i, i + 500).map((r) => JSON.stringify(r)).join(',');
+      parts.push(i ? `,${slice}` : slice);
+    }
+    parts.push(']');
   }
-  await fs.rename(tmp, file);
-  await fsyncDir(dataDir);
-  return bytes;
+  parts.push('}');
+  return parts;
 }

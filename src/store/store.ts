@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
-import { SnapshotJournal } from './file-adapter';
+import { JournalLostError, SnapshotJournal } from './file-adapter';
 import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
 import { acquireLock, removeOrphanedTemp } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
@@ -99,8 +99,20 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   let pending: PendingOp[] = [];
   let flushing: Promise<void> | undefined;
   let writes = 0;
-  /** Set when a failed write could not be undone: memory may differ from the disk, so nothing more is written until a restart. */
-  let broken: StoreWriteError | undefined;
+  /**
+   * Set when a failed write could not be undone (the journal could not be cut
+   * back, or memory not reloaded): writes are refused, and each later write
+   * first tries the undo again (see recover), so the store resumes by itself
+   * once the disk works.
+   */
+  let fault: { err: StoreWriteError; reload: boolean } | undefined;
+  /** Set when the journal was lost and memory could not be saved as a snapshot either: writes are refused and each later one retries the snapshot. */
+  let lost: StoreWriteError | undefined;
+  let rescuing: Promise<void> | undefined;
+  /** Since when writes fail (logged once when it starts and once when writes are saved again). */
+  let failing: { since: string; refused: number } | undefined;
+  let lastReloadTry = -Infinity;
+  const RELOAD_RETRY_MS = 1000;
   /** Bumped by every failed write: a checkpoint that began before it is abandoned. */
   let generation = 0;
   let checkpointing: Promise<void> | undefined;
@@ -129,7 +141,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   }
 
   function maybeCheckpoint(force = false) {
-    if (checkpointing || broken || (!force && adapter.logBytes < Math.max(checkpointBytes, adapter.snapshotBytes))) return;
+    if (checkpointing || fault || lost || rescuing || (!force && adapter.logBytes < Math.max(checkpointBytes, adapter.snapshotBytes))) return;
     // A backup is reading the files: the journal just grows a little longer meanwhile.
     if (held()) return;
     const gen = generation;
@@ -140,36 +152,123 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       .finally(() => (checkpointing = undefined));
   }
 
+  const why = (e: any) => (e?.code && !String(e.message).startsWith(e.code) ? `${e.code}: ${e.message}` : String(e?.message ?? e));
+  function noteFailure(e: unknown, refused: number) {
+    if (!failing) {
+      failing = { since: new Date().toISOString(), refused: 0 };
+      console.error(`store: could not save a write in ${dataDir} (${why(e)}); it was refused and nothing was changed. Later writes are tried again as they come.`);
+    }
+    failing.refused += refused;
+  }
+  function noteResumed() {
+    if (!failing) return;
+    console.error(`store: writes in ${dataDir} are saved again (${failing.refused} refused since ${failing.since}).`);
+    failing = undefined;
+  }
+
+  /** Undoes a failed write: cut the journal back (done in append, retried here) and reload memory from the disk, without yielding. */
+  function undo(cause: unknown) {
+    const cutOk = adapter.cutPending === undefined || adapter.retryCut();
+    try {
+      // With the cut still pending, the load leaves the failed line out.
+      lastReloadTry = Date.now();
+      db.data = migrate(adapter.load()).data;
+    } catch (e2: any) {
+      fault = { err: new StoreWriteError(`could not save (${why(cause)}) and could not reload the store (${why(e2)}); writes are refused until the disk can be read again`), reload: true };
+      console.error(`store: ${fault.err.message}`);
+      return;
+    }
+    if (!cutOk) {
+      fault = { err: new StoreWriteError(`could not save (${why(cause)}) and could not cut the journal back yet; writes are refused until the disk is writable again`), reload: false };
+      console.error(`store: ${fault.err.message}`);
+    }
+  }
+
+  /** Tries to leave the `fault` state; true when writes may go on. */
+  function recover(): boolean {
+    if (!fault) return true;
+    if (!adapter.retryCut()) return false;
+    if (fault.reload) {
+      if (Date.now() - lastReloadTry < RELOAD_RETRY_MS) return false;
+      lastReloadTry = Date.now();
+      try {
+        db.data = migrate(adapter.load()).data;
+      } catch {
+        return false;
+      }
+    }
+    console.error(`store: the failed write in ${dataDir} is undone; writes go on.`);
+    fault = undefined;
+    return true;
+  }
+
+  /** After a lost journal whose rescue failed: tries again to save memory as a snapshot (between appends, no checkpoint running). */
+  function retryRescue() {
+    if (rescuing || flushing) return;
+    rescuing = (async () => {
+      await checkpointing;
+      try {
+        await adapter.rescue(db.data);
+        writes++;
+        console.error(`store: memory of ${dataDir} is saved as a new snapshot; writes go on in a fresh journal.`);
+        lost = undefined;
+        noteResumed();
+      } catch {
+        /* still lost; the next write tries again */
+      }
+    })().finally(() => (rescuing = undefined));
+  }
+
   async function flush() {
     while (waiting.length) {
       const batch = waiting;
       const ops = pending;
       waiting = [];
       pending = [];
+      if (lost) {
+        // Queued while a rescue was failing: the journal cannot be written on top of a snapshot that is not there.
+        for (const w of batch) w.reject(lost);
+        continue;
+      }
       try {
-        if (broken) throw broken;
         if (ops.length) {
           await adapter.append(serialise(ops));
           writes++;
         }
         for (const w of batch) w.resolve();
+        noteResumed();
         maybeCheckpoint();
       } catch (e: any) {
+        generation++;
+        if (e instanceof JournalLostError) {
+          // Memory holds every acknowledged change (and this batch): write it all out as a snapshot.
+          console.error(`store: ${e.message} (${dataDir}); writing memory out as a new snapshot so nothing is lost.`);
+          await checkpointing;
+          // Everything changed in memory so far goes into the snapshot, so all of it is acknowledged with it.
+          const saved = [...batch, ...waiting];
+          waiting = [];
+          pending = [];
+          try {
+            await adapter.rescue(db.data);
+            writes++;
+            console.error(`store: memory of ${dataDir} is saved as a new snapshot; writes go on in a fresh journal.`);
+            for (const w of saved) w.resolve();
+          } catch (e2) {
+            lost = new StoreWriteError(`the journal was lost (${e.message}) and memory could not be saved as a snapshot (${why(e2)}); writes are refused, memory is kept, and each later write tries again`);
+            console.error(`store: ${lost.message}`);
+            noteFailure(e2, saved.length);
+            for (const w of saved) w.reject(lost);
+          }
+          continue;
+        }
         // Drop every unsaved change so memory never runs ahead of the disk:
         // cut the journal back and reload, without yielding in between.
         const failed = [...batch, ...waiting];
         waiting = [];
         pending = [];
-        generation++;
-        if (!broken) {
-          try {
-            adapter.undoAppend();
-            db.data = migrate(adapter.load()).data;
-          } catch (e2: any) {
-            broken = new StoreWriteError(`could not save (${e.code ?? e.message}) and could not reload (${e2.code ?? e2.message}); restart once the disk is fixed`);
-          }
-        }
-        const err = e instanceof StoreWriteError ? e : new StoreWriteError(`could not save (${e.code ?? e.message}); nothing was changed`);
+        noteFailure(e, failed.length);
+        undo(e);
+        const err = new StoreWriteError(`could not save (${e?.code ?? e?.message}); nothing was changed`);
         for (const w of failed) w.reject(err);
       }
     }
@@ -177,7 +276,15 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   }
   /** Applies a change now and resolves once it is durably journalled (see group commit above). */
   function mutate<R>(change: (d: DbData, w: Writer) => R): Promise<R> {
-    if (broken) return Promise.reject(broken);
+    if (lost) {
+      retryRescue();
+      if (failing) failing.refused++;
+      return Promise.reject(lost);
+    }
+    if (fault && !recover()) {
+      if (failing) failing.refused++;
+      return Promise.reject(fault.err);
+    }
     const ops: PendingOp[] = [];
     const w: Writer = {
       put: (c, rec) => ops.push({ put: true, c, key: (KEYS[c] as (r: unknown) => string)(rec), rec }),
@@ -231,6 +338,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     close: async () => {
       await flushing;
       await checkpointing;
+      await rescuing;
       release();
     },
     /**
@@ -239,7 +347,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     checkpoint: async (): Promise<boolean> => {
       // Switch journals only between appends: wait until none is running, then start at once (same tick).
-      while (flushing || checkpointing) await (flushing ?? checkpointing);
+      while (flushing || checkpointing || rescuing) await (flushing ?? checkpointing ?? rescuing);
       if (backupHeld(dataDir)) return false;
       await adapter.write(db.data);
       return true;
