@@ -161,6 +161,31 @@ describe('request bodies are cut off while they stream', () => {
     expect(large.status).toBe(413);
     expect(await large.text()).toContain('提交的内容过大');
   });
+  it('every form page refuses an oversized form with 413 and says so, instead of treating it as an empty form', async () => {
+    const dir = dataDir();
+    const server = await serve(dir, { DEMO_ACTIVITY: '0' });
+    const admin = await login(server.base, 'admin', PASSWORD);
+    const trainer = await login(server.base, 'trainer', PASSWORD);
+    const hr = await login(server.base, 'hr', PASSWORD);
+    const someone = readDb(dir).users.find((u: { username: string }) => u.username === 'trainee').id;
+    const before = readDb(dir);
+    const pages: Array<[string, string, Record<string, string>]> = [
+      [admin, '/admin/users/new', { username: 'big1', displayName: '大表单', role: 'trainee' }],
+      [admin, `/admin/users/${someone}`, { action: 'save', displayName: '大表单' }],
+      [hr, '/hr/certificates', { action: 'revoke', id: 'x' }],
+      [trainer, '/trainer/cohorts', { name: '大表单班级', trainee: someone }],
+      [trainer, '/trainer/waivers', { userId: someone }],
+    ];
+    for (const [cookie, path, fields] of pages) {
+      const res = await form(server.base, cookie, path, { ...fields, reason: 'x'.repeat(70 * 1024) });
+      expect(res.status, path).toBe(413);
+      expect(await res.text(), path).toContain('提交的内容过大');
+    }
+    const after = readDb(dir);
+    expect(after.users.length).toBe(before.users.length);
+    expect(after.cohorts.length).toBe(before.cohorts.length);
+    expect(after.users.find((u: { id: string }) => u.id === someone).displayName).toBe(before.users.find((u: { id: string }) => u.id === someone).displayName);
+  });
 });
 
 describe('idle and silent sockets', () => {
