@@ -8,6 +8,7 @@ import { ROLES } from '../auth/roles';
 import { CATEGORIES } from '../quiz/schema';
 import { KEYS, type Collection } from './journal';
 import type * as T from './types';
+import { AUDIT_ACTIONS } from './types';
 
 const str = z.string();
 const int = z.number().int();
@@ -145,7 +146,7 @@ export const auditSchema = z.object({
   id: str.min(1),
   at: str,
   actorId: str,
-  action: z.enum(['certificate.revoke', 'certificate.reissue', 'prerequisites.waive', 'export', 'view.sensitive']),
+  action: z.enum(AUDIT_ACTIONS),
   targetId: str,
   reason: str.optional(),
   details: z.record(str, z.unknown()).optional(),

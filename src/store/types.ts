@@ -155,11 +155,38 @@ export interface WaiverRecord {
 }
 
 /** Append-only record of sensitive actions; nothing in the app edits or deletes it. */
+export const AUDIT_ACTIONS = [
+  'certificate.revoke',
+  'certificate.reissue',
+  'certificate.reinstate',
+  'prerequisites.waive',
+  'export',
+  'view.sensitive',
+  'user.create',
+  'user.import',
+  'user.update',
+  'user.role',
+  'user.password.reset',
+  'user.password.change',
+  'user.deactivate',
+  'user.reactivate',
+  'cohort.create',
+  'cohort.enrol',
+  'cohort.remove',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditRecord {
   id: string;
   at: string;
   actorId: string;
-  action: 'certificate.revoke' | 'certificate.reissue' | 'prerequisites.waive' | 'export' | 'view.sensitive';
+  /**
+   * What was done. certificate.reinstate: a revoked certificate issued again
+   * (its own action, with a reason). user.role: a role change (details.from,
+   * details.to). user.import: details.count people created. cohort.enrol /
+   * cohort.remove: a trainee added to or taken out of a cohort (details.cohortId).
+   */
+  action: AuditAction;
   targetId: string;
   reason?: string;
   details?: Record<string, unknown>;
