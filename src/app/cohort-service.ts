@@ -113,7 +113,7 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
       } catch {
         throw new BadRequest('文件不是 UTF-8 编码。');
       }
-      const imported = await importTrainees(rt.store, text, now.toISOString());
+      const imported = await importTrainees(rt.store, trainer, text, file.name, now.toISOString());
       if (!imported.ok) return { cohort, imported };
       return { cohort: await update({ traineeIds: [...cohort.traineeIds, ...imported.created.map((c) => c.user.id)] }), imported };
     }

@@ -43,8 +43,15 @@ export type ImportOutcome =
   | { ok: true; created: Array<{ user: UserRecord; generatedPassword?: string }> }
   | { ok: false; errors: ImportError[] };
 
-/** Imports trainees from CSV all-or-nothing; generated passwords are returned once, never stored in clear. */
-export async function importTrainees(store: Store, csv: string, now: string): Promise<ImportOutcome> {
+/** Up to this many imported usernames are kept in the import's audit entry; a larger import keeps the count only. */
+export const IMPORT_AUDIT_NAMES = 50;
+
+/**
+ * Imports trainees from CSV all-or-nothing, audited as one entry (the count,
+ * the file name, and the usernames when few); generated passwords are returned
+ * once, never stored in clear.
+ */
+export async function importTrainees(store: Store, actor: UserRecord, csv: string, fileName: string, now: string): Promise<ImportOutcome> {
   const existing = new Set(store.listUsers({ includeInactive: true }).map((u) => u.username));
   const parsed = parseTraineeCsv(csv, existing);
   if (!parsed.ok) return parsed;
@@ -65,8 +72,13 @@ export async function importTrainees(store: Store, csv: string, now: string): Pr
       passwordHash: hash,
     })),
     now,
+    [{ actorId: actor.id, action: 'user.import', targetId: fileName.slice(0, 100) || 'CSV', details: importDetails(parsed.rows.map((r) => r.username)) }],
   );
   return { ok: true, created: users.map((user, i) => ({ user, generatedPassword: prepared[i]!.generated })) };
 }
 export { readUserForm, type UserFields, type FieldErrors } from './user-form';
 export { createAccount, updateAccount, resetPassword, setActive } from './accounts';
+
+function importDetails(usernames: string[]): Record<string, unknown> {
+  return usernames.length <= IMPORT_AUDIT_NAMES ? { count: usernames.length, usernames } : { count: usernames.length };
+}

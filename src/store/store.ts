@@ -22,6 +22,12 @@ export interface OpenOptions {
 }
 
 export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'active'> & { active?: boolean };
+/**
+ * An audit entry that a change writes in its own write, so the change is never
+ * saved without its entry nor the entry without its change. Its time is the
+ * change's; without a targetId it is the changed record's id (the first created).
+ */
+export type AuditNote = Omit<AuditRecord, 'id' | 'at' | 'targetId'> & { targetId?: string };
 export interface UserFilter {
   role?: Role;
   site?: string;
@@ -365,7 +371,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       }),
 
     // Users
-    async createUsers(inputs: NewUser[], now: string): Promise<UserRecord[]> {
+    /** Creates the accounts all-or-nothing, with their audit entries (`notes`) in the same write. */
+    async createUsers(inputs: NewUser[], now: string, notes: AuditNote[] = []): Promise<UserRecord[]> {
       return mutate((x, w) => {
         const taken = new Set(x.users.map((u) => u.username));
         for (const u of inputs) {
@@ -375,6 +382,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const created = inputs.map((u) => ({ ...u, id: randomUUID(), active: u.active ?? true, createdAt: now, updatedAt: now }));
         x.users.push(...created);
         for (const u of created) w.put('users', u);
+        for (const n of notes) audit(x, w, { at: now, targetId: created[0]?.id ?? '', ...n });
         return created.map(copy);
       });
     },
@@ -390,7 +398,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       d()
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
         .map(copy),
-    updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string) =>
+    /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
+    updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>
       mutate((x, w) => {
         const u = x.users.find((y) => y.id === id);
         if (!u) return undefined;
@@ -399,6 +408,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         }
         Object.assign(u, patch, { updatedAt: now });
         w.put('users', u);
+        for (const n of notes) audit(x, w, { at: now, targetId: id, ...n });
         return copy(u);
       }),
 
@@ -612,7 +622,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         x.certificates.push(fresh);
         w.put('certificates', old);
         w.put('certificates', fresh);
-        audit(x, w, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, newCertificateId: fresh.id, newCode } });
+        audit(x, w, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, code: old.code, newCertificateId: fresh.id, newCode } });
         return copy(fresh);
       }),
 
@@ -629,7 +639,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return w && copy(w);
     },
     appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x, w) => audit(x, w, a)),
-    listAudit: (): AuditRecord[] => d().audit.map(copy),
+    /** Copies, details included: the log is only ever appended to (there is no method that edits or removes an entry). */
+    listAudit: (): AuditRecord[] => d().audit.map((a) => structuredClone(a)),
 
     // Cohorts
     createCohort: (c: Omit<CohortRecord, 'id'>) =>
@@ -747,7 +758,9 @@ function removeWhere<C extends Collection>(x: DbData, w: Writer, c: C, match: (r
 }
 
 function audit(x: DbData, w: Writer, a: Omit<AuditRecord, 'id'>) {
-  const rec = { ...a, id: randomUUID() };
+  const rec: AuditRecord = { ...a, id: randomUUID() };
+  if (rec.reason === undefined) delete rec.reason;
+  if (rec.details === undefined) delete rec.details;
   x.audit.push(rec);
   w.put('audit', rec);
 }

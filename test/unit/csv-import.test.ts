@@ -1,11 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { parseTraineeCsv } from '../../src/people';
 import { importTrainees } from '../../src/people';
-import { openStore } from '../../src/store';
+import { openStore, type UserRecord } from '../../src/store';
 import { verifyPassword } from '../../src/auth';
 import { tempDir } from './helpers';
 
 const none = new Set<string>();
+/** Whoever imports (the store needs only the id for the audit entry). */
+const admin = { id: 'admin-1', username: 'admin', displayName: '管理员', role: 'admin' } as UserRecord;
 
 describe('trainee CSV import', () => {
   it('reads a good file with Chinese headers and names', () => {
@@ -44,10 +46,10 @@ describe('trainee CSV import', () => {
 
   it('imports all-or-nothing into the store with hashed passwords', async () => {
     const store = await openStore(tempDir());
-    const bad = await importTrainees(store, '用户名,姓名,部门,项目\ngood.one,张三,客服部,阳光花园\nbad one,李四,客服部,阳光花园\n', '2026-11-28T00:00:00Z');
+    const bad = await importTrainees(store, admin, '用户名,姓名,部门,项目\ngood.one,张三,客服部,阳光花园\nbad one,李四,客服部,阳光花园\n', 'bad.csv', '2026-11-28T00:00:00Z');
     expect(bad.ok).toBe(false);
     expect(store.listUsers()).toHaveLength(0);
-    const good = await importTrainees(store, '用户名,姓名,部门,项目,初始密码\ngood.one,张三,客服部,阳光花园,\ngood.two,李四,客服部,阳光花园,secret-pass-1\n', '2026-11-28T00:00:00Z');
+    const good = await importTrainees(store, admin, '用户名,姓名,部门,项目,初始密码\ngood.one,张三,客服部,阳光花园,\ngood.two,李四,客服部,阳光花园,secret-pass-1\n', 'good.csv', '2026-11-28T00:00:00Z');
     expect(good.ok).toBe(true);
     if (good.ok) {
       const [one, two] = good.created;
@@ -57,6 +59,8 @@ describe('trainee CSV import', () => {
       expect(await verifyPassword('secret-pass-1', store.getUserByUsername('good.two')!.passwordHash)).toBe(true);
       expect(store.getUserByUsername('good.two')!.role).toBe('trainee');
     }
+    // One audit entry for the whole import, none for the refused file.
+    expect(store.listAudit()).toEqual([expect.objectContaining({ actorId: admin.id, action: 'user.import', targetId: 'good.csv', details: { count: 2, usernames: ['good.one', 'good.two'] } })]);
     await store.close();
   });
 });
