@@ -42,7 +42,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/hr/export.csv': ['hr', 'admin'],
   '/hr/export.xapi.json': ['hr', 'admin'],
   '/trainer/waivers': ['trainer', 'admin'],
-  '/admin/audit': ['admin'],
+  // HR reads the log too (read-only, like admins): HR acts on people and certificates and oversees who did what to them.
+  '/admin/audit': ['hr', 'admin'],
+  '/admin/audit.csv': ['hr', 'admin'],
   '/trainer/cohorts': ['trainer', 'admin'],
   '/trainer/cohorts/[id]': ['trainer', 'admin'],
   '/trainer/cohorts/[id]/trainees/[userId]': ['trainer', 'admin'],

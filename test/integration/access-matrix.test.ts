@@ -57,7 +57,8 @@ const EXPECTED: Record<string, Who[]> = {
   '/admin/users/new': ['admin'],
   '/admin/users/[id]': ['admin'],
   '/admin/import': ['admin'],
-  '/admin/audit': ['admin'],
+  '/admin/audit': ['hr', 'admin'],
+  '/admin/audit.csv': ['hr', 'admin'],
 };
 
 /** Routes whose normal answer looks like a refusal: the 403 page itself, and pages that send you to sign in by design. */

@@ -42,6 +42,29 @@ describe('store', () => {
     await store.close();
   });
 
+  it('writes audit notes in the same write as the account change, and keeps the log append-only', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const [u] = await store.createUsers([user('audited')], NOW, [{ actorId: 'admin-1', action: 'user.create', details: { role: 'trainee' } }]);
+    await store.updateUser(u!.id, { role: 'trainer' }, NOW, [{ actorId: 'admin-1', action: 'user.role', reason: '调岗', details: { from: 'trainee', to: 'trainer' } }]);
+    // An unknown account changes nothing and logs nothing.
+    expect(await store.updateUser('no-such-id', { active: false }, NOW, [{ actorId: 'admin-1', action: 'user.deactivate' }])).toBeUndefined();
+    const expected = [
+      { id: expect.any(String), at: NOW, actorId: 'admin-1', action: 'user.create', targetId: u!.id, details: { role: 'trainee' } },
+      { id: expect.any(String), at: NOW, actorId: 'admin-1', action: 'user.role', targetId: u!.id, reason: '调岗', details: { from: 'trainee', to: 'trainer' } },
+    ];
+    expect(readJson(dir).audit).toEqual(expected);
+    // What a caller lists is a copy, details included.
+    const listed = store.listAudit();
+    listed[0]!.details!.role = 'admin';
+    listed[1]!.reason = '篡改';
+    expect(store.listAudit()).toEqual(expected);
+    // No method edits or removes an entry: only appending and listing mention the log.
+    expect(Object.keys(store).filter((k) => /audit/i.test(k)).sort()).toEqual(['appendAudit', 'listAudit']);
+    expect(readFileSync('src/store/store.ts', 'utf8')).not.toMatch(/\b(del|patch)\('audit'|removeWhere\(\w+, \w+, 'audit'|\.audit\s*=[^=]|\.audit\.(splice|pop|shift|length\s*=)/);
+    await store.close();
+  });
+
   it('folds a passed knowledge check into module progress once', async () => {
     const store = await openStore(tempDir());
     const base = { userId: 'u1', chapter: 3, results: [], total: 5, at: NOW };
