@@ -31,8 +31,7 @@ export async function createAccount(store: Store, actor: UserRecord, form: FormD
   const { fields, password, errors } = readUserForm(form, { withPassword: true });
   if (Object.keys(errors).length) return { fields, errors };
   try {
-    const passwordHash = await hashPassword(password!);
-    await store.createUsers([{ ...fields, passwordHash }], now, [{ actorId: actor.id, action: 'user.create', reason: reasonOf(form), details: { role: fields.role } }]);
+    await store.createUsers([{ ...fields, passwordHash: await hashPassword(password!) }], now, [{ actorId: actor.id, action: 'user.create', reason: reasonOf(form), details: { role: fields.role } }]);
     return { fields, errors };
   } catch (e) {
     if (!(e instanceof DuplicateUsernameError)) throw e;

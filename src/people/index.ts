@@ -45,6 +45,7 @@ export type ImportOutcome =
 
 /** Up to this many imported usernames are kept in the import's audit entry; a larger import keeps the count only. */
 export const IMPORT_AUDIT_NAMES = 50;
+const importDetails = (usernames: string[]): Record<string, unknown> => (usernames.length <= IMPORT_AUDIT_NAMES ? { count: usernames.length, usernames } : { count: usernames.length });
 
 /**
  * Imports trainees from CSV all-or-nothing, audited as one entry (the count,
@@ -78,7 +79,3 @@ export async function importTrainees(store: Store, actor: UserRecord, csv: strin
 }
 export { readUserForm, type UserFields, type FieldErrors } from './user-form';
 export { createAccount, updateAccount, resetPassword, setActive } from './accounts';
-
-function importDetails(usernames: string[]): Record<string, unknown> {
-  return usernames.length <= IMPORT_AUDIT_NAMES ? { count: usernames.length, usernames } : { count: usernames.length };
-}
