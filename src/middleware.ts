@@ -4,7 +4,7 @@ import { runtime } from './app/runtime';
 import { SESSION_COOKIE, decide, isSameOrigin, resolveSession } from './auth';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
-import { jsonError } from './app/http';
+import { jsonError, safeNext } from './app/http';
 import { contentSecurityPolicy, STRICT_CSP } from './auth/csp';
 import { preloadIslands } from './app/preload';
 
@@ -89,7 +89,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       const [status, message] = decision === 'login' ? [401, '请先登录'] : decision === 'forbidden' ? [403, '无权访问'] : [404, '接口不存在'];
       response = jsonError(status, message);
     } else if (decision === 'login') {
-      response = context.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      response = context.redirect(`/login?next=${encodeURIComponent(safeNext(url.pathname + url.search, '/', rt.config.siteOrigin))}`, 303);
     } else if (decision === 'forbidden') {
       response = await context.rewrite('/403');
       response = new Response(response.body, { status: 403, headers: response.headers });
