@@ -1,10 +1,10 @@
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { defineMiddleware } from 'astro:middleware';
 import { runtime } from './app/runtime';
-import { SESSION_COOKIE, decide, isSameOrigin, resolveSession } from './auth';
+import { SESSION_COOKIE, decide, isHttps, isSameOrigin, resolveSession } from './auth';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
-import { jsonError } from './app/http';
+import { jsonError, safeNext } from './app/http';
 import { contentSecurityPolicy, STRICT_CSP } from './auth/csp';
 import { preloadIslands } from './app/preload';
 
@@ -32,8 +32,17 @@ function encode(body: Buffer, acceptEncoding: string): { body: Buffer; encoding?
   return { body };
 }
 
-/** Adds the security headers; HTML gets a CSP with hashes of its own inline scripts, and is compressed when accepted. */
-async function secure(response: Response, mutating: boolean, signedIn: boolean, acceptEncoding: string): Promise<Response> {
+/**
+ * HSTS, for responses a browser got over https. This server speaks plain http
+ * (scripts/serve.mjs), so that means through a TLS-terminating proxy that is
+ * trusted (TRUST_PROXY) and says X-Forwarded-Proto: https, the rule of the
+ * Secure cookie. The request URL's protocol is not asked: Astro builds it from
+ * X-Forwarded-Proto whoever sent it.
+ */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** Adds the security headers; HTML gets a CSP with hashes of its own inline scripts, a charset, and is compressed when accepted. */
+async function secure(response: Response, mutating: boolean, signedIn: boolean, https: boolean, acceptEncoding: string): Promise<Response> {
   const type = response.headers.get('content-type') ?? '';
   let out = response;
   if (type.startsWith('text/html') && response.body) {
@@ -56,6 +65,9 @@ async function secure(response: Response, mutating: boolean, signedIn: boolean, 
     out.headers.set('Content-Security-Policy', STRICT_CSP);
   }
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) out.headers.set(k, v);
+  // Astro sends bare `text/html`; the pages are UTF-8 (Chinese), so say so rather than leave it to sniffing.
+  if (type.startsWith('text/html') && !/charset=/i.test(type)) out.headers.set('Content-Type', 'text/html; charset=utf-8');
+  if (https) out.headers.set('Strict-Transport-Security', HSTS);
   if (signedIn || mutating) out.headers.set('Cache-Control', 'no-store');
   return out;
 }
@@ -89,7 +101,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       const [status, message] = decision === 'login' ? [401, '请先登录'] : decision === 'forbidden' ? [403, '无权访问'] : [404, '接口不存在'];
       response = jsonError(status, message);
     } else if (decision === 'login') {
-      response = context.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      response = context.redirect(`/login?next=${encodeURIComponent(safeNext(url.pathname + url.search, '/', rt.config.siteOrigin))}`, 303);
     } else if (decision === 'forbidden') {
       response = await context.rewrite('/403');
       response = new Response(response.body, { status: 403, headers: response.headers });
@@ -103,5 +115,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (e instanceof StoreWriteError) return isApi ? jsonError(503, t.errors.storeUnavailable) : text(503, t.errors.storeUnavailable);
     throw e;
   }
-  return secure(response, MUTATING.has(request.method), !!user, request.headers.get('accept-encoding') ?? '');
+  const https = isHttps(request.headers, 'http:', rt.config.trustProxy);
+  return secure(response, MUTATING.has(request.method), !!user, https, request.headers.get('accept-encoding') ?? '');
 });

@@ -1,7 +1,29 @@
-/** Only same-site paths may be redirect targets after login (no `//evil.example`). */
-export function safeNext(next: string | null | undefined, fallback: string): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
+// Raw characters none of our own paths holds, which browsers drop or reinterpret
+// (a tab or newline is removed, a backslash read as a slash): controls, format
+// characters (zero-width, bidi), every kind of space, backslash. A `next` with
+// one is refused, not repaired.
+const UNSAFE_IN_NEXT = /[\p{Cc}\p{Cf}\p{Z}\\]/u;
+const MAX_NEXT = 2048;
+
+/**
+ * Where to go after signing in. `next` is parsed as a URL against the site's
+ * own origin and kept only when it stays on that origin; the answer is the
+ * parsed path, query and fragment, percent-encoded ASCII and so always a valid
+ * Location header. Anything else (`//host`, `/\host`, `/%09/host`, `https://other`,
+ * `javascript:`, control characters, spaces, over 2 KB) gives `fallback`.
+ */
+export function safeNext(next: string | null | undefined, fallback: string, origin: string): string {
+  if (!next || next.length > MAX_NEXT || !next.startsWith('/') || UNSAFE_IN_NEXT.test(next)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== new URL(origin).origin) return fallback;
+  const target = url.pathname + url.search + url.hash;
+  // `/.//host` normalises to `//host`, which a browser reads as another host.
+  return target.length <= MAX_NEXT && /^\/(?![/\\])[\x21-\x7e]*$/.test(target) ? target : fallback;
 }
 
 export class BadRequest extends Error {
@@ -97,14 +119,25 @@ export async function api(handler: () => Promise<Response>): Promise<Response> {
 }
 
 /**
- * The site's public origin for links printed on paper (certificates): the first
- * PUBLIC_ORIGIN if set, else the Host the client used (forwarded host behind a
- * trusted proxy).
+ * The site's own address, for links that leave the page (certificates, QR
+ * codes, xAPI ids) and as the origin redirect targets are parsed against: the
+ * first PUBLIC_ORIGIN, else the address the server listens on (HOST and PORT,
+ * with scripts/serve.mjs's defaults; a wildcard address as localhost). Never
+ * the request's Host header, which any client can set.
  */
-export function publicOrigin(request: Request, protocol: string, config: { trustProxy: boolean; publicOrigins: string[] }): string {
-  if (config.publicOrigins[0]) return config.publicOrigins[0].replace(/\/+$/, '');
-  const h = request.headers;
-  const host = (config.trustProxy && h.get('x-forwarded-host')?.split(',')[0]?.trim()) || h.get('host') || 'localhost';
-  const proto = (config.trustProxy && h.get('x-forwarded-proto')?.split(',')[0]?.trim()) || protocol.replace(/:$/, '');
-  return `${proto}://${host}`;
+export function siteOrigin(publicOrigins: string[], listen: { host?: string; port?: string }): string {
+  const configured = publicOrigins[0];
+  if (configured) {
+    let url: URL | undefined;
+    try {
+      url = new URL(configured);
+    } catch {
+      /* reported below */
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) throw new Error(`PUBLIC_ORIGIN must start with the site's address such as https://kefu.example.com, not "${configured}"`);
+    return url.origin;
+  }
+  const host = listen.host || '127.0.0.1';
+  const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${listen.port || '4321'}`;
 }

@@ -9,6 +9,7 @@ import { ContentError } from '../content/problems';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 import { seedDemoActivity } from './demo-activity';
+import { siteOrigin } from './http';
 
 export interface Runtime {
   store: Store;
@@ -19,7 +20,8 @@ export interface Runtime {
   rubric: Rubric;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
-  config: { trustProxy: boolean; publicOrigins: string[] };
+  /** siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
+  config: { trustProxy: boolean; publicOrigins: string[]; siteOrigin: string };
 }
 
 let ready: Promise<Runtime> | undefined;
@@ -29,6 +31,9 @@ const env = (name: string): string | undefined => process.env[name];
 
 async function init(): Promise<Runtime> {
   const production = env('NODE_ENV') === 'production';
+  const publicOrigins = (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const origin = siteOrigin(publicOrigins, { host: env('HOST'), port: env('PORT') });
+  if (!publicOrigins.length) (production ? console.warn : console.log)(`[config] PUBLIC_ORIGIN is not set: certificates and QR codes link to ${origin}; set PUBLIC_ORIGIN to the site's public address (https://…) in production`);
   const content = bundledContent();
   const course = loadCourse(content.modules);
   const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
@@ -51,7 +56,8 @@ async function init(): Promise<Runtime> {
     demo: !production,
     config: {
       trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',
-      publicOrigins: (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      publicOrigins,
+      siteOrigin: origin,
     },
   };
   if (seeded === 'demo' && env('DEMO_ACTIVITY') !== '0') await seedDemoActivity(rt, new Date());

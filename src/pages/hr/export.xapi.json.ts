@@ -2,13 +2,12 @@ import type { APIRoute } from 'astro';
 import { applyFilters, statementsFor } from '../../hr';
 import { peopleFacts } from '../../app/hr-service';
 import { filtersFrom } from '../../app/hr-filters';
-import { publicOrigin } from '../../app/http';
 
 /** Learning records as xAPI 1.0.3 statements (docs/XAPI.md), honouring the dashboard filters; logged. */
-export const GET: APIRoute = async ({ locals, url, request }) => {
+export const GET: APIRoute = async ({ locals, url }) => {
   const rt = locals.runtime;
   const { store, course, scenarios } = rt;
-  const origin = publicOrigin(request, url.protocol, rt.config);
+  const origin = rt.config.siteOrigin;
   const ids = new Set(applyFilters(peopleFacts(rt, new Date()), filtersFrom(url.searchParams)).map((p) => p.id));
   const statements = [...ids].flatMap((id) => {
     const u = store.getUser(id)!;
