@@ -183,8 +183,9 @@ export interface AuditRecord {
   /**
    * What was done. certificate.reinstate: a revoked certificate issued again
    * (its own action, with a reason). user.role: a role change (details.from,
-   * details.to). user.import: details.count people created. cohort.enrol /
-   * cohort.remove: a trainee added to or taken out of a cohort (details.cohortId).
+   * details.to). user.import: details.count people created. cohort.create:
+   * targetId the cohort. cohort.enrol / cohort.remove: targetId the trainee added
+   * to or taken out of a cohort; all three carry details.cohortId and cohortName.
    */
   action: AuditAction;
   targetId: string;
