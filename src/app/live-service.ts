@@ -49,11 +49,11 @@ function push(rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') 
     const nm = names(rt);
     const full = JSON.stringify(viewFor(rt, s, { userId: s.trainerId, full: true }));
     const open = JSON.stringify(liveView(s, scenario, nm, { full: false })).slice(0, -1);
-    const members = membersOf(rt, s.cohortId);
+    const members = new Set(membersOf(rt, s.cohortId));
     return (sub) => {
       if (sub.full) return full;
       // Taken out of the cohort: nothing more (endLiveAccess has closed the stream; this covers a push already under way).
-      if (!members.includes(sub.userId)) return undefined;
+      if (!members.has(sub.userId)) return undefined;
       const you = youFor(s, sub.userId);
       // The owner's cues go to the owner only.
       if (you.role === 'owner') return JSON.stringify(liveView(s, scenario, nm, { full: false, userId: sub.userId }));
