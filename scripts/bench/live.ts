@@ -74,7 +74,7 @@ async function main() {
     new Date().toISOString(),
   );
   const trainer = store.getUserByUsername('trainer')!;
-  const cohort = await store.createCohort({ name: '压测班', trainerId: trainer.id, traineeIds: users.map((u) => u.id), createdAt: new Date().toISOString() });
+  const cohort = await store.createCohort({ name: '压测班', trainerId: trainer.id, traineeIds: users.map((u) => u.id), createdAt: new Date().toISOString() }, trainer.id);
   await store.close();
 
   const server = await startServer(dataDir);

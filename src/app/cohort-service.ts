@@ -6,9 +6,9 @@ import { aggregateRubric } from '../live';
 import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
 import { BadRequest } from './http';
-import { mayViewCohort } from '../cohorts';
-import { importTrainees, type ImportOutcome } from '../people';
-import { createLiveSession } from './live-service';
+import { mayViewCohort, enrolmentScope } from '../cohorts';
+import { importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
+import { createLiveSession, endLiveAccess } from './live-service';
 
 /** The cohort if this trainer (or an admin) may see it; 404 otherwise, so ids reveal nothing. */
 export function visibleCohort(rt: Runtime, user: UserRecord, id: string): CohortRecord {
@@ -57,10 +57,29 @@ export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Traine
   });
 }
 
-/** Of these ids, the active trainees' (a form can name anyone). */
-function traineesAmong(rt: Runtime, ids: string[]): string[] {
-  const trainees = new Set(rt.store.listUsers({ role: 'trainee' }).map((u) => u.id));
-  return ids.filter((id) => trainees.has(id));
+const today = (now: Date) => now.toISOString().slice(0, 10);
+
+/** Whom this trainer (or admin) may enrol now: the rule in src/cohorts `enrolmentScope`. */
+const mayEnrol = (rt: Runtime, actor: UserRecord, now: Date) => enrolmentScope(actor, rt.store.listCohorts(), today(now));
+
+/** The people the forms offer: active trainees this person may enrol, by site and name. */
+export function enrolableTrainees(rt: Runtime, actor: UserRecord, now: Date): UserRecord[] {
+  return rt.store
+    .listUsers({ role: 'trainee' })
+    .filter(mayEnrol(rt, actor, now))
+    .sort((a, b) => a.site.localeCompare(b.site, 'zh-CN') || a.displayName.localeCompare(b.displayName, 'zh-CN'));
+}
+
+const OUT_OF_SCOPE = '只能加入本项目、在职、且不在其他培训师进行中班级里的学员；其他人员请联系管理员安排。';
+
+/** The ids a form names, every one of them enrolable by this person; otherwise 403 and nothing is written (a form can name anyone). */
+function enrolable(rt: Runtime, actor: UserRecord, ids: string[], now: Date): string[] {
+  const may = mayEnrol(rt, actor, now);
+  for (const id of ids) {
+    const u = rt.store.getUser(id);
+    if (!u || !may(u)) throw new BadRequest(OUT_OF_SCOPE, 403);
+  }
+  return [...new Set(ids)];
 }
 
 /** A due date as typed: empty for none, else YYYY-MM-DD. */
@@ -75,8 +94,8 @@ export async function createCohort(rt: Runtime, trainer: UserRecord, form: FormD
   const name = String(form.get('name') ?? '').trim().slice(0, 60);
   if (!name) throw new BadRequest('请填写班级名称。');
   const dueDate = dueDateFrom(String(form.get('dueDate') ?? ''));
-  const traineeIds = traineesAmong(rt, form.getAll('trainee').map(String));
-  return rt.store.createCohort({ name, trainerId: trainer.id, traineeIds, dueDate, createdAt: now.toISOString() });
+  const traineeIds = enrolable(rt, trainer, form.getAll('trainee').map(String), now);
+  return rt.store.createCohort({ name, trainerId: trainer.id, traineeIds, dueDate, createdAt: now.toISOString() }, trainer.id);
 }
 
 export type CohortChange = { cohort: CohortRecord; message?: string; imported?: ImportOutcome; redirect?: string };
@@ -95,12 +114,17 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
       return { cohort, redirect: `/trainer/live/${s.id}` };
     }
     case 'add': {
-      const ids = traineesAmong(rt, form.getAll('trainee').map(String));
-      return { cohort: await update({ traineeIds: [...cohort.traineeIds, ...ids] }), message: `已加入 ${ids.length} 名学员。` };
+      const ids = enrolable(rt, trainer, form.getAll('trainee').map(String), now);
+      const r = (await rt.store.enrol(cohort.id, ids, trainer.id, now.toISOString()))!;
+      return { cohort: r.cohort, message: `已加入 ${r.added} 名学员。` };
     }
     case 'remove': {
       const id = String(form.get('trainee') ?? '');
-      return { cohort: await update({ traineeIds: cohort.traineeIds.filter((x) => x !== id) }), message: '已移出班级（学习记录保留）。' };
+      const after = await rt.store.unenrol(cohort.id, id, trainer.id, now.toISOString());
+      if (!after) throw new BadRequest('这名学员不在本班级。');
+      // Their open live screens of this cohort close now, not at the next request.
+      endLiveAccess(rt, cohort.id, id);
+      return { cohort: after, message: '已移出班级（学习记录保留）。' };
     }
     case 'due':
       return { cohort: await update({ dueDate: dueDateFrom(String(form.get('dueDate') ?? '')) }), message: '截止日期已更新。' };
@@ -113,11 +137,23 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
       } catch {
         throw new BadRequest('文件不是 UTF-8 编码。');
       }
+      const elsewhere = otherSiteRows(rt, trainer, text);
+      if (elsewhere) return { cohort, imported: elsewhere };
       const imported = await importTrainees(rt.store, trainer, text, file.name, now.toISOString());
       if (!imported.ok) return { cohort, imported };
-      return { cohort: await update({ traineeIds: [...cohort.traineeIds, ...imported.created.map((c) => c.user.id)] }), imported };
+      const r = (await rt.store.enrol(cohort.id, imported.created.map((c) => c.user.id), trainer.id, now.toISOString()))!;
+      return { cohort: r.cohort, imported };
     }
     default:
       throw new BadRequest('未知操作');
   }
+}
+
+/** A trainer imports trainees of their own site only (the enrolment rule); the rows naming another, as import errors. */
+function otherSiteRows(rt: Runtime, actor: UserRecord, text: string): ImportOutcome | undefined {
+  if (actor.role === 'admin') return undefined;
+  const parsed = parseTraineeCsv(text, new Set(rt.store.listUsers({ includeInactive: true }).map((u) => u.username)));
+  if (!parsed.ok) return undefined;
+  const errors = parsed.rows.filter((r) => r.site !== actor.site).map((r) => ({ line: r.line, message: `项目“${r.site}”不是你负责的项目（${actor.site || '未设置'}），请联系管理员导入` }));
+  return errors.length ? { ok: false, errors } : undefined;
 }

@@ -6,6 +6,7 @@ import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store'
 import { assemblePaper, shownHistory, attemptState, deadlineFor, examEligibility, gradePaper, paperReview, publicPaper, responseFromPublic, responseToPublic, AnswerError, type AttemptReview, type Eligibility, type ExamResult, type PublicQuestion } from '../quiz';
 import { certificationProgress, addMonths, newCode, certificateStatus, roundStart, countedAttempts, drawPool, type CertificationProgress } from '../certification';
 import { summariseAttempts } from '../scenarios';
+import { wasMemberBy } from '../cohorts';
 import { BadRequest } from './http';
 
 /** The role-play attempts that count for this person now (assessment plays dealt by the server in this round), and the round's pool draw. */
@@ -213,22 +214,31 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
   return r.certificate;
 }
 
-/** Whose prerequisites this person may waive: trainees of a trainer's own cohorts; any trainee for an admin. */
-function waiverScope(rt: Runtime, actor: UserRecord): (u: UserRecord) => boolean {
-  const mine = actor.role === 'admin' ? undefined : new Set(rt.store.listCohorts(actor.id).flatMap((c) => c.traineeIds));
-  return (u) => u.role === 'trainee' && (!mine || mine.has(u.id));
+/**
+ * Whose prerequisites this person may waive, asked at the time of the request:
+ * a trainer, trainees enrolled in one of their cohorts at or before `now`
+ * (still there or removed since; one enrolled later does not count); an admin, any trainee.
+ */
+function waiverScope(rt: Runtime, actor: UserRecord, now: Date): (u: UserRecord) => boolean {
+  const at = now.toISOString();
+  const mine = actor.role === 'admin' ? undefined : rt.store.listCohorts(actor.id);
+  return (u) => u.role === 'trainee' && (!mine || mine.some((c) => wasMemberBy(c, u.id, at)));
 }
 
-/** The active trainees this person may waive prerequisites for. */
-export function waivableTrainees(rt: Runtime, actor: UserRecord): UserRecord[] {
-  return rt.store.listUsers({ role: 'trainee' }).filter(waiverScope(rt, actor));
+/** The active trainees this person may waive prerequisites for; `current`: in one of the trainer's cohorts now (only then is their progress shown). */
+export function waivableTrainees(rt: Runtime, actor: UserRecord, now: Date): Array<{ user: UserRecord; current: boolean }> {
+  const inCohort = actor.role === 'admin' ? undefined : new Set(rt.store.listCohorts(actor.id).flatMap((c) => c.traineeIds));
+  return rt.store
+    .listUsers({ role: 'trainee' })
+    .filter(waiverScope(rt, actor, now))
+    .map((user) => ({ user, current: !inCohort || inCohort.has(user.id) }));
 }
 
 /** Waives a trainee's exam prerequisites with a reason (audited); returns what to tell the trainer, or throws BadRequest (400). */
 export async function waivePrerequisites(rt: Runtime, actor: UserRecord, userId: string, rawReason: string, now: Date): Promise<string> {
   const reason = rawReason.trim().slice(0, 200);
   const target = rt.store.getUser(userId);
-  if (!target || !waiverScope(rt, actor)(target)) throw new BadRequest('没有这名学员。');
+  if (!target || !waiverScope(rt, actor, now)(target)) throw new BadRequest('只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。', 403);
   if (!reason) throw new BadRequest('请填写免除原因（会记入审计日志）。');
   await rt.store.addWaiver({ userId, by: actor.id, reason, at: now.toISOString() });
   return `已免除 ${target.displayName} 的考前要求。`;

@@ -91,3 +91,28 @@ export function personTimeline(rt: Runtime, person: UserRecord, now: Date): Time
   }
   return items.sort((a, b) => b.at.localeCompare(a.at));
 }
+
+export interface WaiverRow {
+  at: string;
+  person: { id: string; name: string; username: string; site: string };
+  grantedBy: { name: string; role: string };
+  reason: string;
+}
+
+/** Every prerequisite waiver, newest first, with the person and who granted it (names, not ids). */
+export function waiverRows(rt: Runtime): WaiverRow[] {
+  const users = new Map(rt.store.reportView().users.map((u) => [u.id, u]));
+  return rt.store
+    .listWaivers()
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map((w) => {
+      const p = users.get(w.userId);
+      const by = users.get(w.by);
+      return {
+        at: w.at,
+        person: { id: w.userId, name: p?.displayName ?? '（已删除）', username: p?.username ?? '', site: p?.site ?? '' },
+        grantedBy: { name: by?.displayName ?? '（已删除）', role: by ? t.roles[by.role] : '' },
+        reason: w.reason,
+      };
+    });
+}

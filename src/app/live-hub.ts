@@ -5,6 +5,8 @@ export interface Subscriber {
   userId: string;
   full: boolean;
   send: (chunk: string) => void;
+  /** Ends the stream (the person lost access to the session). */
+  close?: () => void;
 }
 
 /** Called once per push: does the shared work, returns what each screen gets. */
@@ -27,6 +29,11 @@ export class LiveHub {
       set.delete(sub);
       if (!set.size) this.subs.delete(sessionId);
     };
+  }
+
+  /** Closes this person's streams of the session (not the full views: a trainer's screens stay). */
+  drop(sessionId: string, userId: string) {
+    for (const sub of [...(this.subs.get(sessionId) ?? [])]) if (sub.userId === userId && !sub.full) sub.close?.();
   }
 
   count(sessionId: string) {

@@ -20,6 +20,9 @@ function context(rt: Runtime, id: string) {
   return { session, cohort, scenario };
 }
 
+/** Who is in the cohort now, read without a copy (a class votes at once). */
+const membersOf = (rt: Runtime, cohortId: string): readonly string[] => rt.store.reportView().cohorts.find((c) => c.id === cohortId)?.traineeIds ?? [];
+
 /** Display names by id, read without copying every user record (a push runs every few ms while a class votes). */
 const names = (rt: Runtime) => new Map(rt.store.reportView().users.map((u) => [u.id, u.displayName]));
 
@@ -46,8 +49,11 @@ function push(rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') 
     const nm = names(rt);
     const full = JSON.stringify(viewFor(rt, s, { userId: s.trainerId, full: true }));
     const open = JSON.stringify(liveView(s, scenario, nm, { full: false })).slice(0, -1);
+    const members = new Set(membersOf(rt, s.cohortId));
     return (sub) => {
       if (sub.full) return full;
+      // Taken out of the cohort: nothing more (endLiveAccess has closed the stream; this covers a push already under way).
+      if (!members.has(sub.userId)) return undefined;
       const you = youFor(s, sub.userId);
       // The owner's cues go to the owner only.
       if (you.role === 'owner') return JSON.stringify(liveView(s, scenario, nm, { full: false, userId: sub.userId }));
@@ -119,14 +125,14 @@ export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {
 
 export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: string) {
   return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, (s) => {
-    if (!mayAct(user, 'vote', s, [])) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
+    if (!mayAct(user, 'vote', s, membersOf(rt, s.cohortId))) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
   });
 }
 
 export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'end';
 
 export async function control(rt: Runtime, user: UserRecord, id: string, action: ControlAction, choiceId: string | undefined, now: Date) {
-  const { session } = context(rt, id);
+  const { session, cohort } = context(rt, id);
   if (!mayAct(user, 'control', session, [])) throw new BadRequest('只有本场演练的培训师可以操作', 403);
   switch (action) {
     case 'start':
@@ -136,7 +142,7 @@ export async function control(rt: Runtime, user: UserRecord, id: string, action:
     case 'advance':
       return apply(rt, id, { type: 'advance', choiceId });
     case 'pair':
-      return apply(rt, id, { type: 'pair', pairs: makePairs(session.participants, seededRandom(`${id}:${randomInt(2 ** 31)}`)) });
+      return apply(rt, id, { type: 'pair', pairs: makePairs(session.participants.filter((p) => cohort.traineeIds.includes(p)), seededRandom(`${id}:${randomInt(2 ** 31)}`)) });
     case 'end':
       return apply(rt, id, { type: 'end', at: now.toISOString() });
   }
@@ -144,9 +150,9 @@ export async function control(rt: Runtime, user: UserRecord, id: string, action:
 
 /** Stores a rubric score as an observed assessment on the agent's record. */
 export async function rate(rt: Runtime, user: UserRecord, id: string, score: RubricScore, now: Date) {
-  const { session, scenario } = context(rt, id);
+  const { session, scenario, cohort } = context(rt, id);
   if (session.status === 'ended') throw new BadRequest('课堂演练已结束', 409);
-  if (!mayAct(user, 'rate', session, [], score.agentId)) throw new BadRequest('你不能为这位学员评分', 403);
+  if (!mayAct(user, 'rate', session, cohort.traineeIds, score.agentId)) throw new BadRequest('你不能为这位学员评分', 403);
   const rec = await rt.store.addObservation({
     sessionId: id,
     cohortId: session.cohortId,
@@ -172,7 +178,17 @@ export function sessionForTrainer(rt: Runtime, user: UserRecord, id: string): Li
 
 /** May this person watch the session's stream (and with the full view)? */
 export function watchAccess(rt: Runtime, user: UserRecord, id: string): { full: boolean } {
-  const { session } = context(rt, id);
-  if (!mayAct(user, 'view', session, [])) throw new BadRequest('你不能查看这个课堂演练', 403);
+  const { session, cohort } = context(rt, id);
+  if (!mayAct(user, 'view', session, cohort.traineeIds)) throw new BadRequest('你不能查看这个课堂演练', 403);
   return { full: user.id === session.trainerId || user.role === 'admin' };
+}
+
+/** May this trainee use the session's phone page: a participant still in the cohort. */
+export function mayUsePhone(rt: Runtime, user: UserRecord, session: LiveSessionRecord): boolean {
+  return mayAct(user, 'view', session, membersOf(rt, session.cohortId)) && session.participants.includes(user.id);
+}
+
+/** A trainee taken out of a cohort: their open event streams of its sessions end now (any later request is refused by `mayAct`). */
+export function endLiveAccess(rt: Runtime, cohortId: string, userId: string) {
+  for (const s of rt.store.listLiveSessions(cohortId)) liveHub.drop(s.id, userId);
 }

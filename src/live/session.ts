@@ -187,7 +187,9 @@ export type LiveAction = 'control' | 'join' | 'vote' | 'rate' | 'view';
  * Who may do what: only the session's trainer controls it; only the cohort's
  * trainees join; only participants vote; the trainer, or a participant in the
  * agent's group (not the agent), rates an agent; viewing is for the trainer,
- * admins and participants.
+ * admins and participants. A trainee must still be in the cohort
+ * (`cohortTraineeIds`, as it stands now) for everything: one removed from it
+ * loses the session at once, even having joined.
  */
 export function mayAct(
   actor: { id: string; role: string },
@@ -197,21 +199,23 @@ export function mayAct(
   agentId?: string,
 ): boolean {
   const isTrainer = actor.id === session.trainerId;
+  const inClass = actor.role === 'trainee' && cohortTraineeIds.includes(actor.id);
+  const participant = inClass && session.participants.includes(actor.id);
   switch (action) {
     case 'control':
       return isTrainer;
     case 'join':
-      return actor.role === 'trainee' && cohortTraineeIds.includes(actor.id);
+      return inClass;
     case 'vote':
-      return actor.role === 'trainee' && session.participants.includes(actor.id);
+      return participant;
     case 'rate': {
       if (!agentId || actor.id === agentId) return false;
       const pair = session.pairs.find((p) => p.agent === agentId);
       if (!pair) return false;
-      return isTrainer || (session.participants.includes(actor.id) && [pair.owner, ...pair.observers].includes(actor.id));
+      return isTrainer || (participant && [pair.owner, ...pair.observers].includes(actor.id));
     }
     case 'view':
-      return isTrainer || actor.role === 'admin' || session.participants.includes(actor.id);
+      return isTrainer || actor.role === 'admin' || participant;
   }
 }
 

@@ -152,7 +152,15 @@ export const auditSchema = z.object({
   details: z.record(str, z.unknown()).optional(),
 });
 
-export const cohortSchema = z.object({ id: str.min(1), name: str, trainerId: str, traineeIds: z.array(str), dueDate: str.optional(), createdAt: str });
+export const cohortSchema = z.object({
+  id: str.min(1),
+  name: str,
+  trainerId: str,
+  traineeIds: z.array(str),
+  members: z.array(z.object({ userId: str, joinedAt: str, leftAt: str.optional() })).optional(),
+  dueDate: str.optional(),
+  createdAt: str,
+});
 
 export const liveSessionSchema = z.object({
   id: str.min(1),

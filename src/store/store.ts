@@ -9,6 +9,7 @@ import { acquireLock, removeOrphanedTemp } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
+import { stints } from '../cohorts';
 
 export class StoreCorruptError extends Error {}
 /** A write could not reach the disk (read-only, full …): nothing was changed. */
@@ -638,16 +639,26 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const w = d().waivers.filter((x) => x.userId === userId).at(-1);
       return w && copy(w);
     },
+    /** Every waiver ever granted, oldest first (HR lists them with who granted each). */
+    listWaivers: (): WaiverRecord[] => d().waivers.map(copy),
     appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x, w) => audit(x, w, a)),
     /** Copies, details included: the log is only ever appended to (there is no method that edits or removes an entry). */
     listAudit: (): AuditRecord[] => d().audit.map((a) => structuredClone(a)),
 
     // Cohorts
-    createCohort: (c: Omit<CohortRecord, 'id'>) =>
+    /**
+     * Creates a cohort with its first trainees, writing 'cohort.create' and one
+     * 'cohort.enrol' per trainee to the audit log in the same write.
+     */
+    createCohort: (c: Omit<CohortRecord, 'id' | 'members'>, by: string) =>
       mutate((x, w) => {
-        const rec = { ...c, traineeIds: [...new Set(c.traineeIds)], id: randomUUID() };
+        const traineeIds = [...new Set(c.traineeIds)];
+        const rec: CohortRecord = { ...c, traineeIds, members: traineeIds.map((userId) => ({ userId, joinedAt: c.createdAt })), id: randomUUID() };
         x.cohorts.push(rec);
         w.put('cohorts', rec);
+        const details = { cohortId: rec.id, cohortName: rec.name };
+        audit(x, w, { at: c.createdAt, actorId: by, action: 'cohort.create', targetId: rec.id, details: { ...details, count: traineeIds.length } });
+        for (const id of traineeIds) audit(x, w, { at: c.createdAt, actorId: by, action: 'cohort.enrol', targetId: id, details });
         return structuredClone(rec);
       }),
     getCohort: (id: string) => {
@@ -656,13 +667,38 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
     /** A trainer's own cohorts, or all (admins). */
     listCohorts: (trainerId?: string): CohortRecord[] => d().cohorts.filter((c) => !trainerId || c.trainerId === trainerId).map((c) => structuredClone(c)),
-    updateCohort: (id: string, patch: Partial<Pick<CohortRecord, 'name' | 'dueDate' | 'traineeIds'>>) =>
+    updateCohort: (id: string, patch: Partial<Pick<CohortRecord, 'name' | 'dueDate'>>) =>
       mutate((x, w) => {
         const c = x.cohorts.find((y) => y.id === id);
         if (!c) return undefined;
         Object.assign(c, patch);
-        if (patch.traineeIds) c.traineeIds = [...new Set(patch.traineeIds)];
         w.put('cohorts', c);
+        return structuredClone(c);
+      }),
+    /**
+     * Adds trainees to a cohort (those already in it are skipped), keeping the
+     * membership history and writing one 'cohort.enrol' audit entry each in the same write.
+     */
+    enrol: (id: string, userIds: readonly string[], by: string, at: string) =>
+      mutate((x, w) => {
+        const c = x.cohorts.find((y) => y.id === id);
+        if (!c) return undefined;
+        const fresh = [...new Set(userIds)].filter((u) => !c.traineeIds.includes(u));
+        c.members = [...stints(c), ...fresh.map((userId) => ({ userId, joinedAt: at }))];
+        c.traineeIds = [...c.traineeIds, ...fresh];
+        w.put('cohorts', c);
+        for (const u of fresh) audit(x, w, { at, actorId: by, action: 'cohort.enrol', targetId: u, details: { cohortId: c.id, cohortName: c.name } });
+        return { cohort: structuredClone(c), added: fresh.length };
+      }),
+    /** Takes a trainee out of a cohort (their records stay), with a 'cohort.remove' audit entry in the same write; undefined if they were not in it. */
+    unenrol: (id: string, userId: string, by: string, at: string) =>
+      mutate((x, w) => {
+        const c = x.cohorts.find((y) => y.id === id);
+        if (!c || !c.traineeIds.includes(userId)) return undefined;
+        c.members = stints(c).map((m) => (m.userId === userId && !m.leftAt ? { ...m, leftAt: at } : m));
+        c.traineeIds = c.traineeIds.filter((u) => u !== userId);
+        w.put('cohorts', c);
+        audit(x, w, { at, actorId: by, action: 'cohort.remove', targetId: userId, details: { cohortId: c.id, cohortName: c.name } });
         return structuredClone(c);
       }),
     cohortsOf: (traineeId: string): CohortRecord[] => d().cohorts.filter((c) => c.traineeIds.includes(traineeId)).map((c) => structuredClone(c)),

@@ -183,8 +183,9 @@ export interface AuditRecord {
   /**
    * What was done. certificate.reinstate: a revoked certificate issued again
    * (its own action, with a reason). user.role: a role change (details.from,
-   * details.to). user.import: details.count people created. cohort.enrol /
-   * cohort.remove: a trainee added to or taken out of a cohort (details.cohortId).
+   * details.to). user.import: details.count people created. cohort.create:
+   * targetId the cohort. cohort.enrol / cohort.remove: targetId the trainee added
+   * to or taken out of a cohort; all three carry details.cohortId and cohortName.
    */
   action: AuditAction;
   targetId: string;
@@ -192,12 +193,26 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** One stay of a trainee in a cohort: from enrolment to removal (open while `leftAt` is absent). */
+export interface CohortMembership {
+  userId: string;
+  joinedAt: string;
+  leftAt?: string;
+}
+
 /** A class of new hires run by one trainer. */
 export interface CohortRecord {
   id: string;
   name: string;
   trainerId: string;
+  /** Who is in the cohort now. */
   traineeIds: string[];
+  /**
+   * Every enrolment and removal, oldest first (waivers ask who was in the
+   * cohort before the request). Absent on cohorts from before it was kept:
+   * their trainees count as enrolled at `createdAt` (src/cohorts `stints`).
+   */
+  members?: CohortMembership[];
   /** YYYY-MM-DD by which everyone should be certified. */
   dueDate?: string;
   createdAt: string;

@@ -23,12 +23,13 @@ let playId: string;
 beforeAll(async () => {
   dir = dataDir();
   server = await serve(dir, { DEMO_ACTIVITY: '0' });
-  trainee = await login(server.base, 'zhao.min', PASSWORD);
+  trainee = await login(server.base, 'sun.hao', PASSWORD);
   trainer = await login(server.base, 'trainer', PASSWORD);
-  const zhao = readDb(dir).users.find((u: { username: string }) => u.username === 'zhao.min').id;
-  await form(server.base, trainer, '/trainer/cohorts', { name: '模糊测试班', trainee: zhao });
+  // sun.hao works at the demo trainer's site (阳光花园): the trainer may enrol them.
+  const me = readDb(dir).users.find((u: { username: string }) => u.username === 'sun.hao').id;
+  await form(server.base, trainer, '/trainer/cohorts', { name: '模糊测试班', trainee: me });
   const cohort = readDb(dir).cohorts[0].id;
-  await form(server.base, trainer, '/trainer/waivers', { userId: zhao, reason: '测试' });
+  await form(server.base, trainer, '/trainer/waivers', { userId: me, reason: '测试' });
   examId = (await form(server.base, trainee, '/exam', {})).headers.get('location')!.split('/').pop()!;
   const html = await (await fetch(`${server.base}/exam/${examId}`, { headers: { cookie: trainee } })).text();
   tfQuestion = [...html.matchAll(/data-question="([^"]+)"/g)][0]![1]!;

@@ -20,7 +20,7 @@ let trainer: string;
 beforeAll(async () => {
   dir = dataDir();
   server = await serve(dir, { DEMO_ACTIVITY: '0' });
-  [trainee, other, trainer] = await Promise.all(['zhao.min', 'sun.hao', 'trainer'].map((u) => login(server.base, u, PASSWORD)));
+  [trainee, other, trainer] = await Promise.all(['sun.hao', 'zhao.min', 'trainer'].map((u) => login(server.base, u, PASSWORD)));
 }, 30_000);
 
 describe('integrity', () => {
@@ -53,9 +53,9 @@ describe('integrity', () => {
   });
 
   it('exam answers cannot name authored option ids or questions outside the paper; a replayed submission is refused', async () => {
-    const zhao = readDb(dir).users.find((u: { username: string }) => u.username === 'zhao.min').id;
-    await form(server.base, trainer, '/trainer/cohorts', { name: '完整性', trainee: zhao });
-    await form(server.base, trainer, '/trainer/waivers', { userId: zhao, reason: '测试' });
+    const sun = readDb(dir).users.find((u: { username: string }) => u.username === 'sun.hao').id;
+    await form(server.base, trainer, '/trainer/cohorts', { name: '完整性', trainee: sun });
+    await form(server.base, trainer, '/trainer/waivers', { userId: sun, reason: '测试' });
     const examId = (await form(server.base, trainee, '/exam', {})).headers.get('location')!.split('/').pop()!;
     const attempt = readDb(dir).examAttempts.find((a: { id: string }) => a.id === examId);
     const single = attempt.paper.find((q: { id: string }) => bank.get(q.id)!.type === 'single');
@@ -80,7 +80,7 @@ describe('integrity', () => {
     const id = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
     const code = readDb(dir).liveSessions.find((s: { id: string }) => s.id === id).code;
     await call(server.base, trainer, 'POST', `/api/live/${id}/control`, { action: 'start' });
-    // sun.hao is not in the cohort: cannot join, cannot vote.
+    // zhao.min is not in the cohort: cannot join, cannot vote.
     expect((await call(server.base, other, 'POST', '/api/live/join', { code })).status).toBe(403);
     expect((await call(server.base, other, 'POST', `/api/live/${id}/vote`, { choiceId: leak.analysis.bestPath.choices[0] })).status).toBe(403);
     // A trainee of the cohort who has not joined cannot vote either, and no trainee controls the session.

@@ -110,19 +110,28 @@ describe('who may do what', () => {
     expect(mayAct({ id: 'adm', role: 'admin' }, 'control', session, [])).toBe(false);
     expect(mayAct(trainee('a'), 'control', session, [])).toBe(false);
   });
+  const cohort = ['a', 'b', 'c', 'x'];
   it('only the cohort\'s trainees join; only participants vote', () => {
     expect(mayAct(trainee('x'), 'join', session, ['x'])).toBe(true);
     expect(mayAct(trainee('y'), 'join', session, ['x'])).toBe(false);
     expect(mayAct({ id: 'x', role: 'trainer' }, 'join', session, ['x'])).toBe(false);
-    expect(mayAct(trainee('a'), 'vote', session, [])).toBe(true);
-    expect(mayAct(trainee('z'), 'vote', session, [])).toBe(false);
+    expect(mayAct(trainee('a'), 'vote', session, cohort)).toBe(true);
+    expect(mayAct(trainee('z'), 'vote', session, cohort)).toBe(false);
   });
   it('the trainer or the agent\'s group rate the agent; the agent never rates themself', () => {
-    expect(mayAct({ id: 'tr', role: 'trainer' }, 'rate', session, [], 'b')).toBe(true);
-    expect(mayAct(trainee('a'), 'rate', session, [], 'b')).toBe(true);
-    expect(mayAct(trainee('c'), 'rate', session, [], 'b')).toBe(true);
-    expect(mayAct(trainee('b'), 'rate', session, [], 'b')).toBe(false);
-    expect(mayAct(trainee('a'), 'rate', session, [], 'a')).toBe(false);
-    expect(mayAct(trainee('z'), 'rate', session, [], 'b')).toBe(false);
+    expect(mayAct({ id: 'tr', role: 'trainer' }, 'rate', session, cohort, 'b')).toBe(true);
+    expect(mayAct(trainee('a'), 'rate', session, cohort, 'b')).toBe(true);
+    expect(mayAct(trainee('c'), 'rate', session, cohort, 'b')).toBe(true);
+    expect(mayAct(trainee('b'), 'rate', session, cohort, 'b')).toBe(false);
+    expect(mayAct(trainee('a'), 'rate', session, cohort, 'a')).toBe(false);
+    expect(mayAct(trainee('z'), 'rate', session, cohort, 'b')).toBe(false);
+  });
+  it('a participant taken out of the cohort can no longer vote, rate or watch', () => {
+    const without = ['b', 'c', 'x'];
+    expect(mayAct(trainee('a'), 'view', session, cohort)).toBe(true);
+    for (const action of ['vote', 'view', 'join'] as const) expect(mayAct(trainee('a'), action, session, without), action).toBe(false);
+    expect(mayAct(trainee('a'), 'rate', session, without, 'b')).toBe(false);
+    // The trainer's own rights do not depend on the cohort.
+    expect(mayAct({ id: 'tr', role: 'trainer' }, 'view', session, [])).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ export const GET: APIRoute = ({ params, locals, request }) =>
             cleanup();
           }
         };
-        const sub = { userId: user.id, full, send };
+        const sub = { userId: user.id, full, send, close: () => cleanup() };
         const unsubscribe = liveHub.subscribe(id, sub);
         const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
         cleanup = () => {
