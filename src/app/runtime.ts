@@ -9,6 +9,7 @@ import { ContentError } from '../content/problems';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 import { seedDemoActivity } from './demo-activity';
+import { parseTrustProxy } from '../auth/client-address';
 
 export interface Runtime {
   store: Store;
@@ -19,7 +20,8 @@ export interface Runtime {
   rubric: Rubric;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
-  config: { trustProxy: boolean; publicOrigins: string[] };
+  /** trustProxy: some proxy is trusted (proxyHops > 0); proxyHops: how many (TRUST_PROXY, see parseTrustProxy). */
+  config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[] };
 }
 
 let ready: Promise<Runtime> | undefined;
@@ -29,6 +31,7 @@ const env = (name: string): string | undefined => process.env[name];
 
 async function init(): Promise<Runtime> {
   const production = env('NODE_ENV') === 'production';
+  const proxyHops = parseTrustProxy(env('TRUST_PROXY'));
   const content = bundledContent();
   const course = loadCourse(content.modules);
   const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
@@ -50,7 +53,8 @@ async function init(): Promise<Runtime> {
     rubric,
     demo: !production,
     config: {
-      trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',
+      trustProxy: proxyHops > 0,
+      proxyHops,
       publicOrigins: (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
   };

@@ -20,5 +20,5 @@ const rubric = parseRubric(files.rubric).rubric!;
 export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime> {
   const store = await openStore(tempDir(), { lock: false });
   await bootstrap(store, { production: false }, now.toISOString());
-  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, publicOrigins: [] } };
+  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, proxyHops: 0, publicOrigins: [] } };
 }
