@@ -102,7 +102,9 @@ const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, r
     req.on('data', () => {});
     req.resume();
   });
-  handler(req, res);
+  // The peer's address, for the client address (src/auth/client-address.ts):
+  // Astro's clientAddress would take a client-chosen X-Forwarded-For.
+  handler(req, res, undefined, { socketAddress: req.socket.remoteAddress });
 });
 // A new connection that sends nothing is closed after 10 s (server.timeout is
 // each socket's idle timeout; Node's headersTimeout only starts at a request's

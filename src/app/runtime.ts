@@ -10,6 +10,7 @@ import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 import { seedDemoActivity } from './demo-activity';
 import { siteOrigin } from './http';
+import { parseTrustProxy } from '../auth/client-address';
 
 export interface Runtime {
   store: Store;
@@ -20,8 +21,8 @@ export interface Runtime {
   rubric: Rubric;
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
-  /** siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
-  config: { trustProxy: boolean; publicOrigins: string[]; siteOrigin: string };
+  /** trustProxy: some proxy is trusted (proxyHops > 0); proxyHops: how many (TRUST_PROXY, see parseTrustProxy); siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
+  config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[]; siteOrigin: string };
 }
 
 let ready: Promise<Runtime> | undefined;
@@ -31,6 +32,7 @@ const env = (name: string): string | undefined => process.env[name];
 
 async function init(): Promise<Runtime> {
   const production = env('NODE_ENV') === 'production';
+  const proxyHops = parseTrustProxy(env('TRUST_PROXY'));
   const publicOrigins = (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const origin = siteOrigin(publicOrigins, { host: env('HOST'), port: env('PORT') });
   if (!publicOrigins.length) (production ? console.warn : console.log)(`[config] PUBLIC_ORIGIN is not set: certificates and QR codes link to ${origin}; set PUBLIC_ORIGIN to the site's public address (https://…) in production`);
@@ -55,7 +57,8 @@ async function init(): Promise<Runtime> {
     rubric,
     demo: !production,
     config: {
-      trustProxy: env('TRUST_PROXY') === '1' || env('TRUST_PROXY') === 'true',
+      trustProxy: proxyHops > 0,
+      proxyHops,
       publicOrigins,
       siteOrigin: origin,
     },

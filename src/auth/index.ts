@@ -4,4 +4,5 @@ export { ROUTE_ACCESS, decide, routeFor, matchRoute, type Access, type Decision 
 export { ROLES, HOME_BY_ROLE, isRole, type Role } from './roles';
 export { isSameOrigin, isHttps } from './origin';
 export { signIn, signOut, resolveSession, type SignInResult } from './signin';
-export { Throttle, accountThrottle, addressThrottle, verifyThrottle } from './throttle';
+export { Throttle, verifyThrottle, signInThrottle } from './throttle';
+export { requestAddress, addressBucket, parseTrustProxy } from './client-address';

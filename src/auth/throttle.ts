@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import type { Store, ThrottleRecord } from '../store';
+
 /**
- * Sliding-window failure counter for sign-in: per account name and per client
- * address. Kept in memory (one process); counts the same whether or not the
- * account exists, so it reveals nothing.
+ * Sliding-window counter kept in one process's memory, for the public
+ * certificate look-up (/verify): a look-up is not worth a disk write, and a
+ * restart giving an address a fresh 30 look-ups costs nothing.
  */
 export class Throttle {
   private failures = new Map<string, number[]>();
@@ -30,7 +33,199 @@ export class Throttle {
   }
 }
 
-export const accountThrottle = new Throttle(5, 15 * 60 * 1000);
-export const addressThrottle = new Throttle(30, 15 * 60 * 1000);
 /** Public certificate look-ups per address: enough for a person, too few to enumerate codes. */
 export const verifyThrottle = new Throttle(30, 10 * 60 * 1000);
+
+// ---------------------------------------------------------------------------
+// Sign-in: slowed down, never locked (OWASP Authentication Cheat Sheet,
+// "Account lockout" vs. throttling).
+//
+// Four counters of failed sign-ins, all kept whether or not the account exists:
+//   pair     account + address   5 failures free, then a wait that doubles
+//   address  any account         30 failures free, then a wait that doubles
+//   account  any address         counted only: 10 or more means the account is under attack
+//   site     everything          counted only: 100 or more in 15 minutes means the site is
+// The wait after the n-th failure, once n reaches the limit, is 15 s × 2^(n − limit),
+// at most 15 minutes: 15 s, 30 s, 1 min, 2, 4, 8, then 15 min for every further failure.
+// While the account (or the site) is under attack, the pair limit drops to 1:
+// every address waits 15 s after its first failure on that account, 30 s after
+// its second, and so on. Nothing ever stops a first try from an address that
+// has not failed, and the account-wide counter never makes anyone wait by
+// itself, so an attacker cannot keep the real user out: the right password
+// from the user's own address goes through at once, or after their own typos'
+// wait (15 s after one typo while under attack). A correct sign-in clears its pair.
+// ---------------------------------------------------------------------------
+
+export const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+export const BASE_DELAY_MS = 15 * SECOND;
+export const MAX_DELAY_MS = 15 * MINUTE;
+
+interface Kind {
+  /** Failures after which each further try waits (0: never waits; it is only counted). */
+  limit: number;
+  /** Forgotten this long after its last failure … */
+  quietMs: number;
+  /** … or this long after its first. */
+  spanMs: number;
+}
+export const KINDS = {
+  pair: { limit: 5, quietMs: HOUR, spanMs: 24 * HOUR },
+  address: { limit: 30, quietMs: 15 * MINUTE, spanMs: 24 * HOUR },
+  account: { limit: 0, quietMs: HOUR, spanMs: 24 * HOUR },
+  site: { limit: 0, quietMs: 15 * MINUTE, spanMs: 15 * MINUTE },
+} satisfies Record<string, Kind>;
+type KindName = keyof typeof KINDS;
+/** Failures on one account (any address) at which it counts as under attack. */
+export const ACCOUNT_ATTACK = 10;
+/** Failures on the whole site within 15 minutes at which every account counts as under attack. */
+export const SITE_ATTACK = 100;
+/** Pair limit while under attack. */
+export const ATTACK_PAIR_LIMIT = 1;
+/** Most counters kept; past it the oldest go (see store.putThrottles). */
+export const MAX_ENTRIES = 20_000;
+
+/** The wait after the `failures`-th failure under a counter with this `limit` (0: counting only). */
+export function delayAfter(failures: number, limit: number): number {
+  if (limit <= 0 || failures < limit) return 0;
+  return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(failures - limit, 16));
+}
+
+/** A failure counter: `count` failures, the first and last at these times (ms), forgotten at `expires`. */
+export interface Counter {
+  key: string;
+  count: number;
+  first: number;
+  last: number;
+  expires: number;
+}
+
+/**
+ * Where the counters live. The store (one process, persisted) implements it
+ * today; a shared database table can implement it so that several servers
+ * count together (`add` as one INSERT … ON CONFLICT DO UPDATE … RETURNING).
+ */
+export interface CounterStore {
+  /** The live counters among `keys` (expired ones are absent). */
+  read(keys: string[], now: number): Promise<Counter[]>;
+  /** Adds one failure at `now` to each counter, atomically and in one write; an expired counter starts again. Returns the new counters. */
+  add(failures: Array<{ key: string; quietMs: number; spanMs: number }>, now: number): Promise<Counter[]>;
+  remove(key: string): Promise<void>;
+}
+
+/** A counter with one more failure at `now` (a missing or expired one starts at 1). */
+export function bump(c: Counter | undefined, key: string, kind: { quietMs: number; spanMs: number }, now: number): Counter {
+  const live = c && c.expires > now ? c : undefined;
+  const first = live?.first ?? now;
+  return { key, count: (live?.count ?? 0) + 1, first, last: now, expires: Math.min(now + kind.quietMs, first + kind.spanMs) };
+}
+
+/** Keys are hashes: what was typed as a user name (sometimes a password) and addresses are not kept readable. */
+const keyOf = (kind: KindName, ...parts: string[]) => `${kind}:${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 22)}`;
+
+/** The sign-in throttle over a CounterStore. */
+export class SignInThrottle {
+  /** Attempts being checked right now, per key: counted as failures until they end, so parallel guesses cannot all pass before the first is counted. */
+  private inFlight = new Map<string, number>();
+  constructor(private readonly counters: CounterStore) {}
+
+  private keys(account: string, address: string): Record<KindName, string> {
+    const name = account.trim().toLowerCase();
+    return { pair: keyOf('pair', name, address), address: keyOf('address', address), account: keyOf('account', name), site: keyOf('site') };
+  }
+
+  private waitFor(c: Counter | undefined, key: string, limit: number, now: number): number {
+    const pending = this.inFlight.get(key) ?? 0;
+    const count = (c?.count ?? 0) + pending;
+    const delay = delayAfter(count, limit);
+    if (!delay) return 0;
+    // Attempts still running have not failed yet: they would wait from now.
+    return Math.max(0, (pending ? now : c!.last) + delay - now);
+  }
+
+  /**
+   * Starts a sign-in attempt. `wait` > 0: refuse it (milliseconds until a try
+   * is allowed; nothing is counted). Otherwise check the password, then call
+   * `done` once: with whether it was right (null: the check itself failed,
+   * nothing is counted); it returns the wait before the next try (0 after a success).
+   */
+  async begin(account: string, address: string, now: number): Promise<{ wait: number; done: (ok: boolean | null, at: number) => Promise<number> }> {
+    const keys = this.keys(account, address);
+    const found = new Map((await this.counters.read(Object.values(keys), now)).map((c) => [c.key, c]));
+    const count = (k: KindName) => found.get(keys[k])?.count ?? 0;
+    const attacked = count('account') >= ACCOUNT_ATTACK || count('site') >= SITE_ATTACK;
+    const wait = Math.max(
+      this.waitFor(found.get(keys.pair), keys.pair, attacked ? ATTACK_PAIR_LIMIT : KINDS.pair.limit, now),
+      this.waitFor(found.get(keys.address), keys.address, KINDS.address.limit, now),
+    );
+    if (wait > 0) return { wait, done: async () => wait };
+    const held = [keys.pair, keys.address];
+    for (const k of held) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    let ended = false;
+    const done = async (ok: boolean | null, at: number) => {
+      if (ended) return 0;
+      ended = true;
+      for (const k of held) {
+        const n = (this.inFlight.get(k) ?? 1) - 1;
+        if (n > 0) this.inFlight.set(k, n);
+        else this.inFlight.delete(k);
+      }
+      if (ok === null) return 0;
+      if (ok) {
+        if (found.has(keys.pair)) await this.counters.remove(keys.pair);
+        return 0;
+      }
+      return this.failed(keys, at);
+    };
+    return { wait: 0, done };
+  }
+
+  private async failed(keys: Record<KindName, string>, now: number): Promise<number> {
+    const kinds = Object.keys(KINDS) as KindName[];
+    const counted = await this.counters.add(kinds.map((k) => ({ key: keys[k], ...KINDS[k] })), now);
+    const n = (k: KindName) => counted[kinds.indexOf(k)]!.count;
+    const attacked = n('account') >= ACCOUNT_ATTACK || n('site') >= SITE_ATTACK;
+    return Math.max(delayAfter(n('pair'), attacked ? ATTACK_PAIR_LIMIT : KINDS.pair.limit), delayAfter(n('address'), KINDS.address.limit));
+  }
+}
+
+/** Counters in the store (collection `throttles`, schema 8). */
+export function storeCounters(store: Store, max = MAX_ENTRIES): CounterStore {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const fromRecord = (r: Readonly<ThrottleRecord>): Counter => ({ key: r.key, count: r.count, first: Date.parse(r.firstAt), last: Date.parse(r.lastAt), expires: Date.parse(r.expiresAt) });
+  const toRecord = (c: Counter): ThrottleRecord => ({ key: c.key, count: c.count, firstAt: iso(c.first), lastAt: iso(c.last), expiresAt: iso(c.expires) });
+  return {
+    read: async (keys, now) => store.getThrottles(keys).map(fromRecord).filter((c) => c.expires > now),
+    add: async (failures, now) => {
+      const kinds = new Map(failures.map((f) => [f.key, f]));
+      const recs = await store.updateThrottles([...kinds.keys()], (key, cur) => toRecord(bump(cur && fromRecord(cur), key, kinds.get(key)!, now)), iso(now), max);
+      return recs.map(fromRecord);
+    },
+    remove: (key) => store.deleteThrottle(key),
+  };
+}
+
+/** Counters in memory (tests). */
+export function memoryCounters(): CounterStore & { size: () => number } {
+  const m = new Map<string, Counter>();
+  return {
+    read: async (keys, now) => keys.flatMap((k) => (m.get(k) && m.get(k)!.expires > now ? [{ ...m.get(k)! }] : [])),
+    add: async (failures, now) =>
+      failures.map((f) => {
+        const c = bump(m.get(f.key), f.key, f, now);
+        m.set(f.key, c);
+        return { ...c };
+      }),
+    remove: async (key) => void m.delete(key),
+    size: () => m.size,
+  };
+}
+
+const throttles = new WeakMap<Store, SignInThrottle>();
+/** The sign-in throttle of this store (one per process, so attempts in flight are seen by all requests). */
+export const signInThrottle = (store: Store): SignInThrottle => {
+  let t = throttles.get(store);
+  if (!t) throttles.set(store, (t = new SignInThrottle(storeCounters(store))));
+  return t;
+};

@@ -23,6 +23,9 @@ export const zhCN = {
     submit: '登录',
     failed: '用户名或密码不正确，请重新输入。',
     missing: '请输入用户名和密码。',
+    /** Waits are whole seconds under a minute, else whole minutes (rounded up). */
+    tooMany: (ms: number) => `尝试次数过多，请 ${waitText(ms)}后再试。`,
+    waitNext: (ms: number) => `为保护账号安全，请 ${waitText(ms)}后再试。`,
     demoTitle: '演示账号',
     demoNote: '演示环境：以下账号的密码都是',
     signedOut: '您已安全退出。',
@@ -311,3 +314,7 @@ export const zhCN = {
     cohort: '班级',
   },
 } as const;
+
+function waitText(ms: number): string {
+  return ms < 60_000 ? `${Math.max(1, Math.ceil(ms / 1000))} 秒` : `${Math.ceil(ms / 60_000)} 分钟`;
+}

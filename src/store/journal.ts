@@ -72,6 +72,7 @@ export const KEYS = {
   cohorts: (r: { id: string }) => r.id,
   liveSessions: (r: { id: string }) => r.id,
   observations: (r: { id: string }) => r.id,
+  throttles: (r: { key: string }) => r.key,
 } as const;
 export type Collection = keyof typeof KEYS;
 export const COLLECTIONS = Object.keys(KEYS) as Collection[];

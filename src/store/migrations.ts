@@ -1,6 +1,6 @@
 import type { DbData } from './types';
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export const emptyData = (): DbData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -18,6 +18,7 @@ export const emptyData = (): DbData => ({
   cohorts: [],
   liveSessions: [],
   observations: [],
+  throttles: [],
 });
 
 type Migration = (data: Record<string, any>) => Record<string, any>;
@@ -35,7 +36,8 @@ type Migration = (data: Record<string, any>) => Record<string, any>;
  * the server (`scenarioPlays`). From version 7 on, only attempts with a
  * `playId` (dealt by the server) in assessment mode count towards
  * certification; earlier attempts stay readable in history. Half-played paths
- * are dropped: the next visit starts a new play.
+ * are dropped: the next visit starts a new play. Version 8 adds sign-in
+ * throttle counters (`throttles`), so they survive a restart.
  */
 const migrations: Record<number, Migration> = {
   1: (d) => ({
@@ -52,6 +54,7 @@ const migrations: Record<number, Migration> = {
   4: (d) => ({ ...d, schemaVersion: 5, cohorts: d.cohorts ?? [], liveSessions: d.liveSessions ?? [], observations: d.observations ?? [] }),
   5: (d) => ({ ...d, schemaVersion: 6 }),
   6: ({ scenarioProgress: _dropped, ...d }) => ({ ...d, schemaVersion: 7, scenarioPlays: d.scenarioPlays ?? [] }),
+  7: (d) => ({ ...d, schemaVersion: 8, throttles: d.throttles ?? [] }),
 };
 
 export class StoreVersionError extends Error {}

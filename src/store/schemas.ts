@@ -205,6 +205,8 @@ export const observationSchema = z.object({
 
 export const orgSchema = z.object({ name: str, sites: z.array(str), departments: z.array(str) });
 
+export const throttleSchema = z.object({ key: str.min(1), count: int.min(1), firstAt: str, lastAt: str, expiresAt: str });
+
 /** The schema of each collection's records. */
 export const RECORD_SCHEMAS = {
   users: userSchema,
@@ -220,6 +222,7 @@ export const RECORD_SCHEMAS = {
   cohorts: cohortSchema,
   liveSessions: liveSessionSchema,
   observations: observationSchema,
+  throttles: throttleSchema,
 } satisfies Record<Collection, z.ZodType>;
 
 /** Where a problem is, as a path into the store: `users[3].username`. */
@@ -245,7 +248,7 @@ export function storeProblems(data: Record<string, unknown>, limit = 10): string
       continue;
     }
     const keyOf = KEYS[c] as (r: unknown) => string;
-    const unique: Array<[string, (r: any) => unknown, Map<unknown, number>]> = [[c === 'moduleProgress' || c === 'waivers' ? 'key' : c === 'sessions' ? 'idHash' : 'id', keyOf, new Map()]];
+    const unique: Array<[string, (r: any) => unknown, Map<unknown, number>]> = [[c === 'moduleProgress' || c === 'waivers' || c === 'throttles' ? 'key' : c === 'sessions' ? 'idHash' : 'id', keyOf, new Map()]];
     if (c === 'users') unique.push(['username', (r) => r.username, new Map()]);
     if (c === 'certificates') unique.push(['code', (r) => r.code, new Map()]);
     list.forEach((rec, i) => {
@@ -282,4 +285,5 @@ agrees<Same<typeof auditSchema, T.AuditRecord>>();
 agrees<Same<typeof cohortSchema, T.CohortRecord>>();
 agrees<Same<typeof liveSessionSchema, T.LiveSessionRecord>>();
 agrees<Same<typeof observationSchema, T.ObservationRecord>>();
+agrees<Same<typeof throttleSchema, T.ThrottleRecord>>();
 agrees<Same<typeof orgSchema, T.OrgRecord>>();

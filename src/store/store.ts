@@ -7,7 +7,7 @@ import { JournalLostError, SnapshotJournal } from './file-adapter';
 import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
 import { acquireLock, removeOrphanedTemp } from './lock';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
-import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, UserRecord, WaiverRecord } from './types';
+import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, ThrottleRecord, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 import { stints } from '../cohorts';
 
@@ -435,6 +435,38 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     deleteSession: (idHash: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.idHash === idHash)),
     deleteSessionsOfUser: (userId: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.userId === userId)),
     deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x, w) => removeWhere(x, w, 'sessions', expired)),
+
+    // Sign-in throttle counters (src/auth/throttle.ts)
+    getThrottles: (keys: readonly string[]): ThrottleRecord[] => {
+      const want = new Set(keys);
+      return d().throttles.filter((t) => want.has(t.key)).map(copy);
+    },
+    /**
+     * Changes throttle counters in one step (each read and written without
+     * yielding, so parallel failures all count) and one journal line. Past
+     * `max` records the expired ones are removed, then the least recently
+     * failed, down to 90 % of `max`: a flood of made-up account names cannot
+     * grow the store without bound. Returns the new records.
+     */
+    updateThrottles: (keys: readonly string[], next: (key: string, current: Readonly<ThrottleRecord> | undefined) => ThrottleRecord, now: string, max: number) =>
+      mutate((x, w) => {
+        const out: ThrottleRecord[] = [];
+        for (const key of keys) {
+          const i = x.throttles.findIndex((t) => t.key === key);
+          const rec = { ...next(key, i < 0 ? undefined : x.throttles[i]), key };
+          if (i < 0) x.throttles.push(rec);
+          else x.throttles[i] = rec;
+          w.put('throttles', rec);
+          out.push(copy(rec));
+        }
+        if (x.throttles.length > max) {
+          const live = x.throttles.filter((t) => t.expiresAt > now);
+          const keep = new Set(live.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)).slice(0, Math.floor(max * 0.9)).map((t) => t.key));
+          removeWhere(x, w, 'throttles', (t) => !keep.has(t.key));
+        }
+        return out;
+      }),
+    deleteThrottle: (key: string) => mutate((x, w) => removeWhere(x, w, 'throttles', (t) => t.key === key)),
 
     // Module progress
     /** Records that a module was opened; a re-open within a minute is not worth a write. */

@@ -244,6 +244,19 @@ export interface OrgRecord {
   departments: string[];
 }
 
+/**
+ * A sign-in throttle counter (src/auth/throttle.ts): failures counted under an
+ * opaque key (a hash of what is counted: account and address, address,
+ * account, or the whole site), kept until `expiresAt`.
+ */
+export interface ThrottleRecord {
+  key: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  expiresAt: string;
+}
+
 /** Everything in DATA_DIR/db.json. Bump SCHEMA_VERSION and add a migration when this changes. */
 export interface DbData {
   schemaVersion: number;
@@ -261,4 +274,5 @@ export interface DbData {
   cohorts: CohortRecord[];
   liveSessions: LiveSessionRecord[];
   observations: ObservationRecord[];
+  throttles: ThrottleRecord[];
 }

@@ -16,13 +16,17 @@ describe('sign-in sessions', () => {
     expect(proxied).toMatch(/Secure/);
   });
 
-  it('throttles per account, with the same answer whether or not the account exists', async () => {
+  it('slows down an account at one address after 5 failures, the same whether or not the account exists', async () => {
     const server = await serve(dataDir(), { DEMO_ACTIVITY: '0' });
     for (const username of ['trainer', 'nobody.here']) {
-      for (let i = 0; i < 5; i++) expect((await signIn(server.base, username, 'wrong-password')).status).toBe(401);
+      for (let i = 0; i < 4; i++) expect((await signIn(server.base, username, 'wrong-password')).status).toBe(401);
+      const fifth = await signIn(server.base, username, 'wrong-password');
+      expect(fifth.status).toBe(401);
+      expect(await fifth.text()).toMatch(/为保护账号安全，请 15 秒后再试/);
       const blocked = await signIn(server.base, username, username === 'trainer' ? PASSWORD : 'x');
       expect(blocked.status).toBe(429);
-      expect(await blocked.text()).toMatch(/尝试次数过多，请 \d+ 分钟后再试/);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await blocked.text()).toMatch(/尝试次数过多，请 \d+ 秒后再试/);
     }
     // Other accounts are not affected.
     expect((await signIn(server.base, 'hr', PASSWORD)).status).toBe(303);
@@ -32,6 +36,45 @@ describe('sign-in sessions', () => {
     const server = await serve(dataDir(), { DEMO_ACTIVITY: '0' });
     for (let i = 0; i < 30; i++) await signIn(server.base, `guess.${i}`, 'wrong-password');
     expect((await signIn(server.base, 'admin', PASSWORD)).status).toBe(429);
+  });
+
+  it('without TRUST_PROXY a rotating X-Forwarded-For is ignored: sign-in and /verify are still throttled per address', async () => {
+    const server = await serve(dataDir(), { DEMO_ACTIVITY: '0' });
+    const xff = (i: number) => ({ 'X-Forwarded-For': `198.51.${i >> 8}.${i & 255}` });
+    for (let i = 0; i < 30; i++) expect((await signIn(server.base, `guess.${i}`, 'wrong-password', xff(i))).status).toBe(401);
+    expect((await signIn(server.base, 'admin', PASSWORD, xff(999))).status).toBe(429);
+    for (let i = 0; i < 30; i++) expect((await fetch(`${server.base}/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ`, { headers: xff(i) })).status).toBe(404);
+    expect((await fetch(`${server.base}/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ`, { headers: xff(1000) })).status).toBe(429);
+  });
+
+  it("behind a trusted proxy, attackers' failures from their addresses do not stop the real user at another", async () => {
+    const server = await serve(dataDir(), { DEMO_ACTIVITY: '0', TRUST_PROXY: '1' });
+    // Three attacking addresses, each also rotating a made-up left-most entry (never read).
+    // Each gets 5 failures before it must wait, and once the account has 10 the third gets only 1.
+    const statuses = [];
+    for (const attacker of ['203.0.113.7', '203.0.113.8', '203.0.113.9']) {
+      const mine = [];
+      for (let i = 0; i < 6; i++) mine.push((await signIn(server.base, 'trainer', `guess-${i}`, { 'X-Forwarded-For': `10.9.${i}.1, ${attacker}` })).status);
+      statuses.push(mine.join(' '));
+    }
+    expect(statuses).toEqual(['401 401 401 401 401 429', '401 401 401 401 401 429', '401 429 429 429 429 429']);
+    // The account is under attack (11 failures): a first try from a fresh address still goes through.
+    expect((await signIn(server.base, 'trainer', PASSWORD, { 'X-Forwarded-For': '198.51.100.20' })).status).toBe(303);
+  });
+
+  it('keeps its counters across a restart', async () => {
+    const dir = dataDir();
+    let server = await serve(dir, { DEMO_ACTIVITY: '0' });
+    for (let i = 0; i < 5; i++) expect((await signIn(server.base, 'trainer', 'wrong-password')).status).toBe(401);
+    await server.stop();
+    server = await serve(dir, { DEMO_ACTIVITY: '0' });
+    // Still within the 15 s wait (429), or — a slow restart — past it, and then this is the 6th failure
+    // (a 30 s wait); a fresh counter would give a plain 401.
+    const after = await signIn(server.base, 'trainer', 'wrong-password');
+    const text = await after.text();
+    if (after.status === 429) expect(text).toMatch(/尝试次数过多，请 \d+ 秒后再试/);
+    else expect(text).toMatch(/为保护账号安全，请 30 秒后再试/);
+    expect(readDb(dir).throttles.length).toBeGreaterThan(0);
   });
 });
 

@@ -5,6 +5,7 @@ import { readStoreData } from '../../src/store';
 import { seedDemoActivity } from '../../src/app/demo-activity';
 import { createLiveSession, joinByCode, control, vote } from '../../src/app/live-service';
 import { changeCertificate } from '../../src/app/certificate-service';
+import { signInThrottle } from '../../src/auth/throttle';
 import { testRuntime } from './runtime-helper';
 
 const now = new Date('2026-11-28T08:00:00Z');
@@ -12,8 +13,9 @@ const now = new Date('2026-11-28T08:00:00Z');
 async function demoStore() {
   const rt = await testRuntime(now);
   await seedDemoActivity(rt, now);
-  // What the demo leaves empty: a sign-in session, a waiver, audit entries, a live class that ran and ended.
+  // What the demo leaves empty: a sign-in session, a waiver, audit entries, a live class that ran and ended, a failed sign-in.
   const { store } = rt;
+  await (await signInThrottle(store).begin('admin', '203.0.113.5', now.getTime())).done(false, now.getTime());
   const admin = store.listUsers({ role: 'admin' })[0]!;
   await store.createSession({ idHash: 'h'.repeat(64), userId: admin.id, createdAt: now.toISOString(), lastSeenAt: now.toISOString() });
   const cohort = store.listCohorts()[0]!;

@@ -20,5 +20,5 @@ const rubric = parseRubric(files.rubric).rubric!;
 export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime> {
   const store = await openStore(tempDir(), { lock: false });
   await bootstrap(store, { production: false }, now.toISOString());
-  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, publicOrigins: [], siteOrigin: 'http://127.0.0.1:4321' } };
+  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, proxyHops: 0, publicOrigins: [], siteOrigin: 'http://127.0.0.1:4321' } };
 }
