@@ -1,10 +1,24 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, readDb, PASSWORD } from './helpers';
 import { root } from '../../scripts/bench/lib';
 const npm = (args: string[], dir: string) => spawnSync('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+/**
+ * The same, without blocking this process: requests in flight keep going while
+ * it runs (a spawnSync here froze them until it ended, and a kept-alive socket
+ * the server had meanwhile closed then failed a write with "other side closed").
+ */
+const npmAsync = (args: string[], dir: string) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    p.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 
 const admin = { id: 'u1', username: 'admin', displayName: '管理员', role: 'admin', department: '', site: '', passwordHash: 'x', active: true, createdAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-28T08:00:00.000Z' };
 const collections = ['users', 'sessions', 'moduleProgress', 'checkAttempts', 'scenarioAttempts', 'scenarioPlays', 'examAttempts', 'certificates', 'waivers', 'audit', 'cohorts', 'liveSessions', 'observations'];
@@ -16,8 +30,7 @@ describe('npm run backup / npm run restore', () => {
     const server = await serve(dir, { DEMO_ACTIVITY: '0' });
     const cookie = await login(server.base, 'trainee', PASSWORD);
     const writes = Array.from({ length: 200 }, () => call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' }));
-    const backup = npm(['backup'], dir);
-    await Promise.all(writes);
+    const [backup] = await Promise.all([npmAsync(['backup'], dir), ...writes]);
     expect(backup.status, backup.stderr).toBe(0);
     const file = /Backup written: (\S+)/.exec(backup.stdout)![1]!;
     const copy = JSON.parse(readFileSync(file, 'utf8'));

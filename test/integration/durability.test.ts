@@ -59,12 +59,18 @@ describe('crash safety', () => {
     let kills = 0;
     for (let round = 0; round < 20; round++) {
       const writes: Promise<void>[] = [];
+      // Each kill comes after at least one write of its round is acknowledged, however slow the machine is.
+      let firstAck!: () => void;
+      const acknowledged = new Promise<void>((r) => (firstAck = r));
       for (let i = 0; i < 30; i++) {
         const u = i % 3;
         writes.push(
           call(server.base, cookies[u], 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' })
             .then(async (r) => {
-              if (r.status === 201) acknowledgedPlays.add((await r.json()).view.playId);
+              if (r.status === 201) {
+                acknowledgedPlays.add((await r.json()).view.playId);
+                firstAck();
+              }
             })
             .catch(() => {}),
         );
@@ -91,7 +97,8 @@ describe('crash safety', () => {
           })
           .catch(() => {}),
       );
-      await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 280)));
+      await Promise.race([acknowledged, Promise.allSettled(writes)]);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 280)));
       const exited = new Promise((r) => server.proc.once('exit', r));
       server.proc.kill('SIGKILL');
       kills++;
@@ -113,7 +120,7 @@ describe('crash safety', () => {
     }
     expect(kills).toBe(20);
     expect(acknowledgedPlays.size).toBeGreaterThan(20);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('concurrency', () => {
