@@ -402,6 +402,26 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         return copy(u);
       }),
 
+    /**
+     * Sets a password in one write with its audit entry: an admin's reset
+     * (`mustChange`: chosen by someone else, so to be changed at the next
+     * sign-in) or the person's own change (the flag clears). Every session of
+     * the person ends except `keepSession` (the one that made the change).
+     */
+    setPassword: (userId: string, passwordHash: string, change: { by: string; action: 'user.password.reset' | 'user.password.change'; mustChange: boolean; keepSession?: string }, now: string) =>
+      mutate((x, w) => {
+        const u = x.users.find((y) => y.id === userId);
+        if (!u) return undefined;
+        u.passwordHash = passwordHash;
+        if (change.mustChange) u.mustChangePassword = true;
+        else delete u.mustChangePassword;
+        u.updatedAt = now;
+        w.put('users', u);
+        removeWhere(x, w, 'sessions', (s) => s.userId === userId && s.idHash !== change.keepSession);
+        audit(x, w, { at: now, actorId: change.by, action: change.action, targetId: userId, details: { username: u.username } });
+        return copy(u);
+      }),
+
     // Sessions
     createSession: (s: SessionRecord) =>
       mutate((x, w) => {
