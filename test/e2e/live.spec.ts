@@ -36,6 +36,10 @@ async function phone(browser: Browser, username: string, code: string): Promise<
 }
 
 test.describe('live classroom session', () => {
+  // Each flow makes two or three new accounts, and each new account now signs in once to
+  // replace the admin's password: on a busy machine that took these past 60 s.
+  test.describe.configure({ timeout: 90_000 });
+
   test('class vote: join by code, live tally on the projector, reveal, advance, reconnect', async ({ browser }) => {
     const suffix = Date.now().toString(36).slice(-4);
     const [a, b] = [`甲${suffix}`, `乙${suffix}`];

@@ -8,6 +8,8 @@ async function clean(page: Page) {
 }
 
 test('script and HTML in user-controlled text never run and show literally', async ({ page, browser }) => {
+  // Three phones, two new accounts that each sign in once to replace the admin's password: more than 60 s on a busy machine.
+  test.setTimeout(90_000);
   let dialogs = 0;
   page.on('dialog', (d) => {
     dialogs++;
