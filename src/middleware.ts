@@ -1,7 +1,7 @@
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { defineMiddleware } from 'astro:middleware';
 import { runtime } from './app/runtime';
-import { SESSION_COOKIE, decide, isHttps, isSameOrigin, resolveSession } from './auth';
+import { SESSION_COOKIE, BEFORE_PASSWORD_CHANGE, decide, isHttps, isSameOrigin, resolveSession, routeFor } from './auth';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
 import { jsonError, safeNext } from './app/http';
@@ -97,7 +97,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const isApi = url.pathname.startsWith('/api/');
   let response: Response;
   try {
-    if (isApi && decision !== 'allow') {
+    if (user?.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(routeFor(url.pathname) ?? '')) {
+      // An admin chose this password: nothing else until the person chooses their own.
+      if (isApi) response = jsonError(403, t.errors.mustChangePassword);
+      else response = context.redirect(request.method === 'GET' ? `/account/password?next=${encodeURIComponent(url.pathname + url.search)}` : '/account/password', 303);
+    } else if (isApi && decision !== 'allow') {
       const [status, message] = decision === 'login' ? [401, '请先登录'] : decision === 'forbidden' ? [403, '无权访问'] : [404, '接口不存在'];
       response = jsonError(status, message);
     } else if (decision === 'login') {

@@ -168,14 +168,20 @@ interface StepRun {
   storedPlays: number;
 }
 
-async function createTrainee(base: string, admin: string, username: string) {
-  const r = await fetch(`${base}/admin/users/new`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: admin, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username, displayName: '压测学员', role: 'trainee', department: '客服部', site: '阳光花园', password: DEMO_PASSWORD }),
-  });
+/** What the admin gives each bench trainee, and what the trainee replaces it with at the first sign-in. */
+const GIVEN_PASSWORD = 'Bench-given-7Q2';
+const OWN_PASSWORD = 'Bench-own-3K9x';
+
+/** A trainee made through the admin form and signed in past the first-sign-in password change; returns the session cookie. */
+async function createTrainee(base: string, admin: string, username: string): Promise<string> {
+  const post = (cookie: string, url: string, fields: Record<string, string>) =>
+    fetch(`${base}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  const r = await post(admin, '/admin/users/new', { username, displayName: '压测学员', role: 'trainee', department: '客服部', site: '阳光花园', password: GIVEN_PASSWORD });
   if (r.status !== 303) throw new Error(`creating ${username}: ${r.status}`);
+  const cookie = await login(base, username, GIVEN_PASSWORD);
+  const changed = await post(cookie, '/account/password', { current: GIVEN_PASSWORD, password: OWN_PASSWORD, confirm: OWN_PASSWORD });
+  if (changed.status !== 303) throw new Error(`first password change of ${username}: ${changed.status}`);
+  return cookie;
 }
 
 export async function runPlaysBench() {
@@ -190,9 +196,8 @@ export async function runPlaysBench() {
     const admin = await login(server.base, 'admin', DEMO_PASSWORD);
     const stamp = Date.now().toString(36);
     const names = Array.from({ length: CONNECTIONS }, (_, i) => `bench.${stamp}.p${i}`);
-    for (const n of names) await createTrainee(server.base, admin, n);
     const clients: Client[] = [];
-    for (const n of names) clients.push(new Client(base, await login(server.base, n, DEMO_PASSWORD)));
+    for (const n of names) clients.push(new Client(base, await createTrainee(server.base, admin, n)));
 
     // 1. Steps under load.
     // Plays in the store (every start is one): a start scans them all, so its cost grows with the store.
@@ -248,8 +253,7 @@ export async function runPlaysBench() {
     const byScenario = new Map<string, PlayRun[]>();
     for (let round = 0; round < ROUNDS; round++) {
       const name = `bench.${stamp}.a${round}`;
-      await createTrainee(server.base, admin, name);
-      const c = new Client(base, await login(server.base, name, DEMO_PASSWORD));
+      const c = new Client(base, await createTrainee(server.base, admin, name));
       for (const s of library.list) {
         const r = await playOnce(c, s.def.id, 'assessment', bestTexts(s));
         if (!r.ok) console.log(`assessment ${s.def.id} (round ${round + 1}) failed: ${r.failure}`);

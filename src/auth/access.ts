@@ -14,6 +14,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/logout': 'public',
   '/403': 'public',
   '/404': 'public',
+  '/account/password': 'signed-in',
   '/learn': ['trainee'],
   '/modules/[chapter]': 'signed-in',
   '/modules/[chapter]/check': 'signed-in',
@@ -81,6 +82,13 @@ export const matchRoute = (pattern: string, pathname: string): boolean => compil
 export function routeFor(pathname: string): string | undefined {
   return COMPILED.find((c) => c.re.test(pathname))?.route;
 }
+
+/**
+ * What a person whose password was chosen by an admin may reach until they
+ * choose their own (src/middleware.ts sends everything else to the first).
+ * Static files never reach the middleware.
+ */
+export const BEFORE_PASSWORD_CHANGE: ReadonlySet<string> = new Set(['/account/password', '/logout']);
 
 export type Decision = 'allow' | 'login' | 'forbidden' | 'not-found';
 

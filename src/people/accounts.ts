@@ -31,7 +31,8 @@ export async function createAccount(store: Store, actor: UserRecord, form: FormD
   const { fields, password, errors } = readUserForm(form, { withPassword: true });
   if (Object.keys(errors).length) return { fields, errors };
   try {
-    await store.createUsers([{ ...fields, passwordHash: await hashPassword(password!) }], now, [{ actorId: actor.id, action: 'user.create', reason: reasonOf(form), details: { role: fields.role } }]);
+    // The admin chose this password: the person replaces it at the first sign-in.
+    await store.createUsers([{ ...fields, passwordHash: await hashPassword(password!), mustChangePassword: true }], now, [{ actorId: actor.id, action: 'user.create', reason: reasonOf(form), details: { role: fields.role } }]);
     return { fields, errors };
   } catch (e) {
     if (!(e instanceof DuplicateUsernameError)) throw e;
@@ -55,12 +56,15 @@ export async function updateAccount(store: Store, actor: UserRecord, target: Use
   }
 }
 
-/** Sets a new password and signs the person out everywhere; returns the problem with the password, if any. */
-export async function resetPassword(store: Store, target: UserRecord, password: string, now: string): Promise<string | undefined> {
-  const problem = passwordProblem(password);
+/**
+ * An admin's reset: sets the new password, signs the person out everywhere and
+ * makes them choose their own at the next sign-in, audited in the same write.
+ * Returns the problem with the password, if any.
+ */
+export async function resetPassword(store: Store, actor: UserRecord, target: UserRecord, password: string, now: string): Promise<string | undefined> {
+  const problem = passwordProblem(password, { username: target.username });
   if (problem) return problem;
-  await store.updateUser(target.id, { passwordHash: await hashPassword(password) }, now);
-  await store.deleteSessionsOfUser(target.id);
+  await store.setPassword(target.id, await hashPassword(password), { by: actor.id, action: 'user.password.reset', mustChange: true }, now);
 }
 
 /** Deactivates (signing the person out) or reactivates an account, audited with the reason given; returns why not, if refused. */

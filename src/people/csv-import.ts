@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { passwordProblem } from '../auth/password';
 
 /** A row of the trainee import, validated. */
 export interface ImportRow {
@@ -91,7 +92,8 @@ export function parseTraineeCsv(text: string, existingUsernames: ReadonlySet<str
     if (!row.department) problems.push('部门必填');
     if (!row.site) problems.push('项目必填');
     if (row.hireDate && !validDate(row.hireDate)) problems.push('入职日期格式应为 YYYY-MM-DD');
-    if (row.password && row.password.length < 8) problems.push('初始密码至少 8 位（留空则自动生成）');
+    const weak = row.password && passwordProblem(row.password, { username: row.username });
+    if (weak) problems.push(`初始密码：${weak}（留空则自动生成）`);
     if (problems.length) errors.push({ line: r.line, message: problems.join('；') });
     else out.push(row);
     if (USERNAME_RE.test(row.username) && !seen.has(row.username)) seen.set(row.username, r.line);

@@ -1,4 +1,4 @@
-import { hashPassword, generatePassword } from '../auth/password';
+import { hashPassword, generatePassword, passwordProblem } from '../auth/password';
 import type { Store } from '../store/store';
 import type { UserRecord } from '../store/types';
 import { parseTraineeCsv, type ImportError } from './csv-import';
@@ -7,6 +7,7 @@ import { DEMO_ORG, DEMO_PASSWORD, DEMO_USERS, DEMO_LOGINS } from './demo';
 export { parseTraineeCsv, USERNAME_RE } from './csv-import';
 export type { ImportError, ImportRow } from './csv-import';
 export { DEMO_LOGINS, DEMO_PASSWORD };
+export { changeOwnPassword, type OwnPasswordErrors } from './own-password';
 
 export class BootstrapError extends Error {}
 
@@ -27,6 +28,8 @@ export async function bootstrap(store: Store, env: BootstrapEnv, now: string): P
       throw new BootstrapError('The store is empty and NODE_ENV=production: set ADMIN_USERNAME and ADMIN_PASSWORD to create the first administrator.');
     }
     if (env.adminPassword.length < 12) throw new BootstrapError('ADMIN_PASSWORD must be at least 12 characters in production.');
+    const problem = passwordProblem(env.adminPassword, { username: env.adminUsername });
+    if (problem) throw new BootstrapError(`ADMIN_PASSWORD is refused by the password policy (common password, the username, or a repeated run): ${problem}`);
     await store.createUsers(
       [{ username: env.adminUsername, displayName: '系统管理员', role: 'admin', department: '', site: '', passwordHash: await hashPassword(env.adminPassword) }],
       now,
@@ -50,7 +53,8 @@ const importDetails = (usernames: string[]): Record<string, unknown> => (usernam
 /**
  * Imports trainees from CSV all-or-nothing, audited as one entry (the count,
  * the file name, and the usernames when few); generated passwords are returned
- * once, never stored in clear.
+ * once, never stored in clear. Every imported person must choose their own
+ * password at the first sign-in.
  */
 export async function importTrainees(store: Store, actor: UserRecord, csv: string, fileName: string, now: string): Promise<ImportOutcome> {
   const existing = new Set(store.listUsers({ includeInactive: true }).map((u) => u.username));
@@ -71,6 +75,8 @@ export async function importTrainees(store: Store, actor: UserRecord, csv: strin
       site: row.site,
       hireDate: row.hireDate,
       passwordHash: hash,
+      // Generated or from the file, the admin knows it: the person replaces it at the first sign-in.
+      mustChangePassword: true,
     })),
     now,
     [{ actorId: actor.id, action: 'user.import', targetId: fileName.slice(0, 100) || 'CSV', details: importDetails(parsed.rows.map((r) => r.username)) }],

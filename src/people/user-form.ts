@@ -30,7 +30,7 @@ export function readUserForm(form: FormData, opts: { withPassword: boolean }): {
   let password: string | undefined;
   if (opts.withPassword) {
     password = String(form.get('password') ?? '');
-    const p = passwordProblem(password);
+    const p = passwordProblem(password, { username: fields.username });
     if (p) errors.password = p;
   }
   return { fields, password, errors };

@@ -24,6 +24,7 @@ export const userSchema = z.object({
   site: str,
   hireDate: str.optional(),
   passwordHash: str.min(1),
+  mustChangePassword: z.boolean().optional(),
   active: z.boolean(),
   createdAt: str,
   updatedAt: str,

@@ -413,6 +413,26 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         return copy(u);
       }),
 
+    /**
+     * Sets a password in one write with its audit entry: an admin's reset
+     * (`mustChange`: chosen by someone else, so to be changed at the next
+     * sign-in) or the person's own change (the flag clears). Every session of
+     * the person ends except `keepSession` (the one that made the change).
+     */
+    setPassword: (userId: string, passwordHash: string, change: { by: string; action: 'user.password.reset' | 'user.password.change'; mustChange: boolean; keepSession?: string }, now: string) =>
+      mutate((x, w) => {
+        const u = x.users.find((y) => y.id === userId);
+        if (!u) return undefined;
+        u.passwordHash = passwordHash;
+        if (change.mustChange) u.mustChangePassword = true;
+        else delete u.mustChangePassword;
+        u.updatedAt = now;
+        w.put('users', u);
+        removeWhere(x, w, 'sessions', (s) => s.userId === userId && s.idHash !== change.keepSession);
+        audit(x, w, { at: now, actorId: change.by, action: change.action, targetId: userId, details: { username: u.username } });
+        return copy(u);
+      }),
+
     // Sessions
     createSession: (s: SessionRecord) =>
       mutate((x, w) => {
@@ -643,20 +663,28 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         audit(x, w, { at: now, actorId: by, action: 'certificate.revoke', targetId: id, reason, details: { userId: c.userId, code: c.code } });
         return copy(c);
       }),
-    /** Replaces a certificate with a new one (new code, same holder and expiry); the old one is superseded. */
+    /**
+     * Replaces a certificate with a new one (new code, same holder and expiry);
+     * the old one is superseded. Never a revoked one: that is reinstateCertificate.
+     */
     reissueCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
       mutate((x, w) => {
         const old = x.certificates.find((y) => y.id === id);
-        if (!old || old.supersededBy) return undefined;
-        const { revokedAt, revokedBy, revokeReason, ...rest } = old;
-        void revokedAt; void revokedBy; void revokeReason;
-        const fresh: CertificateRecord = { ...rest, id: randomUUID(), code: newCode, issuedAt: now, reissuedFrom: old.id };
-        old.supersededBy = fresh.id;
-        x.certificates.push(fresh);
-        w.put('certificates', old);
-        w.put('certificates', fresh);
-        audit(x, w, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason, details: { userId: old.userId, code: old.code, newCertificateId: fresh.id, newCode } });
-        return copy(fresh);
+        if (!old || old.supersededBy || old.revokedAt) return undefined;
+        return replaceCertificate(x, w, old, newCode, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason });
+      }),
+    /**
+     * Issues a revoked certificate again, as its own audited decision with a
+     * reason: a new certificate (new code, same holder and expiry) supersedes
+     * the revoked one, which keeps its revocation. Refused while the holder
+     * has another certificate in force, so nobody ends up with two.
+     */
+    reinstateCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
+      mutate((x, w) => {
+        const old = x.certificates.find((y) => y.id === id);
+        if (!old || old.supersededBy || !old.revokedAt) return undefined;
+        if (x.certificates.some((y) => y.userId === old.userId && !y.revokedAt && !y.supersededBy && y.expiresAt > now)) return undefined;
+        return replaceCertificate(x, w, old, newCode, { at: now, actorId: by, action: 'certificate.reinstate', targetId: old.id, reason });
       }),
 
     // Waivers and audit
@@ -823,6 +851,19 @@ function removeWhere<C extends Collection>(x: DbData, w: Writer, c: C, match: (r
   const key = KEYS[c] as (r: unknown) => string;
   for (const r of list) if (match(r)) w.del(c, key(r));
   (x as unknown as Record<string, unknown>)[c] = list.filter((r) => !match(r));
+}
+
+/** The new certificate of a reissue or reinstatement, the old one superseded, and the audit entry: one write. */
+function replaceCertificate(x: DbData, w: Writer, old: CertificateRecord, newCode: string, entry: Omit<AuditRecord, 'id'>): CertificateRecord {
+  const { revokedAt, revokedBy, revokeReason, ...rest } = old;
+  void revokedAt; void revokedBy; void revokeReason;
+  const fresh: CertificateRecord = { ...rest, id: randomUUID(), code: newCode, issuedAt: entry.at, reissuedFrom: old.id };
+  old.supersededBy = fresh.id;
+  x.certificates.push(fresh);
+  w.put('certificates', old);
+  w.put('certificates', fresh);
+  audit(x, w, { ...entry, details: { userId: old.userId, code: old.code, newCertificateId: fresh.id, newCode } });
+  return copy(fresh);
 }
 
 function audit(x: DbData, w: Writer, a: Omit<AuditRecord, 'id'>) {

@@ -15,6 +15,12 @@ export interface UserRecord {
   /** YYYY-MM-DD when known. */
   hireDate?: string;
   passwordHash: string;
+  /**
+   * Set when an admin chose the password (a new account, a CSV import, a
+   * reset): the person must choose their own at the next sign-in and can use
+   * nothing else until then. Cleared when they do.
+   */
+  mustChangePassword?: boolean;
   active: boolean;
   createdAt: string;
   updatedAt: string;

@@ -20,7 +20,7 @@ test.describe('accessibility (axe-core)', () => {
 
   test('a trainee’s pages', async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser));
-    for (const path of ['/learn', '/modules/3', '/scenarios', '/exam', '/certificates', '/scenarios/ceiling-leak']) {
+    for (const path of ['/learn', '/modules/3', '/scenarios', '/exam', '/certificates', '/scenarios/ceiling-leak', '/account/password']) {
       await page.goto(path);
       expect(await violations(page), path).toEqual([]);
     }

@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { loginAs, login, newTrainee } from './helpers';
+import { loginAs, login, newTrainee, newUser } from './helpers';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 
@@ -36,6 +36,10 @@ async function phone(browser: Browser, username: string, code: string): Promise<
 }
 
 test.describe('live classroom session', () => {
+  // Each flow makes two or three new accounts, and each new account now signs in once to
+  // replace the admin's password: on a busy machine that took these past 60 s.
+  test.describe.configure({ timeout: 90_000 });
+
   test('class vote: join by code, live tally on the projector, reveal, advance, reconnect', async ({ browser }) => {
     const suffix = Date.now().toString(36).slice(-4);
     const [a, b] = [`甲${suffix}`, `乙${suffix}`];
@@ -139,10 +143,7 @@ test.describe('live classroom session', () => {
     await startSession(trainer, '全班投票');
     const sessionPath = new URL(trainer.url()).pathname;
     // A second trainer account, created by the admin.
-    const admin = await (await browser.newContext()).newPage();
-    await loginAs(admin, 'admin');
-    const username = `trainer2.${suffix}`;
-    await admin.request.post('/admin/users/new', { form: { username, displayName: '另一位培训师', role: 'trainer', department: '培训部', site: '翠湖天地', password: 'demo1234' }, headers: { Origin: new URL(admin.url()).origin } });
+    const username = await newUser(browser, { username: `trainer2.${suffix}`, displayName: '另一位培训师', role: 'trainer', department: '培训部', site: '翠湖天地' });
     const other = await (await browser.newContext()).newPage();
     await login(other, username);
     expect((await other.goto(cohortUrl))!.status()).toBe(404);

@@ -17,6 +17,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/logout': EVERYONE,
   '/403': EVERYONE,
   '/404': EVERYONE,
+  '/account/password': SIGNED_IN,
   '/verify': EVERYONE,
   '/verify/[code]': EVERYONE,
   '/learn': ['trainee'],

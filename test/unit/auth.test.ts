@@ -27,6 +27,22 @@ describe('bootstrap of an empty store', () => {
     expect(store.listUsers().map((u) => [u.username, u.role])).toEqual([['boss', 'admin']]);
     await store.close();
   });
+
+  it('holds the first administrator from the environment to the password policy', async () => {
+    const store = await openStore(tempDir());
+    await expect(bootstrap(store, { production: true, adminUsername: 'boss', adminPassword: 'qwertyuiop123' }, NOW.toISOString())).rejects.toThrow(/这个密码太常见/);
+    await expect(bootstrap(store, { production: true, adminUsername: 'administrator', adminPassword: 'Administrator' }, NOW.toISOString())).rejects.toThrow(/不能与用户名相同/);
+    expect(store.isEmpty()).toBe(true);
+    await store.close();
+  });
+
+  it('seeds the demo accounts with the demo password, never forced to change it (the policy is for passwords being chosen)', async () => {
+    const store = await openStore(tempDir());
+    await bootstrap(store, { production: false }, NOW.toISOString());
+    expect(store.listUsers().filter((u) => u.mustChangePassword)).toEqual([]);
+    expect((await signIn(store, 'admin', DEMO_PASSWORD, NOW)).ok).toBe(true);
+    await store.close();
+  });
 });
 
 describe('sessions', () => {

@@ -206,6 +206,30 @@ describe('exam and certificate flow (services over a real store)', () => {
     expect(rt.store.listAudit().map((a) => [a.action, a.reason])).toEqual([['certificate.reissue', '姓名更正'], ['certificate.revoke', '考试作弊']]);
     expect(certificationFor(rt, user, now).certificate).toBeUndefined();
   });
+
+  it('a revoked certificate comes back only by reinstating it with a reason, and not while another is in force', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const at = now.toISOString();
+    const rt = await testRuntime(now);
+    const user = rt.store.getUserByUsername('trainee')!;
+    const hr = rt.store.getUserByUsername('hr')!;
+    await completePrerequisites(rt, user, now);
+    const attempt = await startExam(rt, user, now);
+    await answerAll(rt, user, attempt.id, now, () => true);
+    const { certificate } = await submitExam(rt, user, attempt.id, now);
+    await rt.store.revokeCertificate(certificate!.id, hr.id, '考试作弊', at);
+    expect(await rt.store.reissueCertificate(certificate!.id, 'AAAA-BBBB-CCCC-DDDD', hr.id, '重新发放', at)).toBeUndefined();
+    const { id: _, ...earned } = certificate!;
+    void _;
+    const { certificate: second } = await rt.store.issueCertificate({ ...earned, code: 'EEEE-FFFF-GGGG-HHHH' });
+    expect(await rt.store.reinstateCertificate(certificate!.id, 'AAAA-BBBB-CCCC-DDDD', hr.id, '复核无误', at)).toBeUndefined();
+    await rt.store.revokeCertificate(second.id, hr.id, '重复发放', at);
+    const back = await rt.store.reinstateCertificate(certificate!.id, 'AAAA-BBBB-CCCC-DDDD', hr.id, '复核无误', at);
+    expect(back).toMatchObject({ code: 'AAAA-BBBB-CCCC-DDDD', reissuedFrom: certificate!.id, expiresAt: certificate!.expiresAt });
+    expect(rt.store.getCertificate(certificate!.id)).toMatchObject({ revokeReason: '考试作弊', supersededBy: back!.id });
+    expect(rt.store.listAudit().map((a) => [a.action, a.reason])).toEqual([['certificate.revoke', '考试作弊'], ['certificate.revoke', '重复发放'], ['certificate.reinstate', '复核无误']]);
+    expect(certificationFor(rt, user, now).certificate?.id).toBe(back!.id);
+  });
 });
 
 describe('what counts towards certification', () => {

@@ -63,4 +63,18 @@ describe('trainee CSV import', () => {
     expect(store.listAudit()).toEqual([expect.objectContaining({ actorId: admin.id, action: 'user.import', targetId: 'good.csv', details: { count: 2, usernames: ['good.one', 'good.two'] } })]);
     await store.close();
   });
+
+  it('holds a password given in the file to the policy, and every imported person must change theirs at the first sign-in', async () => {
+    const r = parseTraineeCsv('用户名,姓名,部门,项目,初始密码\nshort.one,张三,客服部,阳光花园,abc-12345\ncommon.one,李四,客服部,阳光花园,Password123\nsame.name,王五,客服部,阳光花园,same.name\n', none);
+    expect(!r.ok && r.errors.map((e) => [e.line, e.message])).toEqual([
+      [2, '初始密码：密码至少 10 个字符（留空则自动生成）'],
+      [3, '初始密码：这个密码太常见，请换一个（留空则自动生成）'],
+      [4, '初始密码：密码至少 10 个字符（留空则自动生成）'],
+    ]);
+    const store = await openStore(tempDir());
+    const good = await importTrainees(store, admin, '用户名,姓名,部门,项目,初始密码\ngood.one,张三,客服部,阳光花园,\ngood.two,李四,客服部,阳光花园,secret-pass-1\n', 'good.csv', '2026-11-28T00:00:00Z');
+    expect(good.ok).toBe(true);
+    expect(store.listUsers().map((u) => [u.username, u.mustChangePassword])).toEqual([['good.one', true], ['good.two', true]]);
+    await store.close();
+  });
 });
