@@ -5,7 +5,7 @@
 // (王小明, 李晓婷, 孙浩; due in 20 days) and one whose due date has passed
 // (张伟, 赵敏 of 翠湖天地).
 import { describe, it, expect, beforeAll } from 'vitest';
-import { dataDir, serve, login, call, form, readDb, PASSWORD, type Server } from './helpers';
+import { dataDir, serve, login, call, form, readDb, newAccount, PASSWORD, OWN_PASSWORD, type Server } from './helpers';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 
@@ -30,8 +30,7 @@ let made = 0;
 /** A new account made through the admin form; returns its username. */
 async function newUser(role: 'trainee' | 'trainer', site: string, displayName: string): Promise<string> {
   const username = `scope.${role}.${made++}`;
-  const res = await form(server.base, admin, '/admin/users/new', { username, displayName, role, department: role === 'trainer' ? '培训部' : '客服部', site, password: PASSWORD });
-  expect(res.status, `creating ${username}`).toBe(303);
+  await newAccount(server.base, admin, { username, displayName, role, department: role === 'trainer' ? '培训部' : '客服部', site });
   return username;
 }
 
@@ -49,8 +48,8 @@ beforeAll(async () => {
   server = await serve(dir);
   admin = await login(server.base, 'admin', PASSWORD);
   demoTrainer = await login(server.base, 'trainer', PASSWORD);
-  rival = await login(server.base, await newUser('trainer', '阳光花园', '对手培训师'), PASSWORD);
-  far = await login(server.base, await newUser('trainer', '翠湖天地', '远方培训师'), PASSWORD);
+  rival = await login(server.base, await newUser('trainer', '阳光花园', '对手培训师'), OWN_PASSWORD);
+  far = await login(server.base, await newUser('trainer', '翠湖天地', '远方培训师'), OWN_PASSWORD);
 }, 60_000);
 
 describe('whom a trainer may enrol', () => {
@@ -180,7 +179,7 @@ describe('live sessions of a cohort one was taken out of', () => {
     const cohort = await newCohort(demoTrainer, '直播班', [a, b]);
     const session = (await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
     const code = db().liveSessions.find((s) => s.id === session)!.code;
-    const [ca, cb] = [await login(server.base, a, PASSWORD), await login(server.base, b, PASSWORD)];
+    const [ca, cb] = [await login(server.base, a, OWN_PASSWORD), await login(server.base, b, OWN_PASSWORD)];
     for (const c of [ca, cb]) expect((await call(server.base, c, 'POST', '/api/live/join', { code })).status).toBe(200);
     const stream = await fetch(`${server.base}/api/live/${session}/events`, { headers: { cookie: ca } });
     expect(stream.status).toBe(200);
@@ -208,7 +207,7 @@ describe('live sessions of a cohort one was taken out of', () => {
     const cohort = await newCohort(demoTrainer, '分组班', names);
     const session = (await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'pairs' })).headers.get('location')!.split('/').pop()!;
     const code = db().liveSessions.find((s) => s.id === session)!.code;
-    for (const n of names) expect((await call(server.base, await login(server.base, n, PASSWORD), 'POST', '/api/live/join', { code })).status).toBe(200);
+    for (const n of names) expect((await call(server.base, await login(server.base, n, OWN_PASSWORD), 'POST', '/api/live/join', { code })).status).toBe(200);
     expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(names[0]!) })).status).toBe(200);
     expect((await call(server.base, demoTrainer, 'POST', `/api/live/${session}/control`, { action: 'pair' })).status).toBe(200);
     const pairs = db().liveSessions.find((s) => s.id === session)!.pairs;
