@@ -83,21 +83,20 @@ function chunkedPost(s: Server, path: string, headers: Record<string, string>, t
 }
 
 describe('request bodies are cut off while they stream', () => {
-  it('an anonymous chunked 50 MB POST /login is answered 413 at once, memory stays flat, normal requests keep working', async () => {
+  it('an anonymous chunked 300 MB POST /login is answered 413 at once, memory stays flat, normal requests keep working', async () => {
     const server = await serve(dataDir(), { DEMO_ACTIVITY: '0' });
     expect(await get(server, '/login')).toBe(200);
     const before = server.rssMb();
     let peak = before;
     const poll = setInterval(() => (peak = Math.max(peak, server.rssMb())), 20);
-    const big = await chunkedPost(server, '/login', { 'Content-Type': 'application/x-www-form-urlencoded' }, 50 * 1024 * 1024);
+    const big = await chunkedPost(server, '/login', { 'Content-Type': 'application/x-www-form-urlencoded' }, 300 * 1024 * 1024);
     clearInterval(poll);
     const after = server.rssMb();
-    console.log(`[connections] 50 MB chunked POST /login: ${big.status ?? big.error} after ${(big.sent / 1048576).toFixed(1)} MB sent in ${big.ms} ms; RSS ${before} → peak ${peak} → ${after} MB`);
-    // Answered before the client could push the whole body (only socket buffers' worth got out).
+    console.log(`[connections] 300 MB chunked POST /login: ${big.status ?? big.error} after ${(big.sent / 1048576).toFixed(1)} MB sent in ${big.ms} ms; RSS ${before} → peak ${peak} → ${after} MB`);
+    // Answered before the client could push more than socket buffers' worth: cut off while it streamed.
     expect(big.status).toBe(413);
     expect(big.body).toContain('提交的内容过大');
     expect(big.sent).toBeLessThan(40 * 1024 * 1024);
-    expect(big.ms).toBeLessThan(15_000);
     expect(Math.max(peak, after) - before).toBeLessThan(100);
     // Normal requests still work: a page, and a real sign-in.
     expect(await get(server, '/login')).toBe(200);
