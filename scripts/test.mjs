@@ -1,4 +1,4 @@
-// npm test: content check, unit tests (vitest), then end-to-end tests (Playwright on the built server).
+// npm test: content check, type check, unit tests (vitest), then end-to-end tests (Playwright on the built server).
 // Ends with one plain line "N passed, N failed" that CI reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
@@ -13,6 +13,11 @@ let failed = 0;
 
 const content = run('npm', ['run', '-s', 'content:check']);
 content === 0 ? passed++ : failed++;
+
+// Type-check .astro pages as well as .ts (tsc alone does not see pages; a page
+// calling a changed function with old arguments would only fail at run time).
+const types = run('npm', ['run', '-s', 'check']);
+types === 0 ? passed++ : failed++;
 
 // Build first: the integration tests (test/integration) and Playwright run the built server.
 const build = run('npm', ['run', '-s', 'build']);

@@ -144,6 +144,7 @@ test.describe('administration', () => {
     const username = `first.${Date.now().toString(36)}`;
     await page.getByLabel('姓名').fill('首登学员');
     await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('项目', { exact: true }).fill('阳光花园');
     // Too short is stopped by the browser (minlength); a common password only the server knows.
     await page.getByLabel('初始密码').fill('Password123');
     await page.getByRole('button', { name: '创建' }).click();
