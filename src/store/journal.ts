@@ -15,10 +15,10 @@
 // (a "fuzzy" checkpoint) plus the journal after its logSeq is always right.
 // A crash can tear only the last line of db.log (it was not acknowledged);
 // a torn line anywhere else, or a missing batch number, is corruption.
-import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync, fsyncSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, fsyncSync, rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { alive } from './lock';
+import { alive, pidNamedFiles } from './lock';
 import type { DbData } from './types';
 
 export const SNAPSHOT = 'db.json';
@@ -37,18 +37,10 @@ export const holdFile = (dataDir: string, pid = process.pid) => path.join(dataDi
 /** Whether a live backup holds checkpoints off in `dataDir` (stale holds are removed on the way). */
 export function backupHeld(dataDir: string, now = Date.now()): boolean {
   let held = false;
-  let names: string[];
-  try {
-    names = readdirSync(dataDir);
-  } catch {
-    return false;
-  }
-  for (const name of names) {
-    const m = HOLD.exec(name);
-    if (!m) continue;
+  for (const { name, pid } of pidNamedFiles(dataDir, [HOLD])) {
     const file = path.join(dataDir, name);
     try {
-      if (alive(Number(m[1])) && now - statSync(file).mtimeMs < HOLD_MAX_AGE_MS) held = true;
+      if (alive(pid) && now - statSync(file).mtimeMs < HOLD_MAX_AGE_MS) held = true;
       else rmSync(file, { force: true });
     } catch {
       /* removed meanwhile */

@@ -229,16 +229,7 @@ export function acquireLock(file: string): () => void {
  */
 export function removeOrphanedTemp(dir: string): string[] {
   const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const m = /\.(\d+)\.tmp$/.exec(name) ?? /^db\.lock\.(\d+)\.[0-9a-f]+\.new$/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
+  for (const { name, pid } of pidNamedFiles(dir, [/\.(\d+)\.tmp$/, /^db\.lock\.(\d+)\.[0-9a-f]+\.new$/])) {
     if (pid === process.pid || alive(pid)) continue;
     try {
       unlinkSync(path.join(dir, name));
@@ -248,4 +239,24 @@ export function removeOrphanedTemp(dir: string): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * The files in `dir` whose names carry a process id (the first pattern that
+ * matches gives it, as its first group); none when `dir` cannot be read.
+ */
+export function pidNamedFiles(dir: string, patterns: RegExp[]): Array<{ name: string; pid: number }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    for (const re of patterns) {
+      const m = re.exec(name);
+      if (m) return [{ name, pid: Number(m[1]) }];
+    }
+    return [];
+  });
 }
