@@ -1,3 +1,4 @@
+import { storageOf } from './app/runtime';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { defineMiddleware } from 'astro:middleware';
 import { runtime } from './app/runtime';
@@ -90,7 +91,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return text(403, t.errors.crossSite);
   }
 
-  const user = await resolveSession(rt.store, cookies.get(SESSION_COOKIE)?.value, new Date()).catch(() => undefined);
+  const user = await resolveSession(storageOf(rt), cookies.get(SESSION_COOKIE)?.value, new Date()).catch(() => undefined);
   if (user) context.locals.user = user;
 
   const decision = decide(url.pathname, user);

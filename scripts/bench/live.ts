@@ -73,7 +73,7 @@ async function main() {
     Array.from({ length: N }, (_, i) => ({ username: `bench.${i}`, displayName: `学员${i}`, role: 'trainee' as const, department: '客服部', site: '阳光花园', passwordHash: hash })),
     new Date().toISOString(),
   );
-  const trainer = store.getUserByUsername('trainer')!;
+  const trainer = (await store.getUserByUsername('trainer'))!;
   const cohort = await store.createCohort({ name: '压测班', trainerId: trainer.id, traineeIds: users.map((u) => u.id), createdAt: new Date().toISOString() }, trainer.id);
   await store.close();
 

@@ -2,10 +2,13 @@
 // (people and certificates by name and code, never by id), filtered by actor,
 // action and Beijing date, searched, and paged. All pure but auditLog, which
 // only gathers the names from the store.
+import { storageOf } from './runtime';
+import { everyPage } from './paging';
 import type { Runtime } from './runtime';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord, type CertificateRecord, type CohortRecord, type UserRecord } from '../store';
 import { isRole } from '../auth/roles';
 import { t } from '../i18n';
+import { toCsv } from '../hr';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -227,12 +230,12 @@ export function auditActors(entries: readonly AuditRecord[], n: AuditNames): Aud
 }
 
 /** The names the log refers to, from the store (users, certificates and cohorts are never deleted). */
-export function auditNames(rt: Runtime): AuditNames {
-  const s = rt.store;
+export async function auditNames(rt: Runtime): Promise<AuditNames> {
+  const s = storageOf(rt);
   return {
-    users: new Map(s.listUsers({ includeInactive: true }).map((u) => [u.id, u])),
-    certificates: new Map(s.listCertificates().map((c) => [c.id, c])),
-    cohorts: new Map(s.listCohorts().map((c) => [c.id, c])),
+    users: new Map((await s.listUsers({ includeInactive: true })).map((u) => [u.id, u])),
+    certificates: new Map((await everyPage((page) => s.listAllCertificates(page))).map((c) => [c.id, c])),
+    cohorts: new Map((await s.listCohorts()).map((c) => [c.id, c])),
   };
 }
 
@@ -242,4 +245,18 @@ export function auditCsvRows(rows: readonly AuditRow[]): unknown[][] {
     ['时间（北京时间）', '操作人', '操作人用户名', '操作', '对象', '对象编号', '原因', '详情'],
     ...rows.map((r) => [r.when, r.actor.name, r.actor.code, r.label, r.target.kind === 'certificate' ? `${t.audit.certificate}（${r.target.name}${r.target.holder ? ` ${r.target.holder}` : ''}）` : r.target.name, r.target.code, r.reason, r.details]),
   ];
+}
+
+/** Every entry of the log, oldest first. */
+export const allAudit = (rt: Runtime) => everyPage((page) => storageOf(rt).listAudit({}, page));
+
+/** The CSV export of the filtered log (audited as an export), or the filter's problem. */
+export async function auditCsvExport(rt: Runtime, user: UserRecord, query: URLSearchParams, now: Date): Promise<{ csv: string; name: string } | { problem: string }> {
+  const { filters, problem } = auditFiltersFrom(query);
+  if (problem) return { problem };
+  const rows = filterAudit(await allAudit(rt), await auditNames(rt), filters);
+  const { page, ...kept } = filters;
+  void page;
+  await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: rows.length, filters: kept } });
+  return { csv: toCsv(auditCsvRows(rows)), name: `audit-log-${now.toISOString().slice(0, 10)}.csv` };
 }

@@ -1,5 +1,6 @@
 // Application services for the knowledge check at the end of each module: grading
 // on the server, and the review of a graded attempt at the level it earned.
+import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
 import type { UserRecord, CheckAttemptRecord } from '../store';
 import { gradeCheck, checkReview, type CheckResult } from '../modules';
@@ -11,7 +12,7 @@ export async function submitCheck(rt: Runtime, user: UserRecord, chapter: number
   const module = rt.course.get(chapter);
   if (!module) throw new BadRequest('没有这一章', 404);
   const graded = gradeCheck(module, form);
-  return rt.store.recordCheckAttempt({
+  return storageOf(rt).recordCheckAttempt({
     userId: user.id,
     chapter: module.chapter,
     results: graded.results,
@@ -35,9 +36,9 @@ export interface CheckAttemptView {
  * for this chapter (anyone else's id shows nothing), reviewed at the level its
  * own result earns, never more.
  */
-export function checkAttemptView(rt: Runtime, user: UserRecord, chapter: number, attemptId: string | null): CheckAttemptView | undefined {
+export async function checkAttemptView(rt: Runtime, user: UserRecord, chapter: number, attemptId: string | null): Promise<CheckAttemptView | undefined> {
   const module = rt.course.get(chapter);
-  const attempt = attemptId ? rt.store.getCheckAttempt(attemptId) : undefined;
+  const attempt = attemptId ? await storageOf(rt).getCheckAttempt(attemptId) : undefined;
   if (!module || !attempt || attempt.userId !== user.id || attempt.chapter !== chapter) return undefined;
   const review = checkReview(module, attempt, rt.course.headings);
   return {

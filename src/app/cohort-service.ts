@@ -1,5 +1,7 @@
+import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import type { CohortRecord, UserRecord } from '../store';
+import type { CohortRecord, Storage, UserRecord } from '../store';
+import { everyPage } from './paging';
 import { isOverdue, type TraineeRow } from '../cohorts';
 import { certificateStatus } from '../certification';
 import { aggregateRubric } from '../live';
@@ -11,29 +13,32 @@ import { importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
 import { createLiveSession, endLiveAccess } from './live-service';
 
 /** The cohort if this trainer (or an admin) may see it; 404 otherwise, so ids reveal nothing. */
-export function visibleCohort(rt: Runtime, user: UserRecord, id: string): CohortRecord {
-  const c = rt.store.getCohort(id);
+export async function visibleCohort(rt: Runtime, user: UserRecord, id: string): Promise<CohortRecord> {
+  const c = await storageOf(rt).getCohort(id);
   if (!c || !mayViewCohort(user, c)) throw new BadRequest('没有这个班级', 404);
   return c;
 }
 
 /** One row per trainee: modules, best role-plays, exam, certificate, observed rubric, overdue. */
-export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): TraineeRow[] {
-  const { store, course } = rt;
+export async function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Promise<TraineeRow[]> {
+  const { course } = rt;
   const today = now.toISOString().slice(0, 10);
+  const people = await everyPage((page) => storageOf(rt).traineeRecords({ ids: cohort.traineeIds, includeInactive: true }, page));
+  const byId = new Map(people.map((p) => [p.user.id, p]));
   return cohort.traineeIds.flatMap((id) => {
-    const u = store.getUser(id);
-    if (!u) return [];
-    const modulesDone = store.listModuleProgress(id).filter((p) => p.completedAt).map((p) => p.chapter).sort((a, b) => a - b);
+    const r = byId.get(id);
+    if (!r) return [];
+    const u = r.user;
+    const modulesDone = r.moduleProgress.filter((p) => p.completedAt).map((p) => p.chapter).sort((a, b) => a - b);
     const scenarios: TraineeRow['scenarios'] = {};
-    for (const [sid, h] of summariseAttempts(store.listScenarioAttempts(id))) {
+    for (const [sid, h] of summariseAttempts(r.scenarioAttempts)) {
       scenarios[sid] = { passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution };
     }
-    const exams = store.listExamAttempts(id).filter((a) => a.result);
-    const bestExam = exams.sort((a, b) => b.result!.percent - a.result!.percent)[0];
-    const certs = store.listCertificates(id).filter((c) => !c.supersededBy).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
+    const exams = r.examAttempts.filter((a) => a.result);
+    const bestExam = [...exams].sort((a, b) => b.result!.percent - a.result!.percent)[0];
+    const certs = r.certificates.filter((c) => !c.supersededBy).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
     const certificate = certs[0] ? certificateStatus(certs[0], now) : undefined;
-    const obs = aggregateRubric(store.listObservations({ agentId: id }))[0];
+    const obs = aggregateRubric(r.observations)[0];
     const passedScenarios = Object.values(scenarios).filter((s) => s.passed).length;
     const progress = Math.round(
       (modulesDone.length / course.modules.length) * 50 + Math.min(passedScenarios / 3, 1) * 30 + (bestExam?.result!.passed ? 20 : 0),
@@ -60,23 +65,22 @@ export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Traine
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** Whom this trainer (or admin) may enrol now: the rule in src/cohorts `enrolmentScope`. */
-const mayEnrol = (rt: Runtime, actor: UserRecord, now: Date) => enrolmentScope(actor, rt.store.listCohorts(), today(now));
+const mayEnrol = async (rt: Runtime, actor: UserRecord, now: Date) => enrolmentScope(actor, await storageOf(rt).listCohorts(), today(now));
 
 /** The people the forms offer: active trainees this person may enrol, by site and name. */
-export function enrolableTrainees(rt: Runtime, actor: UserRecord, now: Date): UserRecord[] {
-  return rt.store
-    .listUsers({ role: 'trainee' })
-    .filter(mayEnrol(rt, actor, now))
+export async function enrolableTrainees(rt: Runtime, actor: UserRecord, now: Date): Promise<UserRecord[]> {
+  return (await storageOf(rt).listUsers({ role: 'trainee' }))
+    .filter(await mayEnrol(rt, actor, now))
     .sort((a, b) => a.site.localeCompare(b.site, 'zh-CN') || a.displayName.localeCompare(b.displayName, 'zh-CN'));
 }
 
 const OUT_OF_SCOPE = '只能加入本项目、在职、且不在其他培训师进行中班级里的学员；其他人员请联系管理员安排。';
 
 /** The ids a form names, every one of them enrolable by this person; otherwise 403 and nothing is written (a form can name anyone). */
-function enrolable(rt: Runtime, actor: UserRecord, ids: string[], now: Date): string[] {
-  const may = mayEnrol(rt, actor, now);
+async function enrolable(rt: Runtime, actor: UserRecord, ids: string[], now: Date): Promise<string[]> {
+  const may = await mayEnrol(rt, actor, now);
   for (const id of ids) {
-    const u = rt.store.getUser(id);
+    const u = await storageOf(rt).getUser(id);
     if (!u || !may(u)) throw new BadRequest(OUT_OF_SCOPE, 403);
   }
   return [...new Set(ids)];
@@ -94,8 +98,8 @@ export async function createCohort(rt: Runtime, trainer: UserRecord, form: FormD
   const name = String(form.get('name') ?? '').trim().slice(0, 60);
   if (!name) throw new BadRequest('请填写班级名称。');
   const dueDate = dueDateFrom(String(form.get('dueDate') ?? ''));
-  const traineeIds = enrolable(rt, trainer, form.getAll('trainee').map(String), now);
-  return rt.store.createCohort({ name, trainerId: trainer.id, traineeIds, dueDate, createdAt: now.toISOString() }, trainer.id);
+  const traineeIds = await enrolable(rt, trainer, form.getAll('trainee').map(String), now);
+  return storageOf(rt).createCohort({ name, trainerId: trainer.id, traineeIds, dueDate, createdAt: now.toISOString() }, trainer.id);
 }
 
 export type CohortChange = { cohort: CohortRecord; message?: string; imported?: ImportOutcome; redirect?: string };
@@ -106,7 +110,7 @@ export type CohortChange = { cohort: CohortRecord; message?: string; imported?: 
  * trainees, or start a live session. Throws BadRequest (400) on bad input.
  */
 export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: CohortRecord, form: FormData, now: Date): Promise<CohortChange> {
-  const update = async (patch: Parameters<Runtime['store']['updateCohort']>[1]) => (await rt.store.updateCohort(cohort.id, patch))!;
+  const update = async (patch: Parameters<Storage['updateCohort']>[1]) => (await storageOf(rt).updateCohort(cohort.id, patch))!;
   switch (String(form.get('action') ?? '')) {
     case 'live': {
       const mode = form.get('mode') === 'pairs' ? 'pairs' : 'vote';
@@ -114,16 +118,16 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
       return { cohort, redirect: `/trainer/live/${s.id}` };
     }
     case 'add': {
-      const ids = enrolable(rt, trainer, form.getAll('trainee').map(String), now);
-      const r = (await rt.store.enrol(cohort.id, ids, trainer.id, now.toISOString()))!;
+      const ids = await enrolable(rt, trainer, form.getAll('trainee').map(String), now);
+      const r = (await storageOf(rt).enrol(cohort.id, ids, trainer.id, now.toISOString()))!;
       return { cohort: r.cohort, message: `已加入 ${r.added} 名学员。` };
     }
     case 'remove': {
       const id = String(form.get('trainee') ?? '');
-      const after = await rt.store.unenrol(cohort.id, id, trainer.id, now.toISOString());
+      const after = await storageOf(rt).unenrol(cohort.id, id, trainer.id, now.toISOString());
       if (!after) throw new BadRequest('这名学员不在本班级。');
       // Their open live screens of this cohort close now, not at the next request.
-      endLiveAccess(rt, cohort.id, id);
+      await endLiveAccess(rt, cohort.id, id);
       return { cohort: after, message: '已移出班级（学习记录保留）。' };
     }
     case 'due':
@@ -137,11 +141,11 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
       } catch {
         throw new BadRequest('文件不是 UTF-8 编码。');
       }
-      const elsewhere = otherSiteRows(rt, trainer, text);
+      const elsewhere = await otherSiteRows(rt, trainer, text);
       if (elsewhere) return { cohort, imported: elsewhere };
-      const imported = await importTrainees(rt.store, trainer, text, file.name, now.toISOString());
+      const imported = await importTrainees(storageOf(rt), trainer, text, file.name, now.toISOString());
       if (!imported.ok) return { cohort, imported };
-      const r = (await rt.store.enrol(cohort.id, imported.created.map((c) => c.user.id), trainer.id, now.toISOString()))!;
+      const r = (await storageOf(rt).enrol(cohort.id, imported.created.map((c) => c.user.id), trainer.id, now.toISOString()))!;
       return { cohort: r.cohort, imported };
     }
     default:
@@ -150,9 +154,9 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
 }
 
 /** A trainer imports trainees of their own site only (the enrolment rule); the rows naming another, as import errors. */
-function otherSiteRows(rt: Runtime, actor: UserRecord, text: string): ImportOutcome | undefined {
+async function otherSiteRows(rt: Runtime, actor: UserRecord, text: string): Promise<ImportOutcome | undefined> {
   if (actor.role === 'admin') return undefined;
-  const parsed = parseTraineeCsv(text, new Set(rt.store.listUsers({ includeInactive: true }).map((u) => u.username)));
+  const parsed = parseTraineeCsv(text, new Set((await storageOf(rt).listUsers({ includeInactive: true })).map((u) => u.username)));
   if (!parsed.ok) return undefined;
   const errors = parsed.rows.filter((r) => r.site !== actor.site).map((r) => ({ line: r.line, message: `项目“${r.site}”不是你负责的项目（${actor.site || '未设置'}），请联系管理员导入` }));
   return errors.length ? { ok: false, errors } : undefined;

@@ -2,6 +2,7 @@
 // role's pages show something real on first start. Only runs when the demo
 // company was just seeded (never in production). Everything goes through the
 // same services and engine a trainee would use, so the figures are consistent.
+import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
 import { startExam, saveAnswer, submitExam } from './exam-service';
 import { startPlay, takeStep } from './scenario-service';
@@ -11,8 +12,10 @@ import { responseToPublic } from '../quiz';
 const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
 
 export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
-  const { store, course, scenarios } = rt;
-  const u = (name: string) => store.getUserByUsername(name)!;
+  const { course, scenarios } = rt;
+  const store = storageOf(rt);
+  const users = new Map((await store.listUsers()).map((x) => [x.username, x]));
+  const u = (name: string) => users.get(name)!;
   const trainer = u('trainer');
 
   async function modules(username: string, chapters: number[], at: Date) {

@@ -1,5 +1,6 @@
 // Application services for the exam and certificates: they combine the store with
 // the pure domain rules (src/quiz, src/certification) so pages stay thin.
+import { storageOf } from './runtime';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
@@ -8,26 +9,28 @@ import { certificationProgress, addMonths, newCode, certificateStatus, roundStar
 import { summariseAttempts } from '../scenarios';
 import { wasMemberBy } from '../cohorts';
 import { BadRequest } from './http';
+import { ConflictError } from '../store';
 
 /** The role-play attempts that count for this person now (assessment plays dealt by the server in this round), and the round's pool draw. */
-export function countingRolePlays(rt: Runtime, user: UserRecord) {
-  const since = roundStart(rt.store.listCertificates(user.id));
-  const attempts = countedAttempts(rt.certification, rt.store.listScenarioAttempts(user.id), rt.store.listPlays(user.id), since);
+export async function countingRolePlays(rt: Runtime, user: UserRecord) {
+  const since = roundStart(await storageOf(rt).listCertificates(user.id));
+  const attempts = countedAttempts(rt.certification, await storageOf(rt).listScenarioAttempts(user.id), await storageOf(rt).listPlays(user.id), since);
   return { since, attempts, drawn: drawPool(rt.certification, `${user.id}|${since ?? ''}`) };
 }
 
 /** Where a person stands against the certification rules. */
-export function certificationFor(rt: Runtime, user: UserRecord, now: Date): CertificationProgress & { certificate?: CertificateRecord } {
-  const { store, course, scenarios } = rt;
-  const completed = new Set(store.listModuleProgress(user.id).filter((p) => p.completedAt).map((p) => p.chapter));
+export async function certificationFor(rt: Runtime, user: UserRecord, now: Date): Promise<CertificationProgress & { certificate?: CertificateRecord }> {
+  const { course, scenarios } = rt;
+  const store = storageOf(rt);
+  const completed = new Set((await store.listModuleProgress(user.id)).filter((p) => p.completedAt).map((p) => p.chapter));
   // A scenario counts with its best counting attempt; "passed" there means that attempt passed.
-  const counting = countingRolePlays(rt, user);
+  const counting = await countingRolePlays(rt, user);
   const history = summariseAttempts(counting.attempts);
   const best = new Map([...history].map(([id, h]) => [id, { passed: h.best.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution }]));
-  const certs = store.listCertificates(user.id);
+  const certs = await store.listCertificates(user.id);
   const current = certs.find((c) => certificateStatus(c, now) === 'valid');
   const since = counting.since;
-  const examPassed = store.listExamAttempts(user.id).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
+  const examPassed = (await store.listExamAttempts(user.id)).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
   const progress = certificationProgress(rt.certification, {
     completedChapters: completed,
     allChapters: course.modules.map((m) => m.chapter),
@@ -44,26 +47,44 @@ export async function finaliseOverdue(rt: Runtime, attempts: ExamAttemptRecord[]
   const out: ExamAttemptRecord[] = [];
   for (const a of attempts) {
     if (attemptState(a, now, rt.exam.blueprint.graceSeconds) === 'overdue') {
-      const r = await rt.store.submitExamAttempt(a.id, (x) => gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint), now.toISOString(), true);
-      out.push(r!.attempt);
-      const user = rt.store.getUser(a.userId);
-      if (user && r!.attempt.result?.passed) await issueIfEarned(rt, user, r!.attempt, now);
+      const r = (await gradeAndSubmit(rt, a.id, now, true))!;
+      out.push(r.attempt);
+      const user = await storageOf(rt).getUser(a.userId);
+      if (user && r.attempt.result?.passed) await issueIfEarned(rt, user, r!.attempt, now);
     } else out.push(a);
   }
   return out;
 }
 
-export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility; attempts: ExamAttemptRecord[]; progress: ReturnType<typeof certificationFor> }> {
-  const attempts = await finaliseOverdue(rt, rt.store.listExamAttempts(user.id), now);
-  const progress = certificationFor(rt, user, now);
+/**
+ * Grades what is saved and stores it, guarded: where not yet submitted and
+ * with the answers that were graded (an answer saved meanwhile: grade again).
+ * A submitted attempt comes back with `already`; undefined for an unknown id.
+ */
+async function gradeAndSubmit(rt: Runtime, id: string, now: Date, auto: boolean): Promise<{ attempt: ExamAttemptRecord; already: boolean } | undefined> {
+  const store = storageOf(rt);
+  for (let tries = 0; tries < 10; tries++) {
+    const x = await store.getExamAttempt(id);
+    if (!x) return undefined;
+    if (x.submittedAt) return { attempt: x, already: true };
+    const result = gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint);
+    const r = await store.submitExamAttempt(id, { result, savedAt: x.savedAt }, now.toISOString(), auto);
+    if (!r || !('moved' in r)) return r;
+  }
+  throw new ConflictError('exam attempt', id);
+}
+
+export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility; attempts: ExamAttemptRecord[]; progress: Awaited<ReturnType<typeof certificationFor>> }> {
+  const attempts = await finaliseOverdue(rt, await storageOf(rt).listExamAttempts(user.id), now);
+  const progress = await certificationFor(rt, user, now);
   const eligibility = examEligibility({
     blueprint: rt.exam.blueprint,
     now,
     attempts,
     prerequisitesMissing: progress.prerequisitesMet ? [] : progress.missing.filter((m) => m !== '通过结业考试'),
-    waived: !!rt.store.getWaiver(user.id),
+    waived: !!await storageOf(rt).getWaiver(user.id),
     hasValidCertificate: !!progress.certificate,
-    countSince: roundStart(rt.store.listCertificates(user.id)),
+    countSince: roundStart(await storageOf(rt).listCertificates(user.id)),
   });
   return { eligibility, attempts: attempts.sort((a, b) => b.startedAt.localeCompare(a.startedAt)), progress };
 }
@@ -81,7 +102,7 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
   }
   const seed = randomBytes(12).toString('base64url');
   const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, shownHistory(attempts));
-  return rt.store.createExamAttempt({
+  return storageOf(rt).createExamAttempt({
     userId: user.id,
     seed,
     paper: paper.questions,
@@ -94,7 +115,7 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
 
 /** The person's own attempt, finalised if overdue; 404 for anyone else's. */
 export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptRecord> {
-  const a = rt.store.getExamAttempt(id);
+  const a = await storageOf(rt).getExamAttempt(id);
   if (!a || a.userId !== user.id) throw new BadRequest('没有这次考试', 404);
   return (await finaliseOverdue(rt, [a], now))[0]!;
 }
@@ -150,7 +171,7 @@ export async function examAttemptView(rt: Runtime, user: UserRecord, id: string,
     review,
     keysAfterPass: !result.passed && review.level !== 'explanations' && blueprint.review.passed === 'explanations',
     reviewChapters: result.reviewChapters.slice(0, 3).map((c) => ({ chapter: c, title: rt.course.get(c)?.title })),
-    certificateId: result.passed ? rt.store.listCertificates(user.id).find((c) => c.examAttemptId === attempt.id)?.id : undefined,
+    certificateId: result.passed ? (await storageOf(rt).listCertificates(user.id)).find((c) => c.examAttemptId === attempt.id)?.id : undefined,
   };
 }
 
@@ -164,13 +185,13 @@ export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, ques
     if (e instanceof AnswerError) throw new BadRequest(e.message);
     throw e;
   }
-  const ok = await rt.store.saveExamAnswer(a.id, questionId, response, now.toISOString());
+  const ok = await storageOf(rt).saveExamAnswer(a.id, questionId, response, now.toISOString());
   if (!ok) throw new BadRequest('这次考试已经提交，答案不能再修改', 409);
 }
 
 /** Grades and stores the attempt (idempotent: a second call is refused with 409), then issues the certificate if earned. */
 export async function submitExam(rt: Runtime, user: UserRecord, id: string, now: Date) {
-  const before = rt.store.getExamAttempt(id);
+  const before = await storageOf(rt).getExamAttempt(id);
   const a = await ownAttempt(rt, user, id, now);
   // Handed in already — by the person, or by the server when time ran out — before this request: refused.
   // (The attempt page shows the result either way; the runner goes there on a 409.)
@@ -179,7 +200,7 @@ export async function submitExam(rt: Runtime, user: UserRecord, id: string, now:
   // Otherwise this request hands it in: graded now, or just now by the server because it came after the deadline and grace.
   const r = a.submittedAt
     ? { attempt: a, already: false }
-    : (await rt.store.submitExamAttempt(a.id, (x) => gradePaper({ seed: x.seed, questions: x.paper }, x.answers, rt.exam.bank, rt.exam.blueprint), now.toISOString(), false))!;
+    : (await gradeAndSubmit(rt, a.id, now, false))!;
   // A concurrent submission got there first.
   if (r.already) throw refuse(r.attempt);
   const certificate = r.attempt.result?.passed ? await issueIfEarned(rt, user, r.attempt, now) : undefined;
@@ -188,13 +209,13 @@ export async function submitExam(rt: Runtime, user: UserRecord, id: string, now:
 
 /** Issues the certificate when every rule is met; the store makes sure it happens once. */
 export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: ExamAttemptRecord, now: Date): Promise<CertificateRecord | undefined> {
-  const progress = certificationFor(rt, user, now);
-  const waived = !!rt.store.getWaiver(user.id);
+  const progress = await certificationFor(rt, user, now);
+  const waived = !!await storageOf(rt).getWaiver(user.id);
   if (!attempt.result?.passed || (!progress.prerequisitesMet && !waived)) return undefined;
-  const history = summariseAttempts(countingRolePlays(rt, user).attempts);
+  const history = summariseAttempts((await countingRolePlays(rt, user)).attempts);
   const bests = progress.countedScenarios.map((id) => ({ scenarioId: id, ...history.get(id)!.best }));
   const avg = (k: 'calmness' | 'empathy' | 'solution') => (bests.length ? Math.round(bests.reduce((n, b) => n + b[k], 0) / bests.length) : 0);
-  const r = await rt.store.issueCertificate({
+  const r = await storageOf(rt).issueCertificate({
     userId: user.id,
     holderName: user.displayName,
     title: rt.certification.title,
@@ -219,27 +240,26 @@ export async function issueIfEarned(rt: Runtime, user: UserRecord, attempt: Exam
  * a trainer, trainees enrolled in one of their cohorts at or before `now`
  * (still there or removed since; one enrolled later does not count); an admin, any trainee.
  */
-function waiverScope(rt: Runtime, actor: UserRecord, now: Date): (u: UserRecord) => boolean {
+async function waiverScope(rt: Runtime, actor: UserRecord, now: Date): Promise<(u: UserRecord) => boolean> {
   const at = now.toISOString();
-  const mine = actor.role === 'admin' ? undefined : rt.store.listCohorts(actor.id);
+  const mine = actor.role === 'admin' ? undefined : await storageOf(rt).listCohorts(actor.id);
   return (u) => u.role === 'trainee' && (!mine || mine.some((c) => wasMemberBy(c, u.id, at)));
 }
 
 /** The active trainees this person may waive prerequisites for; `current`: in one of the trainer's cohorts now (only then is their progress shown). */
-export function waivableTrainees(rt: Runtime, actor: UserRecord, now: Date): Array<{ user: UserRecord; current: boolean }> {
-  const inCohort = actor.role === 'admin' ? undefined : new Set(rt.store.listCohorts(actor.id).flatMap((c) => c.traineeIds));
-  return rt.store
-    .listUsers({ role: 'trainee' })
-    .filter(waiverScope(rt, actor, now))
+export async function waivableTrainees(rt: Runtime, actor: UserRecord, now: Date): Promise<Array<{ user: UserRecord; current: boolean }>> {
+  const inCohort = actor.role === 'admin' ? undefined : new Set((await storageOf(rt).listCohorts(actor.id)).flatMap((c) => c.traineeIds));
+  return (await storageOf(rt).listUsers({ role: 'trainee' }))
+    .filter(await waiverScope(rt, actor, now))
     .map((user) => ({ user, current: !inCohort || inCohort.has(user.id) }));
 }
 
 /** Waives a trainee's exam prerequisites with a reason (audited); returns what to tell the trainer, or throws BadRequest (400). */
 export async function waivePrerequisites(rt: Runtime, actor: UserRecord, userId: string, rawReason: string, now: Date): Promise<string> {
   const reason = rawReason.trim().slice(0, 200);
-  const target = rt.store.getUser(userId);
-  if (!target || !waiverScope(rt, actor, now)(target)) throw new BadRequest('只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。', 403);
+  const target = await storageOf(rt).getUser(userId);
+  if (!target || !(await waiverScope(rt, actor, now))(target)) throw new BadRequest('只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。', 403);
   if (!reason) throw new BadRequest('请填写免除原因（会记入审计日志）。');
-  await rt.store.addWaiver({ userId, by: actor.id, reason, at: now.toISOString() });
+  await storageOf(rt).addWaiver({ userId, by: actor.id, reason, at: now.toISOString() });
   return `已免除 ${target.displayName} 的考前要求。`;
 }

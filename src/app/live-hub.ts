@@ -1,5 +1,7 @@
-// In-process fan-out of live-session updates to Server-Sent Event streams.
-// State lives in the store (so a session survives a restart); this only pushes.
+// Fan-out of live-session updates to this process's Server-Sent Event streams.
+// State lives in storage (so a session survives a restart and every server
+// sees it); changes arrive through the notifier (live-service.ts `watch`), and
+// this only pushes them to the screens connected here.
 
 export interface Subscriber {
   userId: string;
@@ -10,7 +12,7 @@ export interface Subscriber {
 }
 
 /** Called once per push: does the shared work, returns what each screen gets. */
-type Prepare = () => ((sub: Subscriber) => string | undefined) | undefined;
+type Prepare = () => Promise<((sub: Subscriber) => string | undefined) | undefined>;
 
 /** Coalesces bursts (a class voting at once) into one push per window. */
 const WINDOW_MS = 15;
@@ -20,14 +22,25 @@ export class LiveHub {
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Whether the scheduled push goes to every screen or only the full views (trainer, projector). */
   private audience = new Map<string, 'all' | 'full'>();
+  /** Per session with screens here: how to stop listening for its changes. */
+  private listening = new Map<string, () => void>();
 
-  subscribe(sessionId: string, sub: Subscriber): () => void {
+  /**
+   * Adds a screen. The first screen of a session starts `listen` (subscribe
+   * to the session's changes; it returns how to stop), the last one to leave stops it.
+   */
+  subscribe(sessionId: string, sub: Subscriber, listen?: () => () => void): () => void {
     const set = this.subs.get(sessionId) ?? new Set();
     set.add(sub);
     this.subs.set(sessionId, set);
+    if (listen && !this.listening.has(sessionId)) this.listening.set(sessionId, listen());
     return () => {
       set.delete(sub);
-      if (!set.size) this.subs.delete(sessionId);
+      if (!set.size && this.subs.get(sessionId) === set) {
+        this.subs.delete(sessionId);
+        this.listening.get(sessionId)?.();
+        this.listening.delete(sessionId);
+      }
     };
   }
 
@@ -55,15 +68,18 @@ export class LiveHub {
         this.timers.delete(sessionId);
         const to = this.audience.get(sessionId) ?? 'all';
         this.audience.delete(sessionId);
-        const subs = this.subs.get(sessionId);
-        if (!subs?.size) return;
-        const build = prepare();
-        if (!build) return;
-        for (const sub of subs) {
-          if (to === 'full' && !sub.full) continue;
-          const data = build(sub);
-          if (data) sub.send(`event: state\ndata: ${data}\n\n`);
-        }
+        if (!this.subs.get(sessionId)?.size) return;
+        prepare()
+          .then((build) => {
+            const subs = this.subs.get(sessionId);
+            if (!build || !subs) return;
+            for (const sub of subs) {
+              if (to === 'full' && !sub.full) continue;
+              const data = build(sub);
+              if (data) sub.send(`event: state\ndata: ${data}\n\n`);
+            }
+          })
+          .catch((e) => console.error(`[live] could not push session ${sessionId}: ${e instanceof Error ? e.message : String(e)}`));
       }, WINDOW_MS),
     );
   }

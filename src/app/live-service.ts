@@ -1,5 +1,6 @@
 // Application services for cohorts' live sessions: authorisation, the pure
 // reducer, the store, then a push to every screen through the hub.
+import { storageOf } from './runtime';
 import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, LiveSessionRecord } from '../store';
@@ -7,49 +8,51 @@ import { reduce, mayAct, liveView, youFor, summarise, makePairs, LiveError, aggr
 import { seededRandom } from '../quiz/random';
 import { liveHub, type Subscriber } from './live-hub';
 import { BadRequest } from './http';
+import { ConflictError, DuplicateError } from '../store';
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const newJoinCode = () => Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 
-function context(rt: Runtime, id: string) {
-  const session = rt.store.getLiveSession(id);
+async function context(rt: Runtime, id: string) {
+  const session = await storageOf(rt).getLiveSession(id);
   if (!session) throw new BadRequest('没有这个课堂演练', 404);
-  const cohort = rt.store.getCohort(session.cohortId)!;
+  const cohort = (await storageOf(rt).getCohort(session.cohortId))!;
   const scenario = rt.scenarios.get(session.scenarioId);
   if (!scenario || scenario.def.version !== session.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
   return { session, cohort, scenario };
 }
 
-/** Who is in the cohort now, read without a copy (a class votes at once). */
-const membersOf = (rt: Runtime, cohortId: string): readonly string[] => rt.store.reportView().cohorts.find((c) => c.id === cohortId)?.traineeIds ?? [];
+/** Who is in the cohort now. */
+const membersOf = async (rt: Runtime, cohortId: string): Promise<readonly string[]> => (await storageOf(rt).getCohort(cohortId))?.traineeIds ?? [];
 
-/** Display names by id, read without copying every user record (a push runs every few ms while a class votes). */
-const names = (rt: Runtime) => new Map(rt.store.reportView().users.map((u) => [u.id, u.displayName]));
+/** Display names of the people a session's view names (its trainer and participants). */
+const names = (rt: Runtime, s: LiveSessionRecord) => storageOf(rt).namesOf([s.trainerId, ...s.participants]);
 
 /** What one screen receives: the full view for the trainer and projector, a trainee's own view otherwise. */
-export function viewFor(rt: Runtime, session: LiveSessionRecord, sub: Pick<Subscriber, 'userId' | 'full'>) {
+export async function viewFor(rt: Runtime, session: LiveSessionRecord, sub: Pick<Subscriber, 'userId' | 'full'>) {
   const scenario = rt.scenarios.get(session.scenarioId)!;
-  const view = liveView(session, scenario, names(rt), { full: sub.full, userId: sub.full ? undefined : sub.userId });
+  const view = liveView(session, scenario, await names(rt, session), { full: sub.full, userId: sub.full ? undefined : sub.userId });
   if (sub.full) {
-    const averages = aggregateRubric(rt.store.listObservations({ sessionId: session.id }));
+    const averages = aggregateRubric(await storageOf(rt).listObservations({ sessionId: session.id }));
     return { ...view, rubric: averages };
   }
   return view;
 }
 
+const topic = (sessionId: string) => `live:${sessionId}`;
+
 /**
- * Pushes the current state: the full view and the trainees' common view are
- * built once per push; each phone's message adds only its own part.
+ * Builds one push of the current state: the full view and the trainees'
+ * common view are built once per push; each phone's message adds only its own part.
  */
-function push(rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') {
-  liveHub.notify(sessionId, () => {
-    const s = rt.store.getLiveSession(sessionId);
+async function prepare(rt: Runtime, sessionId: string): Promise<((sub: Subscriber) => string | undefined) | undefined> {
+    const s = await storageOf(rt).getLiveSession(sessionId);
     const scenario = s && rt.scenarios.get(s.scenarioId);
     if (!s || !scenario) return undefined;
-    const nm = names(rt);
-    const full = JSON.stringify(viewFor(rt, s, { userId: s.trainerId, full: true }));
+    const nm = await names(rt, s);
+    const full = JSON.stringify(await viewFor(rt, s, { userId: s.trainerId, full: true }));
     const open = JSON.stringify(liveView(s, scenario, nm, { full: false })).slice(0, -1);
-    const members = new Set(membersOf(rt, s.cohortId));
+    const members = new Set(await membersOf(rt, s.cohortId));
     return (sub) => {
       if (sub.full) return full;
       // Taken out of the cohort: nothing more (endLiveAccess has closed the stream; this covers a push already under way).
@@ -59,17 +62,33 @@ function push(rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') 
       if (you.role === 'owner') return JSON.stringify(liveView(s, scenario, nm, { full: false, userId: sub.userId }));
       return `${open},"you":${JSON.stringify(you)}}`;
     };
-  }, audience);
+}
+
+/** Tells every server that the session changed; `full`: only the trainer's and projector's views changed (a vote). */
+const publish = (rt: Runtime, sessionId: string, audience: 'all' | 'full' = 'all') => storageOf(rt).notifier.publish(topic(sessionId), audience);
+
+/**
+ * Streams a session to one screen: its current state at once (a reconnecting
+ * phone catches up), then each change published by any server. While this
+ * process has screens on a session it listens to the session's topic.
+ */
+export async function watch(rt: Runtime, id: string, sub: Subscriber): Promise<() => void> {
+  const session = (await storageOf(rt).getLiveSession(id))!;
+  const unsubscribe = liveHub.subscribe(id, sub, () =>
+    storageOf(rt).notifier.subscribe(topic(id), (audience) => liveHub.notify(id, () => prepare(rt, id), audience === 'full' ? 'full' : 'all')),
+  );
+  sub.send(`event: state\ndata: ${JSON.stringify(await viewFor(rt, session, sub))}\n\n`);
+  return unsubscribe;
 }
 
 export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohortId: string, scenarioId: string, mode: LiveMode, now: Date) {
-  const cohort = rt.store.getCohort(cohortId);
+  const cohort = await storageOf(rt).getCohort(cohortId);
   if (!cohort || (cohort.trainerId !== trainer.id && trainer.role !== 'admin')) throw new BadRequest('没有这个班级', 404);
   const scenario = rt.scenarios.get(scenarioId);
   if (!scenario) throw new BadRequest('没有这个情景');
   for (let i = 0; i < 5; i++) {
     try {
-      return await rt.store.createLiveSession({
+      return await storageOf(rt).createLiveSession({
         id: randomUUID(),
         code: newJoinCode(),
         cohortId,
@@ -87,28 +106,41 @@ export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohort
         createdAt: now.toISOString(),
       });
     } catch (e) {
-      if (!(e instanceof Error) || e.message !== 'join code in use') throw e;
+      if (!(e instanceof DuplicateError)) throw e;
     }
   }
   throw new Error('could not find a free join code');
 }
 
+/** Conflicting writes retried before a request gives up (a whole class voting at once conflicts a few times at most). */
+const MAX_TRIES = 50;
+
 /**
- * Applies an event inside the store's write: `check` authorises against the
- * stored session (no copies on this hot path: a class votes at once).
+ * Applies an event to the stored session: read it, authorise (`check`),
+ * reduce, and write at the revision read; when another request wrote first,
+ * read again and redo, so every vote counts and none is applied twice.
  */
-async function apply(rt: Runtime, id: string, event: LiveEvent, check: (s: Readonly<LiveSessionRecord>) => void = () => {}) {
+async function apply(rt: Runtime, id: string, event: LiveEvent, check: (s: Readonly<LiveSessionRecord>) => void | Promise<void> = () => {}) {
+  const store = storageOf(rt);
   try {
-    const updated = await rt.store.updateLiveSession(id, (s) => {
-      check(s);
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const s = await store.getLiveSession(id);
+      if (!s) throw new BadRequest('没有这个课堂演练', 404);
+      await check(s);
       const scenario = rt.scenarios.get(s.scenarioId);
       if (!scenario || scenario.def.version !== s.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
-      const next = reduce(s, event, scenario);
-      return next.status === 'ended' && !s.summary ? { ...next, summary: summarise(next, scenario) } : { ...next, summary: s.summary };
-    });
-    if (!updated) throw new BadRequest('没有这个课堂演练', 404);
-    push(rt, id, event.type === 'vote' ? 'full' : 'all');
-    return updated;
+      const reduced = reduce(s, event, scenario);
+      const next = reduced.status === 'ended' && !s.summary ? { ...reduced, summary: summarise(reduced, scenario) } : { ...reduced, summary: s.summary };
+      try {
+        const updated = await store.updateLiveSession(id, s.revision ?? 0, next);
+        if (!updated) throw new BadRequest('没有这个课堂演练', 404);
+        await publish(rt, id, event.type === 'vote' ? 'full' : 'all');
+        return updated;
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+      }
+    }
+    throw new BadRequest('课堂操作太多，请稍后再试', 503);
   } catch (e) {
     if (e instanceof LiveError) throw new BadRequest(e.message, 409);
     throw e;
@@ -116,23 +148,23 @@ async function apply(rt: Runtime, id: string, event: LiveEvent, check: (s: Reado
 }
 
 export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {
-  const session = rt.store.findLiveSessionByCode(code.trim().toUpperCase());
+  const session = await storageOf(rt).findLiveSessionByCode(code.trim().toUpperCase());
   if (!session) throw new BadRequest('没有找到这个课堂代码，或课堂已结束', 404);
-  const cohort = rt.store.getCohort(session.cohortId)!;
+  const cohort = (await storageOf(rt).getCohort(session.cohortId))!;
   if (!mayAct(user, 'join', session, cohort.traineeIds)) throw new BadRequest('你不在这个班级，不能加入', 403);
   return apply(rt, session.id, { type: 'join', userId: user.id });
 }
 
 export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: string) {
-  return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, (s) => {
-    if (!mayAct(user, 'vote', s, membersOf(rt, s.cohortId))) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
+  return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, async (s) => {
+    if (!mayAct(user, 'vote', s, await membersOf(rt, s.cohortId))) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
   });
 }
 
 export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'end';
 
 export async function control(rt: Runtime, user: UserRecord, id: string, action: ControlAction, choiceId: string | undefined, now: Date) {
-  const { session, cohort } = context(rt, id);
+  const { session, cohort } = await context(rt, id);
   if (!mayAct(user, 'control', session, [])) throw new BadRequest('只有本场演练的培训师可以操作', 403);
   switch (action) {
     case 'start':
@@ -150,10 +182,10 @@ export async function control(rt: Runtime, user: UserRecord, id: string, action:
 
 /** Stores a rubric score as an observed assessment on the agent's record. */
 export async function rate(rt: Runtime, user: UserRecord, id: string, score: RubricScore, now: Date) {
-  const { session, scenario, cohort } = context(rt, id);
+  const { session, scenario, cohort } = await context(rt, id);
   if (session.status === 'ended') throw new BadRequest('课堂演练已结束', 409);
   if (!mayAct(user, 'rate', session, cohort.traineeIds, score.agentId)) throw new BadRequest('你不能为这位学员评分', 403);
-  const rec = await rt.store.addObservation({
+  const rec = await storageOf(rt).addObservation({
     sessionId: id,
     cohortId: session.cohortId,
     scenarioId: scenario.def.id,
@@ -165,30 +197,30 @@ export async function rate(rt: Runtime, user: UserRecord, id: string, score: Rub
     comment: score.comment,
     at: now.toISOString(),
   });
-  push(rt, id, 'full');
+  await publish(rt, id, 'full');
   return rec;
 }
 
 /** The session for its trainer's control panel or projector (admins may look); undefined for anyone else. */
-export function sessionForTrainer(rt: Runtime, user: UserRecord, id: string): LiveSessionRecord | undefined {
-  const session = rt.store.getLiveSession(id);
+export async function sessionForTrainer(rt: Runtime, user: UserRecord, id: string): Promise<LiveSessionRecord | undefined> {
+  const session = await storageOf(rt).getLiveSession(id);
   const current = session && rt.scenarios.get(session.scenarioId)?.def.version === session.version;
   return session && current && (session.trainerId === user.id || user.role === 'admin') ? session : undefined;
 }
 
 /** May this person watch the session's stream (and with the full view)? */
-export function watchAccess(rt: Runtime, user: UserRecord, id: string): { full: boolean } {
-  const { session, cohort } = context(rt, id);
+export async function watchAccess(rt: Runtime, user: UserRecord, id: string): Promise<{ full: boolean }> {
+  const { session, cohort } = await context(rt, id);
   if (!mayAct(user, 'view', session, cohort.traineeIds)) throw new BadRequest('你不能查看这个课堂演练', 403);
   return { full: user.id === session.trainerId || user.role === 'admin' };
 }
 
 /** May this trainee use the session's phone page: a participant still in the cohort. */
-export function mayUsePhone(rt: Runtime, user: UserRecord, session: LiveSessionRecord): boolean {
-  return mayAct(user, 'view', session, membersOf(rt, session.cohortId)) && session.participants.includes(user.id);
+export async function mayUsePhone(rt: Runtime, user: UserRecord, session: LiveSessionRecord): Promise<boolean> {
+  return mayAct(user, 'view', session, await membersOf(rt, session.cohortId)) && session.participants.includes(user.id);
 }
 
 /** A trainee taken out of a cohort: their open event streams of its sessions end now (any later request is refused by `mayAct`). */
-export function endLiveAccess(rt: Runtime, cohortId: string, userId: string) {
-  for (const s of rt.store.listLiveSessions(cohortId)) liveHub.drop(s.id, userId);
+export async function endLiveAccess(rt: Runtime, cohortId: string, userId: string) {
+  for (const s of await storageOf(rt).listLiveSessions(cohortId)) liveHub.drop(s.id, userId);
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openStore, type Store } from '../store';
+import { openStore, type Storage } from '../store';
 import { loadCourse, type Course } from '../modules';
 import { loadScenarios, type ScenarioLibrary } from '../scenarios';
 import { loadExam, type Exam } from '../quiz';
@@ -12,8 +12,8 @@ import { seedDemoActivity } from './demo-activity';
 import { siteOrigin } from './http';
 import { parseTrustProxy } from '../auth/client-address';
 
+/** Content and settings the application layer works with; storage is reached through `storageOf` (src/app only). */
 export interface Runtime {
-  store: Store;
   course: Course;
   scenarios: ScenarioLibrary;
   exam: Exam;
@@ -23,6 +23,19 @@ export interface Runtime {
   demo: boolean;
   /** trustProxy: some proxy is trusted (proxyHops > 0); proxyHops: how many (TRUST_PROXY, see parseTrustProxy); siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
   config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[]; siteOrigin: string };
+}
+
+const storages = new WeakMap<Runtime, Storage>();
+/** Gives a runtime its storage. Only the application layer reads it back (storageOf): pages, components and layouts cannot reach storage. */
+export function withStorage<R extends Runtime>(rt: R, storage: Storage): R {
+  storages.set(rt, storage);
+  return rt;
+}
+/** The storage behind a runtime (src/app only). */
+export function storageOf(rt: Runtime): Storage {
+  const s = storages.get(rt);
+  if (!s) throw new Error('this runtime has no storage (see withStorage)');
+  return s;
 }
 
 let ready: Promise<Runtime> | undefined;
@@ -48,8 +61,7 @@ async function init(): Promise<Runtime> {
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
   if (seeded !== 'none') console.log(`[store] empty store in ${store.dataDir}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
   if (store.migratedFrom !== undefined) console.log(`[store] migrated the store in ${store.dataDir} from schema ${store.migratedFrom}`);
-  const rt: Runtime = {
-    store,
+  const rt: Runtime = withStorage({
     course,
     scenarios,
     exam,
@@ -62,7 +74,7 @@ async function init(): Promise<Runtime> {
       publicOrigins,
       siteOrigin: origin,
     },
-  };
+  }, store);
   if (seeded === 'demo' && env('DEMO_ACTIVITY') !== '0') await seedDemoActivity(rt, new Date());
   const close = () => void store.close().finally(() => process.exit(0));
   process.once('SIGTERM', close);

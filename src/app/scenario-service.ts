@@ -2,6 +2,7 @@
 // (src/scenarios/play.ts): starting a play (which gives up an open one) and taking a choice. The
 // browser only ever sees a PlayView; every score comes from the server's own
 // walk through the scenario machine.
+import { storageOf } from './runtime';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { ScenarioAttemptRecord, ScenarioPlayRecord, UserRecord } from '../store';
@@ -17,15 +18,15 @@ function scenarioOf(rt: Runtime, id: string | undefined): CompiledScenario {
 }
 
 /** Assessment plays of this scenario the person may still start in this certification round. */
-export function assessmentAllowance(rt: Runtime, user: UserRecord, scenarioId: string): { left: number; max: number; minutes: number } {
-  const since = roundStart(rt.store.listCertificates(user.id));
+export async function assessmentAllowance(rt: Runtime, user: UserRecord, scenarioId: string): Promise<{ left: number; max: number; minutes: number }> {
+  const since = roundStart(await storageOf(rt).listCertificates(user.id));
   const { maxPlaysPerRound: max, timeLimitMinutes: minutes } = rt.certification.assessment;
-  return { left: assessmentsLeft(rt.certification, rt.store.listPlays(user.id, scenarioId), scenarioId, since), max, minutes };
+  return { left: assessmentsLeft(rt.certification, await storageOf(rt).listPlays(user.id, scenarioId), scenarioId, since), max, minutes };
 }
 
 /** The person's latest play of this scenario that has not been finished or given up (it may have timed out). */
-export function currentPlay(rt: Runtime, user: UserRecord, scenarioId: string): ScenarioPlayRecord | undefined {
-  return rt.store.openPlay(user.id, scenarioId);
+export async function currentPlay(rt: Runtime, user: UserRecord, scenarioId: string): Promise<ScenarioPlayRecord | undefined> {
+  return await storageOf(rt).openPlay(user.id, scenarioId);
 }
 
 /** What the page shows of a play: its view, or none when the scenario changed version under it. */
@@ -42,11 +43,11 @@ export function viewOf(rt: Runtime, play: ScenarioPlayRecord, now: Date): PlayVi
  */
 export async function startPlay(rt: Runtime, user: UserRecord, scenarioId: string | undefined, mode: Mode, now: Date): Promise<ScenarioPlayRecord> {
   const s = scenarioOf(rt, scenarioId);
-  if (mode === 'assessment' && assessmentAllowance(rt, user, s.def.id).left <= 0) {
+  if (mode === 'assessment' && (await assessmentAllowance(rt, user, s.def.id)).left <= 0) {
     throw new BadRequest(t.play.errors.noAssessmentsLeft(rt.certification.assessment.maxPlaysPerRound), 409);
   }
   const minutes = rt.certification.assessment.timeLimitMinutes;
-  return rt.store.startPlay({
+  return storageOf(rt).startPlay({
     userId: user.id,
     scenarioId: s.def.id,
     version: s.def.version,
@@ -58,8 +59,8 @@ export async function startPlay(rt: Runtime, user: UserRecord, scenarioId: strin
 }
 
 /** The person's own play; 404 for anyone else's or a play that does not exist. */
-export function ownPlay(rt: Runtime, user: UserRecord, playId: string | undefined): ScenarioPlayRecord {
-  const play = rt.store.getPlay(playId ?? '');
+export async function ownPlay(rt: Runtime, user: UserRecord, playId: string | undefined): Promise<ScenarioPlayRecord> {
+  const play = await storageOf(rt).getPlay(playId ?? '');
   if (!play || play.userId !== user.id) throw new BadRequest(t.play.errors.noPlay, 404);
   return play;
 }
@@ -86,7 +87,7 @@ const REFUSALS: Record<PlayError['code'] | 'gone', { status: number; message: st
  * reaches an ending is scored and stored as an attempt in the same write.
  */
 export async function takeStep(rt: Runtime, user: UserRecord, playId: string | undefined, token: string, at: number, now: Date): Promise<{ play: ScenarioPlayRecord; attempt?: ScenarioAttemptRecord }> {
-  const play = ownPlay(rt, user, playId);
+  const play = await ownPlay(rt, user, playId);
   const s = scenarioOf(rt, play.scenarioId);
   let dealt;
   try {
@@ -96,10 +97,10 @@ export async function takeStep(rt: Runtime, user: UserRecord, playId: string | u
     throw e;
   }
   const attempt = dealt.result && { userId: user.id, scenarioId: s.def.id, playId: play.id, ...dealt.result, at: now.toISOString() };
-  const r = await rt.store.recordPlayStep(play.id, at, dealt.step, attempt);
+  const r = await storageOf(rt).recordPlayStep(play.id, at, dealt.step, attempt);
   if (!r.ok) {
     const refusal = REFUSALS[r.reason];
-    throw new StepRefused(refusal.message, refusal.status, rt.store.getPlay(play.id) ?? play);
+    throw new StepRefused(refusal.message, refusal.status, await storageOf(rt).getPlay(play.id) ?? play);
   }
   return { play: r.play, attempt: r.attempt };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store, ThrottleRecord } from '../store';
+import { bumpCounter, type Counter, type RateLimiterPort } from '../store';
 
 /**
  * Sliding-window counter kept in one process's memory, for the public
@@ -93,33 +93,11 @@ export function delayAfter(failures: number, limit: number): number {
 }
 
 /** A failure counter: `count` failures, the first and last at these times (ms), forgotten at `expires`. */
-export interface Counter {
-  key: string;
-  count: number;
-  first: number;
-  last: number;
-  expires: number;
-}
-
-/**
- * Where the counters live. The store (one process, persisted) implements it
- * today; a shared database table can implement it so that several servers
- * count together (`add` as one INSERT … ON CONFLICT DO UPDATE … RETURNING).
- */
-export interface CounterStore {
-  /** The live counters among `keys` (expired ones are absent). */
-  read(keys: string[], now: number): Promise<Counter[]>;
-  /** Adds one failure at `now` to each counter, atomically and in one write; an expired counter starts again. Returns the new counters. */
-  add(failures: Array<{ key: string; quietMs: number; spanMs: number }>, now: number): Promise<Counter[]>;
-  remove(key: string): Promise<void>;
-}
-
-/** A counter with one more failure at `now` (a missing or expired one starts at 1). */
-export function bump(c: Counter | undefined, key: string, kind: { quietMs: number; spanMs: number }, now: number): Counter {
-  const live = c && c.expires > now ? c : undefined;
-  const first = live?.first ?? now;
-  return { key, count: (live?.count ?? 0) + 1, first, last: now, expires: Math.min(now + kind.quietMs, first + kind.spanMs) };
-}
+export type { Counter } from '../store';
+/** Where the counters live: storage's rate limiter (one process or, on PostgreSQL, every server), or memory in tests. */
+export type CounterStore = RateLimiterPort;
+/** A counter with one more failure at `now` (see bumpCounter). */
+export const bump = bumpCounter;
 
 /** Keys are hashes: what was typed as a user name (sometimes a password) and addresses are not kept readable. */
 const keyOf = (kind: KindName, ...parts: string[]) => `${kind}:${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 22)}`;
@@ -190,22 +168,6 @@ export class SignInThrottle {
   }
 }
 
-/** Counters in the store (collection `throttles`, schema 8). */
-export function storeCounters(store: Store, max = MAX_ENTRIES): CounterStore {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const fromRecord = (r: Readonly<ThrottleRecord>): Counter => ({ key: r.key, count: r.count, first: Date.parse(r.firstAt), last: Date.parse(r.lastAt), expires: Date.parse(r.expiresAt) });
-  const toRecord = (c: Counter): ThrottleRecord => ({ key: c.key, count: c.count, firstAt: iso(c.first), lastAt: iso(c.last), expiresAt: iso(c.expires) });
-  return {
-    read: async (keys, now) => store.getThrottles(keys).map(fromRecord).filter((c) => c.expires > now),
-    add: async (failures, now) => {
-      const kinds = new Map(failures.map((f) => [f.key, f]));
-      const recs = await store.updateThrottles([...kinds.keys()], (key, cur) => toRecord(bump(cur && fromRecord(cur), key, kinds.get(key)!, now)), iso(now), max);
-      return recs.map(fromRecord);
-    },
-    remove: (key) => store.deleteThrottle(key),
-  };
-}
-
 /** Counters in memory (tests). */
 export function memoryCounters(): CounterStore & { size: () => number } {
   const m = new Map<string, Counter>();
@@ -222,10 +184,10 @@ export function memoryCounters(): CounterStore & { size: () => number } {
   };
 }
 
-const throttles = new WeakMap<Store, SignInThrottle>();
-/** The sign-in throttle of this store (one per process, so attempts in flight are seen by all requests). */
-export const signInThrottle = (store: Store): SignInThrottle => {
-  let t = throttles.get(store);
-  if (!t) throttles.set(store, (t = new SignInThrottle(storeCounters(store))));
+const throttles = new WeakMap<RateLimiterPort, SignInThrottle>();
+/** The sign-in throttle over this storage's counters (one per process, so attempts in flight are seen by all requests). */
+export const signInThrottle = (storage: { limiter: RateLimiterPort }): SignInThrottle => {
+  let t = throttles.get(storage.limiter);
+  if (!t) throttles.set(storage.limiter, (t = new SignInThrottle(storage.limiter)));
   return t;
 };

@@ -56,7 +56,7 @@ export interface CourseOverview {
   next?: CourseModule;
 }
 
-export function courseOverview(modules: CourseModule[], progress: ModuleProgressRecord[]): CourseOverview {
+export function courseOverview(modules: CourseModule[], progress: readonly Readonly<ModuleProgressRecord>[]): CourseOverview {
   const byChapter = new Map(progress.map((p) => [p.chapter, p]));
   const items = modules.map((module) => {
     const p = byChapter.get(module.chapter);

@@ -1,8 +1,9 @@
+import { storageOf } from '../app/runtime';
 import type { APIRoute } from 'astro';
 import { signOut, SESSION_COOKIE } from '../auth';
 
 export const POST: APIRoute = async ({ locals, cookies, redirect }) => {
-  await signOut(locals.runtime.store, cookies.get(SESSION_COOKIE)?.value);
+  await signOut(storageOf(locals.runtime), cookies.get(SESSION_COOKIE)?.value);
   cookies.delete(SESSION_COOKIE, { path: '/' });
   return redirect('/login?out=1', 303);
 };

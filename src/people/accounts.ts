@@ -3,7 +3,7 @@
 // account, and a new password or a deactivation ends the person's sessions.
 // Every change is audited in the same write as the change itself.
 import { hashPassword, passwordProblem } from '../auth/password';
-import { DuplicateUsernameError, type AuditNote, type Store } from '../store/store';
+import { DuplicateUsernameError, type AuditNote, type Storage } from '../store';
 import type { UserRecord } from '../store/types';
 import { readUserForm, type FieldErrors, type UserFields } from './user-form';
 
@@ -27,7 +27,7 @@ export function accountChanges(actor: UserRecord, before: UserRecord, fields: Us
 }
 
 /** Creates an account from the admin's form (audited); `errors` is empty when it was created. */
-export async function createAccount(store: Store, actor: UserRecord, form: FormData, now: string): Promise<AccountForm> {
+export async function createAccount(store: Storage, actor: UserRecord, form: FormData, now: string): Promise<AccountForm> {
   const { fields, password, errors } = readUserForm(form, { withPassword: true });
   if (Object.keys(errors).length) return { fields, errors };
   try {
@@ -41,12 +41,12 @@ export async function createAccount(store: Store, actor: UserRecord, form: FormD
 }
 
 /** Saves the admin's edit of `target` (audited, see accountChanges); `errors` is empty when it was saved. */
-export async function updateAccount(store: Store, actor: UserRecord, target: UserRecord, form: FormData, now: string): Promise<AccountForm> {
+export async function updateAccount(store: Storage, actor: UserRecord, target: UserRecord, form: FormData, now: string): Promise<AccountForm> {
   const { fields, errors } = readUserForm(form, { withPassword: false });
   if (target.id === actor.id && fields.role !== 'admin') errors.role = '不能取消自己的管理员角色（以免无人管理）';
   if (Object.keys(errors).length) return { fields, errors };
   // Read again right before the write (no await between): the entries name what this save really changed.
-  const before = store.getUser(target.id) ?? target;
+  const before = await store.getUser(target.id) ?? target;
   try {
     await store.updateUser(target.id, fields, now, accountChanges(actor, before, fields, reasonOf(form)));
     return { fields, errors };
@@ -61,16 +61,16 @@ export async function updateAccount(store: Store, actor: UserRecord, target: Use
  * makes them choose their own at the next sign-in, audited in the same write.
  * Returns the problem with the password, if any.
  */
-export async function resetPassword(store: Store, actor: UserRecord, target: UserRecord, password: string, now: string): Promise<string | undefined> {
+export async function resetPassword(store: Storage, actor: UserRecord, target: UserRecord, password: string, now: string): Promise<string | undefined> {
   const problem = passwordProblem(password, { username: target.username });
   if (problem) return problem;
   await store.setPassword(target.id, await hashPassword(password), { by: actor.id, action: 'user.password.reset', mustChange: true }, now);
 }
 
 /** Deactivates (signing the person out) or reactivates an account, audited with the reason given; returns why not, if refused. */
-export async function setActive(store: Store, actor: UserRecord, target: UserRecord, active: boolean, now: string, reason?: string): Promise<string | undefined> {
+export async function setActive(store: Storage, actor: UserRecord, target: UserRecord, active: boolean, now: string, reason?: string): Promise<string | undefined> {
   if (target.id === actor.id) return '不能停用自己的账号';
-  if (store.getUser(target.id)?.active === active) return active ? '该账号已是在职状态' : '该账号已停用';
+  if ((await store.getUser(target.id))?.active === active) return active ? '该账号已是在职状态' : '该账号已停用';
   await store.updateUser(target.id, { active }, now, [{ actorId: actor.id, action: active ? 'user.reactivate' : 'user.deactivate', reason: reason?.trim().slice(0, 200) || undefined }]);
   if (!active) await store.deleteSessionsOfUser(target.id);
 }

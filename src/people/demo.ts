@@ -1,4 +1,4 @@
-import type { NewUser } from '../store/store';
+import type { NewUser } from '../store';
 import type { OrgRecord } from '../store/types';
 
 /** The demo organisation seeded into an empty store outside production. */

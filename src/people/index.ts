@@ -1,5 +1,5 @@
 import { hashPassword, generatePassword, passwordProblem } from '../auth/password';
-import type { Store } from '../store/store';
+import type { Storage } from '../store';
 import type { UserRecord } from '../store/types';
 import { parseTraineeCsv, type ImportError } from './csv-import';
 import { DEMO_ORG, DEMO_PASSWORD, DEMO_USERS, DEMO_LOGINS } from './demo';
@@ -21,8 +21,8 @@ export interface BootstrapEnv {
  * Fills an empty store: the demo company outside production; in production
  * only the first administrator, from ADMIN_USERNAME / ADMIN_PASSWORD.
  */
-export async function bootstrap(store: Store, env: BootstrapEnv, now: string): Promise<'demo' | 'admin' | 'none'> {
-  if (!store.isEmpty()) return 'none';
+export async function bootstrap(store: Storage, env: BootstrapEnv, now: string): Promise<'demo' | 'admin' | 'none'> {
+  if (!await store.isEmpty()) return 'none';
   if (env.production) {
     if (!env.adminUsername || !env.adminPassword) {
       throw new BootstrapError('The store is empty and NODE_ENV=production: set ADMIN_USERNAME and ADMIN_PASSWORD to create the first administrator.');
@@ -56,8 +56,8 @@ const importDetails = (usernames: string[]): Record<string, unknown> => (usernam
  * once, never stored in clear. Every imported person must choose their own
  * password at the first sign-in.
  */
-export async function importTrainees(store: Store, actor: UserRecord, csv: string, fileName: string, now: string): Promise<ImportOutcome> {
-  const existing = new Set(store.listUsers({ includeInactive: true }).map((u) => u.username));
+export async function importTrainees(store: Storage, actor: UserRecord, csv: string, fileName: string, now: string): Promise<ImportOutcome> {
+  const existing = new Set((await store.listUsers({ includeInactive: true })).map((u) => u.username));
   const parsed = parseTraineeCsv(csv, existing);
   if (!parsed.ok) return parsed;
   const prepared = await Promise.all(

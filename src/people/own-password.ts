@@ -3,7 +3,7 @@
 // follows the policy, and every other session of theirs ends.
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/password';
 import { Throttle } from '../auth/throttle';
-import type { Store } from '../store/store';
+import type { Storage } from '../store';
 import type { UserRecord } from '../store/types';
 
 export type OwnPasswordErrors = Partial<Record<'current' | 'password' | 'confirm', string>>;
@@ -16,14 +16,14 @@ const wrongCurrent = new Throttle(5, 15 * 60 * 1000);
  * Checks the form (current password, new one, its confirmation) and sets the
  * new password; the session `keepSession` (the one asking) stays signed in.
  */
-export async function changeOwnPassword(store: Store, user: UserRecord, keepSession: string, form: FormData, now: Date): Promise<OwnPasswordResult> {
+export async function changeOwnPassword(store: Storage, user: UserRecord, keepSession: string, form: FormData, now: Date): Promise<OwnPasswordResult> {
   const current = String(form.get('current') ?? '');
   const password = String(form.get('password') ?? '');
   const confirm = String(form.get('confirm') ?? '');
   const t = now.getTime();
   const wait = wrongCurrent.retryAfter(user.id, t);
   if (wait > 0) return { ok: false, status: 429, errors: { current: `当前密码输错次数过多，请 ${Math.ceil(wait / 60000)} 分钟后再试` } };
-  const stored = store.getUser(user.id);
+  const stored = await store.getUser(user.id);
   if (!current) return { ok: false, status: 400, errors: { current: '请输入当前密码' } };
   if (!stored || current.length > 200 || !(await verifyPassword(current, stored.passwordHash))) {
     wrongCurrent.fail(user.id, t);

@@ -178,6 +178,7 @@ export const liveSessionSchema = z.object({
   revealed: z.boolean(),
   history: z.array(z.object({ node: str, tally: z.record(str, num), chosen: str, by: z.enum(['class', 'trainer']) })),
   pairs: z.array(z.object({ owner: str, agent: str, observers: z.array(str) })),
+  revision: int.optional(),
   createdAt: str,
   endedAt: str.optional(),
   summary: z

@@ -6,34 +6,32 @@ import { Low } from 'lowdb';
 import { JournalLostError, SnapshotJournal } from './file-adapter';
 import { KEYS, LOG, OLD_LOG, SNAPSHOT, backupHeld, loadFromDisk, type Collection } from './journal';
 import { acquireLock, removeOrphanedTemp } from './lock';
+import { ArrayIndex } from './array-index';
+import { bumpCounter } from './counters';
 import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, ThrottleRecord, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 import { stints } from '../cohorts';
 
-export class StoreCorruptError extends Error {}
-/** A write could not reach the disk (read-only, full …): nothing was changed. */
-export class StoreWriteError extends Error {}
+import { ConflictError, DuplicateError, DuplicateUsernameError, StoreCorruptError, StoreWriteError, MAX_PAGE, type AuditFilter, type AuditNote, type NewUser, type Page, type PageRequest, type PersonRecords, type PlayStepResult, type RateLimiterPort, type Counter, type Storage, type UserFilter } from './ports';
+import { memoryNotifier } from './memory-notifier';
+export { StoreCorruptError, StoreWriteError, DuplicateUsernameError };
 
 export interface OpenOptions {
   /** Take the single-writer lock (default true; unit tests on private folders may skip it). */
   lock?: boolean;
   /** Journal bytes after which a checkpoint rewrites the snapshot (at least this, and at least the snapshot's size). */
   checkpointBytes?: number;
+  /** Most rate-limit counters kept (default 20,000; see limiter.add). */
+  maxCounters?: number;
 }
 
-export type NewUser = Omit<UserRecord, 'id' | 'createdAt' | 'updatedAt' | 'active'> & { active?: boolean };
-/**
- * An audit entry that a change writes in its own write, so the change is never
- * saved without its entry nor the entry without its change. Its time is the
- * change's; without a targetId it is the changed record's id (the first created).
- */
-export type AuditNote = Omit<AuditRecord, 'id' | 'at' | 'targetId'> & { targetId?: string };
-export interface UserFilter {
-  role?: Role;
-  site?: string;
-  department?: string;
-  includeInactive?: boolean;
+/** A page of `list` from `req` (cursor = offset). */
+function pageOf<T>(list: readonly T[], req: PageRequest, map: (x: T) => T): Page<T> {
+  const from = Math.max(0, Math.floor(req.from ?? 0));
+  const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(req.limit ?? MAX_PAGE)));
+  const items = list.slice(from, from + limit).map(map);
+  return { items, total: list.length, next: from + limit < list.length ? from + limit : undefined };
 }
 
 const copy = <T extends object>(x: T): T => ({ ...x });
@@ -315,6 +313,37 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   // A journal left by an interrupted checkpoint, or one larger than the snapshot, is folded in now.
   maybeCheckpoint(existsSync(path.join(dataDir, OLD_LOG)));
   const d = () => db.data;
+  // Lookups by the keys requests ask for (see ArrayIndex): a request's cost does not grow with the company's history.
+  const ix = {
+    userById: new ArrayIndex<UserRecord>((u) => u.id),
+    userByName: new ArrayIndex<UserRecord>((u) => u.username),
+    session: new ArrayIndex<SessionRecord>((s) => s.idHash),
+    progress: new ArrayIndex<StoredModuleProgress>((p) => p.userId),
+    checkById: new ArrayIndex<CheckAttemptRecord>((a) => a.id),
+    checkByUser: new ArrayIndex<CheckAttemptRecord>((a) => `${a.userId}|${a.chapter}`),
+    attemptById: new ArrayIndex<ScenarioAttemptRecord>((a) => a.id),
+    attemptByUser: new ArrayIndex<ScenarioAttemptRecord>((a) => a.userId),
+    examById: new ArrayIndex<ExamAttemptRecord>((a) => a.id),
+    examByUser: new ArrayIndex<ExamAttemptRecord>((a) => a.userId),
+    certById: new ArrayIndex<CertificateRecord>((c) => c.id),
+    certByUser: new ArrayIndex<CertificateRecord>((c) => c.userId),
+    certByCode: new ArrayIndex<CertificateRecord>((c) => c.code),
+    waiverByUser: new ArrayIndex<WaiverRecord>((w) => w.userId),
+    liveById: new ArrayIndex<LiveSessionRecord>((s) => s.id),
+    liveByCode: new ArrayIndex<LiveSessionRecord>((s) => s.code),
+    liveByCohort: new ArrayIndex<LiveSessionRecord>((s) => s.cohortId),
+    obsByAgent: new ArrayIndex<ObservationRecord>((o) => o.agentId),
+    obsBySession: new ArrayIndex<ObservationRecord>((o) => o.sessionId),
+  };
+  const userOf = (x: DbData, id: string) => ix.userById.last(x.users, id);
+  const userNamed = (x: DbData, name: string) => {
+    const u = ix.userByName.last(x.users, name);
+    return u?.username === name ? u : undefined;
+  };
+  const progressOf = (x: DbData, userId: string, chapter: number) => ix.progress.all(x.moduleProgress, userId).find((p) => p.chapter === chapter);
+  const examOf = (x: DbData, id: string) => ix.examById.last(x.examAttempts, id);
+  const certOf = (x: DbData, id: string) => ix.certById.last(x.certificates, id);
+  const cohortOf = (x: DbData, id: string) => x.cohorts.find((c) => c.id === id);
   /**
    * Plays by id, by person, and the open one per person and scenario (there
    * is at most one: starting a play gives up the open one), so a step or a
@@ -338,7 +367,49 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     return ix;
   }
 
-  return {
+  const MAX_COUNTERS = opts.maxCounters ?? 20_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const fromRecord = (r: Readonly<ThrottleRecord>): Counter => ({ key: r.key, count: r.count, first: Date.parse(r.firstAt), last: Date.parse(r.lastAt), expires: Date.parse(r.expiresAt) });
+  const toRecord = (c: Counter): ThrottleRecord => ({ key: c.key, count: c.count, firstAt: iso(c.first), lastAt: iso(c.last), expiresAt: iso(c.expires) });
+  /** Rate-limit counters in the collection `throttles` (schema 8). */
+  const limiter: RateLimiterPort = {
+    read: async (keys, now) => {
+      const want = new Set(keys);
+      return d().throttles.filter((t) => want.has(t.key)).map(fromRecord).filter((c) => c.expires > now);
+    },
+    /**
+     * Each counter is read and written without yielding, so parallel hits all
+     * count, in one journal line. Past MAX_COUNTERS records the expired ones
+     * are removed, then the least recently hit, down to 90 %: a flood of
+     * made-up account names cannot grow the store without bound.
+     */
+    add: (hits, nowMs) =>
+      mutate((x, w) => {
+        const now = iso(nowMs);
+        const out: Counter[] = [];
+        for (const h of hits) {
+          const i = x.throttles.findIndex((t) => t.key === h.key);
+          const rec = toRecord(bumpCounter(i < 0 ? undefined : fromRecord(x.throttles[i]!), h.key, h, nowMs));
+          if (i < 0) x.throttles.push(rec);
+          else x.throttles[i] = rec;
+          w.put('throttles', rec);
+          out.push(fromRecord(rec));
+        }
+        if (x.throttles.length > MAX_COUNTERS) {
+          const live = x.throttles.filter((t) => t.expiresAt > now);
+          const keep = new Set(live.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)).slice(0, Math.floor(MAX_COUNTERS * 0.9)).map((t) => t.key));
+          removeWhere(x, w, 'throttles', (t) => !keep.has(t.key));
+        }
+        return out;
+      }),
+    remove: (key) => mutate((x, w) => removeWhere(x, w, 'throttles', (t) => t.key === key)),
+  };
+  const notifier = memoryNotifier();
+
+  const storage = {
+    location: dataDir,
+    limiter,
+    notifier,
     file,
     dataDir,
     migratedFrom,
@@ -363,8 +434,8 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     writeCount: () => writes,
 
     // Organisation
-    isEmpty: () => d().users.length === 0,
-    getOrg: (): OrgRecord => ({ ...d().org, sites: [...d().org.sites], departments: [...d().org.departments] }),
+    isEmpty: async () => d().users.length === 0,
+    getOrg: async (): Promise<OrgRecord> => ({ ...d().org, sites: [...d().org.sites], departments: [...d().org.departments] }),
     setOrg: (org: OrgRecord) =>
       mutate((x, w) => {
         x.org = { ...org };
@@ -375,9 +446,9 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Creates the accounts all-or-nothing, with their audit entries (`notes`) in the same write. */
     async createUsers(inputs: NewUser[], now: string, notes: AuditNote[] = []): Promise<UserRecord[]> {
       return mutate((x, w) => {
-        const taken = new Set(x.users.map((u) => u.username));
+        const taken = new Set<string>();
         for (const u of inputs) {
-          if (taken.has(u.username)) throw new DuplicateUsernameError(u.username);
+          if (taken.has(u.username) || userNamed(x, u.username)) throw new DuplicateUsernameError(u.username);
           taken.add(u.username);
         }
         const created = inputs.map((u) => ({ ...u, id: randomUUID(), active: u.active ?? true, createdAt: now, updatedAt: now }));
@@ -387,25 +458,26 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         return created.map(copy);
       });
     },
-    getUser: (id: string) => {
-      const u = d().users.find((x) => x.id === id);
+    getUser: async (id: string) => {
+      const u = userOf(d(), id);
       return u && copy(u);
     },
-    getUserByUsername: (username: string) => {
-      const u = d().users.find((x) => x.username === username);
+    getUserByUsername: async (username: string) => {
+      const u = userNamed(d(), username);
       return u && copy(u);
     },
-    listUsers: (f: UserFilter = {}): UserRecord[] =>
+    listUsers: async (f: UserFilter = {}): Promise<UserRecord[]> =>
       d()
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
         .map(copy),
     /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>
       mutate((x, w) => {
-        const u = x.users.find((y) => y.id === id);
+        const u = userOf(x, id);
         if (!u) return undefined;
-        if (patch.username && patch.username !== u.username && x.users.some((y) => y.username === patch.username)) {
-          throw new DuplicateUsernameError(patch.username);
+        if (patch.username && patch.username !== u.username) {
+          if (userNamed(x, patch.username)) throw new DuplicateUsernameError(patch.username);
+          ix.userByName.reset();
         }
         Object.assign(u, patch, { updatedAt: now });
         w.put('users', u);
@@ -421,7 +493,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     setPassword: (userId: string, passwordHash: string, change: { by: string; action: 'user.password.reset' | 'user.password.change'; mustChange: boolean; keepSession?: string }, now: string) =>
       mutate((x, w) => {
-        const u = x.users.find((y) => y.id === userId);
+        const u = userOf(x, userId);
         if (!u) return undefined;
         u.passwordHash = passwordHash;
         if (change.mustChange) u.mustChangePassword = true;
@@ -440,13 +512,13 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         x.sessions.push(rec);
         w.put('sessions', rec);
       }),
-    findSession: (idHash: string) => {
-      const s = d().sessions.find((x) => x.idHash === idHash);
+    findSession: async (idHash: string) => {
+      const s = ix.session.last(d().sessions, idHash);
       return s && copy(s);
     },
     touchSession: (idHash: string, now: string) =>
       mutate((x, w) => {
-        const s = x.sessions.find((y) => y.idHash === idHash);
+        const s = ix.session.last(x.sessions, idHash);
         if (s) {
           s.lastSeenAt = now;
           w.patch('sessions', idHash, { lastSeenAt: now });
@@ -454,47 +526,13 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       }),
     deleteSession: (idHash: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.idHash === idHash)),
     deleteSessionsOfUser: (userId: string) => mutate((x, w) => removeWhere(x, w, 'sessions', (s) => s.userId === userId)),
-    deleteSessionsWhere: (expired: (s: SessionRecord) => boolean) => mutate((x, w) => removeWhere(x, w, 'sessions', expired)),
-
-    // Sign-in throttle counters (src/auth/throttle.ts)
-    getThrottles: (keys: readonly string[]): ThrottleRecord[] => {
-      const want = new Set(keys);
-      return d().throttles.filter((t) => want.has(t.key)).map(copy);
-    },
-    /**
-     * Changes throttle counters in one step (each read and written without
-     * yielding, so parallel failures all count) and one journal line. Past
-     * `max` records the expired ones are removed, then the least recently
-     * failed, down to 90 % of `max`: a flood of made-up account names cannot
-     * grow the store without bound. Returns the new records.
-     */
-    updateThrottles: (keys: readonly string[], next: (key: string, current: Readonly<ThrottleRecord> | undefined) => ThrottleRecord, now: string, max: number) =>
-      mutate((x, w) => {
-        const out: ThrottleRecord[] = [];
-        for (const key of keys) {
-          const i = x.throttles.findIndex((t) => t.key === key);
-          const rec = { ...next(key, i < 0 ? undefined : x.throttles[i]), key };
-          if (i < 0) x.throttles.push(rec);
-          else x.throttles[i] = rec;
-          w.put('throttles', rec);
-          out.push(copy(rec));
-        }
-        if (x.throttles.length > max) {
-          const live = x.throttles.filter((t) => t.expiresAt > now);
-          const keep = new Set(live.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)).slice(0, Math.floor(max * 0.9)).map((t) => t.key));
-          removeWhere(x, w, 'throttles', (t) => !keep.has(t.key));
-        }
-        return out;
-      }),
-    deleteThrottle: (key: string) => mutate((x, w) => removeWhere(x, w, 'throttles', (t) => t.key === key)),
-
     // Module progress
     /** Records that a module was opened; a re-open within a minute is not worth a write. */
     markModuleOpened: (userId: string, chapter: number, now: string) => {
-      const existing = d().moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
+      const existing = progressOf(d(), userId, chapter);
       if (existing && Math.abs(Date.parse(now) - Date.parse(existing.lastOpenedAt)) < 60_000) return Promise.resolve();
       return mutate((x, w) => {
-        let p = x.moduleProgress.find((y) => y.userId === userId && y.chapter === chapter);
+        let p = progressOf(x, userId, chapter);
         if (p) p.lastOpenedAt = now;
         else x.moduleProgress.push((p = { userId, chapter, openedAt: now, lastOpenedAt: now }));
         w.put('moduleProgress', p);
@@ -506,7 +544,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const rec = { ...a, id: randomUUID() };
         x.checkAttempts.push(rec);
         w.put('checkAttempts', rec);
-        let p = x.moduleProgress.find((y) => y.userId === a.userId && y.chapter === a.chapter);
+        let p = progressOf(x, a.userId, a.chapter);
         if (!p) {
           p = { userId: a.userId, chapter: a.chapter, openedAt: a.at, lastOpenedAt: a.at };
           x.moduleProgress.push(p);
@@ -516,11 +554,9 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('moduleProgress', p);
         return copy(rec);
       }),
-    listModuleProgress: (userId: string): StoredModuleProgress[] => d().moduleProgress.filter((p) => p.userId === userId).map(copy),
-    listAllModuleProgress: (): StoredModuleProgress[] => d().moduleProgress.map(copy),
-    latestCheckAttempt: (userId: string, chapter: number) => {
-      const list = d().checkAttempts.filter((a) => a.userId === userId && a.chapter === chapter);
-      const last = list[list.length - 1];
+    listModuleProgress: async (userId: string): Promise<StoredModuleProgress[]> => ix.progress.all(d().moduleProgress, userId).map(copy),
+    latestCheckAttempt: async (userId: string, chapter: number) => {
+      const last = ix.checkByUser.last(d().checkAttempts, `${userId}|${chapter}`);
       return last && copy(last);
     },
     // Role-plays, dealt by the server step by step (src/scenarios/play.ts)
@@ -539,15 +575,15 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         return copyPlay(rec);
       }),
     /** The person's play of this scenario that has not ended (it may have timed out), if any. */
-    openPlay: (userId: string, scenarioId: string) => {
+    openPlay: async (userId: string, scenarioId: string) => {
       const p = playsOf(d()).open.get(`${userId}|${scenarioId}`);
       return p && !p.end ? copyPlay(p) : undefined;
     },
-    getPlay: (id: string) => {
+    getPlay: async (id: string) => {
       const p = playsOf(d()).byId.get(id);
       return p && copyPlay(p);
     },
-    listPlays: (userId: string, scenarioId?: string): ScenarioPlayRecord[] =>
+    listPlays: async (userId: string, scenarioId?: string): Promise<ScenarioPlayRecord[]> =>
       (playsOf(d()).byUser.get(userId) ?? []).filter((p) => !scenarioId || p.scenarioId === scenarioId).map(copyPlay),
     /**
      * Records one dealt step, guarded: only while the play is open, before its
@@ -583,10 +619,10 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('scenarioAttempts', rec);
         return copy(rec);
       }),
-    listScenarioAttempts: (userId: string, scenarioId?: string): ScenarioAttemptRecord[] =>
-      d().scenarioAttempts.filter((a) => a.userId === userId && (!scenarioId || a.scenarioId === scenarioId)).map(copy),
-    getScenarioAttempt: (id: string) => {
-      const a = d().scenarioAttempts.find((x) => x.id === id);
+    listScenarioAttempts: async (userId: string, scenarioId?: string): Promise<ScenarioAttemptRecord[]> =>
+      ix.attemptByUser.all(d().scenarioAttempts, userId).filter((a) => !scenarioId || a.scenarioId === scenarioId).map(copy),
+    getScenarioAttempt: async (id: string) => {
+      const a = ix.attemptById.last(d().scenarioAttempts, id);
       return a && copy(a);
     },
 
@@ -598,16 +634,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('examAttempts', rec);
         return structuredClone(rec);
       }),
-    getExamAttempt: (id: string) => {
-      const a = d().examAttempts.find((x) => x.id === id);
+    getExamAttempt: async (id: string) => {
+      const a = examOf(d(), id);
       return a && structuredClone(a);
     },
-    listExamAttempts: (userId?: string): ExamAttemptRecord[] =>
-      d().examAttempts.filter((a) => !userId || a.userId === userId).map((a) => structuredClone(a)),
+    listExamAttempts: async (userId: string): Promise<ExamAttemptRecord[]> => ix.examByUser.all(d().examAttempts, userId).map((a) => structuredClone(a)),
+    listOverdueExamAttempts: async (before: string): Promise<ExamAttemptRecord[]> => d().examAttempts.filter((a) => !a.submittedAt && a.deadline < before).map((a) => structuredClone(a)),
     /** Saves one answer (undefined clears it); refused once the attempt is submitted. */
     saveExamAnswer: (id: string, questionId: string, response: unknown, now: string) =>
       mutate((x, w) => {
-        const a = x.examAttempts.find((y) => y.id === id);
+        const a = examOf(x, id);
         if (!a || a.submittedAt) return false;
         if (response === undefined) delete a.answers[questionId];
         else a.answers[questionId] = response;
@@ -616,13 +652,14 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.patch('examAttempts', id, { answers: a.answers, savedAt: now });
         return true;
       }),
-    /** Stores the grading once; a second call returns the first result unchanged with `already: true`. */
-    submitExamAttempt: (id: string, grade: (a: ExamAttemptRecord) => ExamAttemptRecord['result'], now: string, auto: boolean) =>
-      mutate((x, w) => {
-        const a = x.examAttempts.find((y) => y.id === id);
+    /** Stores the grading once, guarded (see ExamsPort): where not yet submitted and the answers are those graded. */
+    submitExamAttempt: (id: string, graded: { result: NonNullable<ExamAttemptRecord['result']>; savedAt: string | undefined }, now: string, auto: boolean) =>
+      mutate((x, w): { attempt: ExamAttemptRecord; already: boolean } | { moved: true } | undefined => {
+        const a = examOf(x, id);
         if (!a) return undefined;
         if (a.submittedAt) return { attempt: structuredClone(a), already: true };
-        a.result = grade(a);
+        if (a.savedAt !== graded.savedAt) return { moved: true };
+        a.result = structuredClone(graded.result);
         a.submittedAt = now;
         if (auto) a.autoSubmitted = true;
         w.put('examAttempts', a);
@@ -636,27 +673,28 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     issueCertificate: (c: Omit<CertificateRecord, 'id'>) =>
       mutate((x, w) => {
-        const held = x.certificates.find((y) => y.userId === c.userId && !y.revokedAt && !y.supersededBy && y.expiresAt > c.issuedAt);
+        const held = ix.certByUser.all(x.certificates, c.userId).find((y) => !y.revokedAt && !y.supersededBy && y.expiresAt > c.issuedAt);
         if (held) return { certificate: copy(held), issued: false };
-        if (x.certificates.some((y) => y.code === c.code)) throw new Error('verification code collision; try again');
+        if (ix.certByCode.last(x.certificates, c.code)) throw new DuplicateError('certificate.code', c.code);
         const rec = { ...c, id: randomUUID() };
         x.certificates.push(rec);
         w.put('certificates', rec);
         return { certificate: copy(rec), issued: true };
       }),
-    listCertificates: (userId?: string): CertificateRecord[] => d().certificates.filter((c) => !userId || c.userId === userId).map(copy),
-    getCertificate: (id: string) => {
-      const c = d().certificates.find((x) => x.id === id);
+    listAllCertificates: async (req: PageRequest): Promise<Page<CertificateRecord>> => pageOf([...d().certificates].reverse(), req, copy),
+    listCertificates: async (userId: string): Promise<CertificateRecord[]> => ix.certByUser.all(d().certificates, userId).map(copy),
+    getCertificate: async (id: string) => {
+      const c = certOf(d(), id);
       return c && copy(c);
     },
-    getCertificateByCode: (code: string) => {
-      const c = d().certificates.find((x) => x.code === code);
+    getCertificateByCode: async (code: string) => {
+      const c = ix.certByCode.last(d().certificates, code);
       return c && copy(c);
     },
     /** Revokes with a reason and writes the audit entry in the same write. */
     revokeCertificate: (id: string, by: string, reason: string, now: string) =>
       mutate((x, w) => {
-        const c = x.certificates.find((y) => y.id === id);
+        const c = certOf(x, id);
         if (!c || c.revokedAt || c.supersededBy) return undefined;
         Object.assign(c, { revokedAt: now, revokedBy: by, revokeReason: reason });
         w.put('certificates', c);
@@ -669,7 +707,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     reissueCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
       mutate((x, w) => {
-        const old = x.certificates.find((y) => y.id === id);
+        const old = certOf(x, id);
         if (!old || old.supersededBy || old.revokedAt) return undefined;
         return replaceCertificate(x, w, old, newCode, { at: now, actorId: by, action: 'certificate.reissue', targetId: old.id, reason });
       }),
@@ -681,9 +719,9 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     reinstateCertificate: (id: string, newCode: string, by: string, reason: string, now: string) =>
       mutate((x, w) => {
-        const old = x.certificates.find((y) => y.id === id);
+        const old = certOf(x, id);
         if (!old || old.supersededBy || !old.revokedAt) return undefined;
-        if (x.certificates.some((y) => y.userId === old.userId && !y.revokedAt && !y.supersededBy && y.expiresAt > now)) return undefined;
+        if (ix.certByUser.all(x.certificates, old.userId).some((y) => !y.revokedAt && !y.supersededBy && y.expiresAt > now)) return undefined;
         return replaceCertificate(x, w, old, newCode, { at: now, actorId: by, action: 'certificate.reinstate', targetId: old.id, reason });
       }),
 
@@ -695,15 +733,19 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         wr.put('waivers', rec);
         audit(x, wr, { at: w.at, actorId: w.by, action: 'prerequisites.waive', targetId: w.userId, reason: w.reason });
       }),
-    getWaiver: (userId: string) => {
-      const w = d().waivers.filter((x) => x.userId === userId).at(-1);
+    getWaiver: async (userId: string) => {
+      const w = ix.waiverByUser.last(d().waivers, userId);
       return w && copy(w);
     },
-    /** Every waiver ever granted, oldest first (HR lists them with who granted each). */
-    listWaivers: (): WaiverRecord[] => d().waivers.map(copy),
+    /** Every waiver ever granted, newest first (HR lists them with who granted each). */
+    listWaivers: async (req: PageRequest): Promise<Page<WaiverRecord>> => pageOf([...d().waivers].reverse(), req, copy),
     appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x, w) => audit(x, w, a)),
     /** Copies, details included: the log is only ever appended to (there is no method that edits or removes an entry). */
-    listAudit: (): AuditRecord[] => d().audit.map((a) => structuredClone(a)),
+    listAudit: async (f: AuditFilter, req: PageRequest): Promise<Page<AuditRecord>> => {
+      const actions = f.actions && new Set<string>(f.actions);
+      const list = d().audit.filter((a) => (!actions || actions.has(a.action)) && (!f.actorId || a.actorId === f.actorId) && (!f.targetId || a.targetId === f.targetId) && (!f.from || a.at >= f.from) && (!f.to || a.at < f.to));
+      return pageOf(f.newestFirst ? list.reverse() : list, req, (a) => structuredClone(a));
+    },
 
     // Cohorts
     /**
@@ -721,15 +763,15 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         for (const id of traineeIds) audit(x, w, { at: c.createdAt, actorId: by, action: 'cohort.enrol', targetId: id, details });
         return structuredClone(rec);
       }),
-    getCohort: (id: string) => {
-      const c = d().cohorts.find((x) => x.id === id);
+    getCohort: async (id: string) => {
+      const c = cohortOf(d(), id);
       return c && structuredClone(c);
     },
     /** A trainer's own cohorts, or all (admins). */
-    listCohorts: (trainerId?: string): CohortRecord[] => d().cohorts.filter((c) => !trainerId || c.trainerId === trainerId).map((c) => structuredClone(c)),
+    listCohorts: async (trainerId?: string): Promise<CohortRecord[]> => d().cohorts.filter((c) => !trainerId || c.trainerId === trainerId).map((c) => structuredClone(c)),
     updateCohort: (id: string, patch: Partial<Pick<CohortRecord, 'name' | 'dueDate'>>) =>
       mutate((x, w) => {
-        const c = x.cohorts.find((y) => y.id === id);
+        const c = cohortOf(x, id);
         if (!c) return undefined;
         Object.assign(c, patch);
         w.put('cohorts', c);
@@ -741,7 +783,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     enrol: (id: string, userIds: readonly string[], by: string, at: string) =>
       mutate((x, w) => {
-        const c = x.cohorts.find((y) => y.id === id);
+        const c = cohortOf(x, id);
         if (!c) return undefined;
         const fresh = [...new Set(userIds)].filter((u) => !c.traineeIds.includes(u));
         c.members = [...stints(c), ...fresh.map((userId) => ({ userId, joinedAt: at }))];
@@ -753,7 +795,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Takes a trainee out of a cohort (their records stay), with a 'cohort.remove' audit entry in the same write; undefined if they were not in it. */
     unenrol: (id: string, userId: string, by: string, at: string) =>
       mutate((x, w) => {
-        const c = x.cohorts.find((y) => y.id === id);
+        const c = cohortOf(x, id);
         if (!c || !c.traineeIds.includes(userId)) return undefined;
         c.members = stints(c).map((m) => (m.userId === userId && !m.leftAt ? { ...m, leftAt: at } : m));
         c.traineeIds = c.traineeIds.filter((u) => u !== userId);
@@ -761,39 +803,36 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         audit(x, w, { at, actorId: by, action: 'cohort.remove', targetId: userId, details: { cohortId: c.id, cohortName: c.name } });
         return structuredClone(c);
       }),
-    cohortsOf: (traineeId: string): CohortRecord[] => d().cohorts.filter((c) => c.traineeIds.includes(traineeId)).map((c) => structuredClone(c)),
+    cohortsOf: async (traineeId: string): Promise<CohortRecord[]> => d().cohorts.filter((c) => c.traineeIds.includes(traineeId)).map((c) => structuredClone(c)),
 
     // Live sessions
     createLiveSession: (s: LiveSessionRecord) =>
       mutate((x, w) => {
-        if (x.liveSessions.some((y) => y.code === s.code && y.status !== 'ended')) throw new Error('join code in use');
+        if (ix.liveByCode.all(x.liveSessions, s.code).some((y) => y.status !== 'ended')) throw new DuplicateError('liveSession.code', s.code);
         const rec = structuredClone(s);
         x.liveSessions.push(rec);
         w.put('liveSessions', rec);
         return structuredClone(s);
       }),
-    getLiveSession: (id: string) => {
-      const s = d().liveSessions.find((x) => x.id === id);
+    getLiveSession: async (id: string) => {
+      const s = ix.liveById.last(d().liveSessions, id);
       return s && structuredClone(s);
     },
-    findLiveSessionByCode: (code: string) => {
-      const s = d().liveSessions.find((x) => x.code === code && x.status !== 'ended');
+    findLiveSessionByCode: async (code: string) => {
+      const s = ix.liveByCode.all(d().liveSessions, code).find((x) => x.status !== 'ended');
       return s && structuredClone(s);
     },
-    listLiveSessions: (cohortId: string): LiveSessionRecord[] => d().liveSessions.filter((s) => s.cohortId === cohortId).map((s) => structuredClone(s)),
-    /**
-     * Replaces a session's state with `next(current)`; `next` may throw to refuse
-     * the change. `next` must not modify its argument (the live reducer never does):
-     * no copy is made, because a class voting at once calls this hundreds of times.
-     */
-    updateLiveSession: (id: string, next: (s: Readonly<LiveSessionRecord>) => LiveSessionRecord) =>
+    listLiveSessions: async (cohortId: string): Promise<LiveSessionRecord[]> => ix.liveByCohort.all(d().liveSessions, cohortId).map((s) => structuredClone(s)),
+    /** Replaces a session's state at an expected revision (see LivePort). */
+    updateLiveSession: (id: string, revision: number, next: LiveSessionRecord) =>
       mutate((x, w) => {
         const i = x.liveSessions.findIndex((y) => y.id === id);
         if (i < 0) return undefined;
-        const updated = next(x.liveSessions[i]!);
+        if ((x.liveSessions[i]!.revision ?? 0) !== revision) throw new ConflictError('live session', id);
+        const updated = { ...structuredClone(next), revision: revision + 1 };
         x.liveSessions[i] = updated;
         w.put('liveSessions', updated);
-        return { ...updated };
+        return structuredClone(updated);
       }),
 
     // Observed assessments
@@ -806,34 +845,49 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('observations', rec);
         return copy(rec);
       }),
-    listObservations: (filter: { agentId?: string; sessionId?: string; cohortId?: string } = {}): ObservationRecord[] =>
-      d()
-        .observations.filter((o) => (!filter.agentId || o.agentId === filter.agentId) && (!filter.sessionId || o.sessionId === filter.sessionId) && (!filter.cohortId || o.cohortId === filter.cohortId))
+    listObservations: async (filter: { agentId?: string; sessionId?: string; cohortId?: string }): Promise<ObservationRecord[]> =>
+      (filter.agentId ? ix.obsByAgent.all(d().observations, filter.agentId) : filter.sessionId ? ix.obsBySession.all(d().observations, filter.sessionId) : d().observations)
+        .filter((o) => (!filter.agentId || o.agentId === filter.agentId) && (!filter.sessionId || o.sessionId === filter.sessionId) && (!filter.cohortId || o.cohortId === filter.cohortId))
         .map(copy),
 
-    /**
-     * Everything HR reports read, as read-only arrays without copies: copying
-     * half a million attempt records for every dashboard view would cost more
-     * than computing the figures. The types forbid changes; callers must not cast them away.
-     */
-    reportView: () => {
+    namesOf: async (ids: Iterable<string>): Promise<Map<string, string>> => {
+      const out = new Map<string, string>();
+      for (const id of ids) {
+        const u = userOf(d(), id);
+        if (u) out.set(id, u.displayName);
+      }
+      return out;
+    },
+    /** Trainees with their records, by user name; the records are the store's own, read-only (see PersonRecords). */
+    traineeRecords: async (f: UserFilter & { ids?: readonly string[] }, req: PageRequest): Promise<Page<PersonRecords>> => {
       const x = d();
+      const ids = f.ids && new Set(f.ids);
+      const people = (ids ? [...ids].flatMap((id) => userOf(x, id) ?? []) : x.users)
+        .filter((u) => u.role === (f.role ?? 'trainee') && (f.includeInactive || u.active) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
+        .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+      const page = pageOf(people, req, (u) => u);
+      const cohortsOf = new Map<string, CohortRecord[]>();
+      for (const c of x.cohorts) for (const t of c.traineeIds) cohortsOf.set(t, [...(cohortsOf.get(t) ?? []), c]);
       return {
-        users: x.users as ReadonlyArray<Readonly<UserRecord>>,
-        moduleProgress: x.moduleProgress as ReadonlyArray<Readonly<StoredModuleProgress>>,
-        scenarioAttempts: x.scenarioAttempts as ReadonlyArray<Readonly<ScenarioAttemptRecord>>,
-        examAttempts: x.examAttempts as ReadonlyArray<Readonly<ExamAttemptRecord>>,
-        certificates: x.certificates as ReadonlyArray<Readonly<CertificateRecord>>,
-        observations: x.observations as ReadonlyArray<Readonly<ObservationRecord>>,
-        cohorts: x.cohorts as ReadonlyArray<Readonly<CohortRecord>>,
+        ...page,
+        items: page.items.map((user) => ({
+          user,
+          moduleProgress: ix.progress.all(x.moduleProgress, user.id),
+          scenarioAttempts: ix.attemptByUser.all(x.scenarioAttempts, user.id),
+          examAttempts: ix.examByUser.all(x.examAttempts, user.id),
+          certificates: ix.certByUser.all(x.certificates, user.id),
+          observations: ix.obsByAgent.all(x.observations, user.id),
+          cohorts: cohortsOf.get(user.id) ?? [],
+        })),
       };
     },
 
-    getCheckAttempt: (id: string) => {
-      const a = d().checkAttempts.find((x) => x.id === id);
+    getCheckAttempt: async (id: string) => {
+      const a = ix.checkById.last(d().checkAttempts, id);
       return a && copy(a);
     },
   };
+  return storage satisfies Storage;
 }
 
 /**
@@ -874,10 +928,6 @@ function audit(x: DbData, w: Writer, a: Omit<AuditRecord, 'id'>) {
   w.put('audit', rec);
 }
 
-export class DuplicateUsernameError extends Error {
-  constructor(public readonly username: string) {
-    super(`username "${username}" is already taken`);
-  }
-}
 
+/** The embedded store: every port, plus what only a folder of files has (checkpoints, its folder). */
 export type Store = Awaited<ReturnType<typeof openStore>>;

@@ -227,6 +227,8 @@ export interface CohortRecord {
 /** A live classroom session (state as in src/live/session.ts) and, once ended, its summary. */
 export interface LiveSessionRecord extends LiveState {
   summary?: LiveSummary;
+  /** Bumped by every stored change: updates are guarded by it (LivePort.updateLiveSession). Absent before it was kept: 0. */
+  revision?: number;
 }
 
 /** A rubric score a trainer or observer gave an agent in pair role-play: kept apart from self-played attempts. */

@@ -11,9 +11,9 @@ describe('bootstrap of an empty store', () => {
   it('seeds the demo company with one account per role outside production', async () => {
     const store = await openStore(tempDir());
     expect(await bootstrap(store, { production: false }, NOW.toISOString())).toBe('demo');
-    const roles = new Set(store.listUsers().map((u) => u.role));
+    const roles = new Set((await store.listUsers()).map((u) => u.role));
     expect([...roles].sort()).toEqual(['admin', 'hr', 'trainee', 'trainer']);
-    expect(store.getOrg().sites).toHaveLength(2);
+    expect((await store.getOrg()).sites).toHaveLength(2);
     expect(await bootstrap(store, { production: false }, NOW.toISOString())).toBe('none');
     await store.close();
   });
@@ -22,9 +22,9 @@ describe('bootstrap of an empty store', () => {
     const store = await openStore(tempDir());
     await expect(bootstrap(store, { production: true }, NOW.toISOString())).rejects.toThrow(BootstrapError);
     await expect(bootstrap(store, { production: true }, NOW.toISOString())).rejects.toThrow(/ADMIN_USERNAME and ADMIN_PASSWORD/);
-    expect(store.isEmpty()).toBe(true);
+    expect(await store.isEmpty()).toBe(true);
     expect(await bootstrap(store, { production: true, adminUsername: 'boss', adminPassword: 'a-long-secret-1' }, NOW.toISOString())).toBe('admin');
-    expect(store.listUsers().map((u) => [u.username, u.role])).toEqual([['boss', 'admin']]);
+    expect((await store.listUsers()).map((u) => [u.username, u.role])).toEqual([['boss', 'admin']]);
     await store.close();
   });
 
@@ -32,14 +32,14 @@ describe('bootstrap of an empty store', () => {
     const store = await openStore(tempDir());
     await expect(bootstrap(store, { production: true, adminUsername: 'boss', adminPassword: 'qwertyuiop123' }, NOW.toISOString())).rejects.toThrow(/这个密码太常见/);
     await expect(bootstrap(store, { production: true, adminUsername: 'administrator', adminPassword: 'Administrator' }, NOW.toISOString())).rejects.toThrow(/不能与用户名相同/);
-    expect(store.isEmpty()).toBe(true);
+    expect(await store.isEmpty()).toBe(true);
     await store.close();
   });
 
   it('seeds the demo accounts with the demo password, never forced to change it (the policy is for passwords being chosen)', async () => {
     const store = await openStore(tempDir());
     await bootstrap(store, { production: false }, NOW.toISOString());
-    expect(store.listUsers().filter((u) => u.mustChangePassword)).toEqual([]);
+    expect((await store.listUsers()).filter((u) => u.mustChangePassword)).toEqual([]);
     expect((await signIn(store, 'admin', DEMO_PASSWORD, NOW)).ok).toBe(true);
     await store.close();
   });
@@ -58,8 +58,8 @@ describe('sessions', () => {
     const b = await signIn(store, 'trainee', DEMO_PASSWORD, NOW);
     if (!a.ok || !b.ok) throw new Error('sign-in failed');
     expect(a.token).not.toBe(b.token);
-    expect(store.findSession(a.token)).toBeUndefined();
-    expect(store.findSession(hashToken(a.token))).toBeDefined();
+    expect(await store.findSession(a.token)).toBeUndefined();
+    expect(await store.findSession(hashToken(a.token))).toBeDefined();
     expect((await resolveSession(store, a.token, NOW))?.username).toBe('trainee');
     await store.close();
   });
@@ -68,7 +68,7 @@ describe('sessions', () => {
     const store = await setup();
     expect(await signIn(store, 'trainee', 'nope', NOW)).toEqual({ ok: false });
     expect(await signIn(store, 'ghost', DEMO_PASSWORD, NOW)).toEqual({ ok: false });
-    const u = store.getUserByUsername('sun.hao')!;
+    const u = (await store.getUserByUsername('sun.hao'))!;
     await store.updateUser(u.id, { active: false }, NOW.toISOString());
     expect(await signIn(store, 'sun.hao', DEMO_PASSWORD, NOW)).toEqual({ ok: false });
     await store.close();

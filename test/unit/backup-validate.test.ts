@@ -16,15 +16,15 @@ async function demoStore() {
   // What the demo leaves empty: a sign-in session, a waiver, audit entries, a live class that ran and ended, a failed sign-in.
   const { store } = rt;
   await (await signInThrottle(store).begin('admin', '203.0.113.5', now.getTime())).done(false, now.getTime());
-  const admin = store.listUsers({ role: 'admin' })[0]!;
+  const admin = (await store.listUsers({ role: 'admin' }))[0]!;
   await store.createSession({ idHash: 'h'.repeat(64), userId: admin.id, createdAt: now.toISOString(), lastSeenAt: now.toISOString() });
-  const cohort = store.listCohorts()[0]!;
+  const cohort = (await store.listCohorts())[0]!;
   await store.addWaiver({ userId: cohort.traineeIds[0]!, by: admin.id, reason: '测试', at: now.toISOString() });
-  const cert = store.listCertificates()[0]!;
+  const cert = (await store.listAllCertificates({})).items[0]!;
   await changeCertificate(rt, admin, cert.id, 'revoke', '测试撤销原因', now);
-  const trainer = store.getUser(cohort.trainerId)!;
+  const trainer = (await store.getUser(cohort.trainerId))!;
   const live = await createLiveSession(rt, trainer, cohort.id, rt.scenarios.list[0]!.def.id, 'vote', now);
-  const trainee = store.getUser(cohort.traineeIds[0]!)!;
+  const trainee = (await store.getUser(cohort.traineeIds[0]!))!;
   await joinByCode(rt, trainee, live.code);
   await control(rt, trainer, live.id, 'start', undefined, now);
   const first = rt.scenarios.list[0]!;

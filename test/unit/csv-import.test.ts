@@ -3,7 +3,7 @@ import { parseTraineeCsv } from '../../src/people';
 import { importTrainees } from '../../src/people';
 import { openStore, type UserRecord } from '../../src/store';
 import { verifyPassword } from '../../src/auth';
-import { tempDir } from './helpers';
+import { tempDir, auditOf } from './helpers';
 
 const none = new Set<string>();
 /** Whoever imports (the store needs only the id for the audit entry). */
@@ -48,19 +48,19 @@ describe('trainee CSV import', () => {
     const store = await openStore(tempDir());
     const bad = await importTrainees(store, admin, '用户名,姓名,部门,项目\ngood.one,张三,客服部,阳光花园\nbad one,李四,客服部,阳光花园\n', 'bad.csv', '2026-11-28T00:00:00Z');
     expect(bad.ok).toBe(false);
-    expect(store.listUsers()).toHaveLength(0);
+    expect(await store.listUsers()).toHaveLength(0);
     const good = await importTrainees(store, admin, '用户名,姓名,部门,项目,初始密码\ngood.one,张三,客服部,阳光花园,\ngood.two,李四,客服部,阳光花园,secret-pass-1\n', 'good.csv', '2026-11-28T00:00:00Z');
     expect(good.ok).toBe(true);
     if (good.ok) {
       const [one, two] = good.created;
       expect(one!.generatedPassword).toHaveLength(12);
       expect(two!.generatedPassword).toBeUndefined();
-      expect(await verifyPassword(one!.generatedPassword!, store.getUserByUsername('good.one')!.passwordHash)).toBe(true);
-      expect(await verifyPassword('secret-pass-1', store.getUserByUsername('good.two')!.passwordHash)).toBe(true);
-      expect(store.getUserByUsername('good.two')!.role).toBe('trainee');
+      expect(await verifyPassword(one!.generatedPassword!, (await store.getUserByUsername('good.one'))!.passwordHash)).toBe(true);
+      expect(await verifyPassword('secret-pass-1', (await store.getUserByUsername('good.two'))!.passwordHash)).toBe(true);
+      expect((await store.getUserByUsername('good.two'))!.role).toBe('trainee');
     }
     // One audit entry for the whole import, none for the refused file.
-    expect(store.listAudit()).toEqual([expect.objectContaining({ actorId: admin.id, action: 'user.import', targetId: 'good.csv', details: { count: 2, usernames: ['good.one', 'good.two'] } })]);
+    expect(await auditOf(store)).toEqual([expect.objectContaining({ actorId: admin.id, action: 'user.import', targetId: 'good.csv', details: { count: 2, usernames: ['good.one', 'good.two'] } })]);
     await store.close();
   });
 
@@ -74,7 +74,7 @@ describe('trainee CSV import', () => {
     const store = await openStore(tempDir());
     const good = await importTrainees(store, admin, '用户名,姓名,部门,项目,初始密码\ngood.one,张三,客服部,阳光花园,\ngood.two,李四,客服部,阳光花园,secret-pass-1\n', 'good.csv', '2026-11-28T00:00:00Z');
     expect(good.ok).toBe(true);
-    expect(store.listUsers().map((u) => [u.username, u.mustChangePassword])).toEqual([['good.one', true], ['good.two', true]]);
+    expect((await store.listUsers()).map((u) => [u.username, u.mustChangePassword])).toEqual([['good.one', true], ['good.two', true]]);
     await store.close();
   });
 });

@@ -13,3 +13,9 @@ export function tempDir(): string {
 afterEach(() => {
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
+
+/** Every audit entry of a store, oldest first (the port pages them). */
+export async function auditOf(store: Pick<import('../../src/store').Storage, 'listAudit'>) {
+  const { everyPage } = await import('../../src/app/paging');
+  return everyPage((page) => store.listAudit({}, page));
+}

@@ -74,8 +74,8 @@ describe('retake draw (exam service over a real store)', () => {
   it("a third paper repeats no question of the trainee's first two", async () => {
     const start = new Date('2026-11-28T08:00:00Z');
     const rt = await testRuntime(start);
-    const user = rt.store.getUserByUsername('sun.hao')!;
-    await rt.store.addWaiver({ userId: user.id, by: rt.store.getUserByUsername('trainer')!.id, reason: '测试', at: start.toISOString() });
+    const user = (await rt.store.getUserByUsername('sun.hao'))!;
+    await rt.store.addWaiver({ userId: user.id, by: (await rt.store.getUserByUsername('trainer'))!.id, reason: '测试', at: start.toISOString() });
     const papers: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const at = new Date(start.getTime() + i * (bp.hoursBetweenAttempts + 1) * 3_600_000);

@@ -144,8 +144,8 @@ describe('review views (services over a real store)', () => {
   it("a failed paper stays keyless after the same trainee's later pass", async () => {
     const start = new Date('2026-11-28T08:00:00Z');
     const rt = await testRuntime(start);
-    const user = rt.store.getUserByUsername('sun.hao')!;
-    await rt.store.addWaiver({ userId: user.id, by: rt.store.getUserByUsername('trainer')!.id, reason: '测试', at: start.toISOString() });
+    const user = (await rt.store.getUserByUsername('sun.hao'))!;
+    await rt.store.addWaiver({ userId: user.id, by: (await rt.store.getUserByUsername('trainer'))!.id, reason: '测试', at: start.toISOString() });
     const first = await startExam(rt, user, start);
     await submitExam(rt, user, first.id, new Date(start.getTime() + 60_000)); // blank: failed
     const later = new Date(start.getTime() + 25 * 3_600_000);
@@ -167,18 +167,18 @@ describe('review views (services over a real store)', () => {
   it("a check attempt is shown only to its owner, for its own chapter", async () => {
     const now = new Date('2026-11-28T08:00:00Z');
     const rt = await testRuntime(now);
-    const a = rt.store.getUserByUsername('trainee')!;
-    const b = rt.store.getUserByUsername('sun.hao')!;
+    const a = (await rt.store.getUserByUsername('trainee'))!;
+    const b = (await rt.store.getUserByUsername('sun.hao'))!;
     const m = rt.course.get(1)!;
     const passed = await submitCheck(rt, a, 1, (id) => {
       const q = m.knowledgeCheck.questions.find((x) => x.id === id)!;
       return q.type === 'truefalse' ? [String(q.answer)] : Array.isArray(q.answer) ? q.answer : [q.answer];
     }, now);
-    expect(checkAttemptView(rt, a, 1, passed.id)!.review.level).toBe('explanations');
-    expect(checkAttemptView(rt, b, 1, passed.id)).toBeUndefined();
-    expect(checkAttemptView(rt, a, 2, passed.id)).toBeUndefined();
+    expect((await checkAttemptView(rt, a, 1, passed.id))!.review.level).toBe('explanations');
+    expect(await checkAttemptView(rt, b, 1, passed.id)).toBeUndefined();
+    expect(await checkAttemptView(rt, a, 2, passed.id)).toBeUndefined();
     const failed = await submitCheck(rt, b, 1, () => [], now);
-    const view = checkAttemptView(rt, b, 1, failed.id)!;
+    const view = (await checkAttemptView(rt, b, 1, failed.id))!;
     expect(view).toMatchObject({ keysAfterPass: true, review: { level: 'correctness' } });
     expect(JSON.stringify(view)).not.toMatch(/"(key|explanation)"/);
   });

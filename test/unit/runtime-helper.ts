@@ -4,9 +4,9 @@ import { loadScenarios } from '../../src/scenarios';
 import { loadExam } from '../../src/quiz';
 import { loadCertificationRules } from '../../src/certification';
 import { parseRubric } from '../../src/live';
-import { openStore } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 import { bootstrap } from '../../src/people';
-import type { Runtime } from '../../src/app/runtime';
+import { withStorage, type Runtime } from '../../src/app/runtime';
 import { tempDir } from './helpers';
 
 const files = readContent(process.cwd());
@@ -16,9 +16,9 @@ const exam = loadExam(files.questions, files.blueprint);
 const certification = loadCertificationRules(files.certification, new Set(scenarios.list.map((s) => s.def.id)));
 const rubric = parseRubric(files.rubric).rubric!;
 
-/** The app's runtime over a fresh demo store in a temporary folder. */
-export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime> {
+/** The app's runtime over a fresh demo store in a temporary folder; `store` is there for the tests' own checks. */
+export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime & { store: Store }> {
   const store = await openStore(tempDir(), { lock: false });
   await bootstrap(store, { production: false }, now.toISOString());
-  return { store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, proxyHops: 0, publicOrigins: [], siteOrigin: 'http://127.0.0.1:4321' } };
+  return withStorage({ store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, proxyHops: 0, publicOrigins: [], siteOrigin: 'http://127.0.0.1:4321' } }, store);
 }

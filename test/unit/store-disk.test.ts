@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openStore, readStoreData, StoreWriteError, type Store } from '../../src/store';
-import { tempDir } from './helpers';
+import { tempDir, auditOf } from './helpers';
 
 const NOW = '2026-12-01T08:00:00.000Z';
 afterEach(() => void vi.restoreAllMocks());
@@ -102,7 +102,7 @@ describe('a write the disk takes only in part (portable, mocked)', () => {
     }) as never);
     await expect(store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: 'refused' })).rejects.toBeInstanceOf(StoreWriteError);
     // Memory was reloaded without the line still on disk.
-    expect(store.listAudit().map((a) => a.targetId)).toEqual(['kept']);
+    expect((await auditOf(store)).map((a) => a.targetId)).toEqual(['kept']);
     expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/could not cut the journal back/);
     // The next write cuts the line off first, then goes through.
     await store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: 'next' });
@@ -126,7 +126,7 @@ describe('a journal deleted or replaced while the store runs', () => {
     expect(w.other).toEqual([]);
     // The restart opens the store (before: "batches … are missing") and finds every acknowledged write.
     const again = await openStore(dir);
-    const found = new Set(again.listAudit().map((a) => a.targetId));
+    const found = new Set((await auditOf(again)).map((a) => a.targetId));
     const lost = [...w.acked].filter((k) => !found.has(k));
     expect(lost).toEqual([]);
     await again.close();
@@ -152,7 +152,7 @@ describe('a journal deleted or replaced while the store runs', () => {
     }
     await store.close();
     const again = await openStore(dir);
-    expect(again.listAudit().map((a) => a.targetId)).toEqual(acked);
+    expect((await auditOf(again)).map((a) => a.targetId)).toEqual(acked);
     await again.close();
     expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/db\.log was replaced/);
     expect(readdirSync(dir).some((f) => f.startsWith('db.log.replaced-'))).toBe(true);
@@ -291,7 +291,7 @@ describe.skipIf(!!noMount)('on a real small filesystem', () => {
       expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/ENOSPC/);
       // Reopen as a restart would: the journal reads back whole and holds every acknowledged write, and no refused one.
       const again = await openStore(dir);
-      const found = new Set(again.listAudit().map((a) => a.targetId));
+      const found = new Set((await auditOf(again)).map((a) => a.targetId));
       await again.close();
       const lost = [...w.acked].filter((k) => !found.has(k));
       const refusedFound = [...w.refused].filter((k) => found.has(k));
@@ -334,7 +334,7 @@ describe.skipIf(!!noMount)('on a real small filesystem', () => {
     expect(logged).toMatch(/store: could not save a write .*EROFS/);
     expect(logged).toMatch(/store: writes in .* are saved again/);
     const again = await openStore(dir);
-    const found = new Set(again.listAudit().map((a) => a.targetId));
+    const found = new Set((await auditOf(again)).map((a) => a.targetId));
     await again.close();
     console.log(`store-disk read-only: ${JSON.stringify(rounds)}`);
     expect([...w.acked].filter((k) => !found.has(k))).toEqual([]);
@@ -358,7 +358,7 @@ describe.skipIf(!!noMount)('on a real small filesystem', () => {
     await expect(store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: 'refused' })).rejects.toBeInstanceOf(StoreWriteError);
     await expect(store.appendAudit({ at: NOW, actorId: 'a', action: 'export', targetId: 'refused2' })).rejects.toThrow(/journal was lost/);
     // Memory is intact meanwhile.
-    expect(store.listAudit().map((a) => a.targetId).slice(0, 50)).toEqual(acked);
+    expect((await auditOf(store)).map((a) => a.targetId).slice(0, 50)).toEqual(acked);
     rmSync(path.join(mnt, 'filler'));
     rmSync(path.join(mnt, 'filler2'));
     let ok = false;
@@ -370,7 +370,7 @@ describe.skipIf(!!noMount)('on a real small filesystem', () => {
     await store.close();
     expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/saved as a new snapshot/);
     const again = await openStore(dir);
-    const found = again.listAudit().map((a) => a.targetId);
+    const found = (await auditOf(again)).map((a) => a.targetId);
     await again.close();
     expect(found.slice(0, 50)).toEqual(acked);
     expect(found).toContain('after');

@@ -3,7 +3,7 @@ import nodeFs, { readFileSync, writeFileSync, mkdirSync, existsSync, renameSync,
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { openStore, readStoreData, StoreCorruptError, StoreLockedError, StoreWriteError, DuplicateUsernameError, SCHEMA_VERSION } from '../../src/store';
-import { tempDir } from './helpers';
+import { tempDir, auditOf } from './helpers';
 
 const NOW = '2026-11-28T08:00:00.000Z';
 const user = (username: string) => ({ username, displayName: '王小明', role: 'trainee' as const, department: '客服部', site: '阳光花园', passwordHash: 'x' });
@@ -22,23 +22,23 @@ describe('store', () => {
     const dir = tempDir();
     const store = await openStore(dir);
     const [u] = await store.createUsers([user('wang.xm')], NOW);
-    expect(store.getUserByUsername('wang.xm')?.displayName).toBe('王小明');
+    expect((await store.getUserByUsername('wang.xm'))?.displayName).toBe('王小明');
     await store.updateUser(u!.id, { site: '翠湖天地' }, NOW);
     expect(readJson(dir).users[0].site).toBe('翠湖天地');
     await expect(store.createUsers([user('wang.xm')], NOW)).rejects.toBeInstanceOf(DuplicateUsernameError);
     await store.close();
     const again = await openStore(dir);
-    expect(again.getUser(u!.id)?.site).toBe('翠湖天地');
-    expect(again.listUsers()).toHaveLength(1);
+    expect((await again.getUser(u!.id))?.site).toBe('翠湖天地');
+    expect(await again.listUsers()).toHaveLength(1);
     await again.close();
   });
 
   it('returns copies, so callers cannot change stored data behind its back', async () => {
     const store = await openStore(tempDir());
     const [u] = await store.createUsers([user('copy.test')], NOW);
-    const got = store.getUser(u!.id)!;
+    const got = (await store.getUser(u!.id))!;
     got.displayName = '篡改';
-    expect(store.getUser(u!.id)!.displayName).toBe('王小明');
+    expect((await store.getUser(u!.id))!.displayName).toBe('王小明');
     await store.close();
   });
 
@@ -55,10 +55,10 @@ describe('store', () => {
     ];
     expect(readJson(dir).audit).toEqual(expected);
     // What a caller lists is a copy, details included.
-    const listed = store.listAudit();
+    const listed = (await auditOf(store));
     listed[0]!.details!.role = 'admin';
     listed[1]!.reason = '篡改';
-    expect(store.listAudit()).toEqual(expected);
+    expect(await auditOf(store)).toEqual(expected);
     // No method edits or removes an entry: only appending and listing mention the log.
     expect(Object.keys(store).filter((k) => /audit/i.test(k)).sort()).toEqual(['appendAudit', 'listAudit']);
     expect(readFileSync('src/store/store.ts', 'utf8')).not.toMatch(/\b(del|patch)\('audit'|removeWhere\(\w+, \w+, 'audit'|\.audit\s*=[^=]|\.audit\.(splice|pop|shift|length\s*=)/);
@@ -70,11 +70,11 @@ describe('store', () => {
     const base = { userId: 'u1', chapter: 3, results: [], total: 5, at: NOW };
     await store.markModuleOpened('u1', 3, NOW);
     await store.recordCheckAttempt({ ...base, correct: 2, percent: 40, passed: false });
-    expect(store.listModuleProgress('u1')[0]).toMatchObject({ bestPercent: 40 });
-    expect(store.listModuleProgress('u1')[0]!.completedAt).toBeUndefined();
+    expect((await store.listModuleProgress('u1'))[0]).toMatchObject({ bestPercent: 40 });
+    expect((await store.listModuleProgress('u1'))[0]!.completedAt).toBeUndefined();
     await store.recordCheckAttempt({ ...base, correct: 5, percent: 100, passed: true, at: '2026-11-28T09:00:00.000Z' });
     await store.recordCheckAttempt({ ...base, correct: 4, percent: 80, passed: true, at: '2026-11-28T10:00:00.000Z' });
-    const p = store.listModuleProgress('u1')[0]!;
+    const p = (await store.listModuleProgress('u1'))[0]!;
     expect(p).toMatchObject({ bestPercent: 100, completedAt: '2026-11-28T09:00:00.000Z' });
     await store.close();
   });
@@ -85,10 +85,10 @@ describe('store', () => {
     writeFileSync(path.join(dir, 'db.json'), JSON.stringify(v1));
     const store = await openStore(dir);
     expect(store.migratedFrom).toBe(1);
-    expect(store.getUser('a')).toMatchObject({ department: '客服部', site: '' });
-    expect(store.getUser('a')).not.toHaveProperty('dept');
+    expect(await store.getUser('a')).toMatchObject({ department: '客服部', site: '' });
+    expect(await store.getUser('a')).not.toHaveProperty('dept');
     expect(readJson(dir).schemaVersion).toBe(SCHEMA_VERSION);
-    expect(store.getOrg().departments).toEqual(['客服部']);
+    expect((await store.getOrg()).departments).toEqual(['客服部']);
     expect(JSON.parse(readFileSync(path.join(dir, 'db.json.v1.bak'), 'utf8'))).toEqual(v1);
     await store.close();
   });
@@ -132,7 +132,7 @@ describe('store', () => {
     // The bytes that reached the journal before the failed flush were cut off again.
     expect(size(path.join(dir, 'db.log'))).toBe(logBytes);
     expect(readJson(dir)).toEqual(before);
-    expect(store.getUserByUsername('after')).toBeUndefined();
+    expect(await store.getUserByUsername('after')).toBeUndefined();
     await store.createUsers([user('later')], NOW);
     expect(readJson(dir).users.map((u) => u.username)).toEqual(['before', 'later']);
     await store.close();
@@ -159,10 +159,10 @@ describe('store', () => {
       if (!ok) await new Promise((r) => setTimeout(r, 50));
     }
     expect(ok).toBe(true);
-    expect(store.getUserByUsername('lost')).toBeUndefined();
+    expect(await store.getUserByUsername('lost')).toBeUndefined();
     await store.close();
     const again = await openStore(dir);
-    expect(again.listUsers().map((u) => u.username)).toEqual(['kept', expect.stringMatching(/^later\d+$/)]);
+    expect((await again.listUsers()).map((u) => u.username)).toEqual(['kept', expect.stringMatching(/^later\d+$/)]);
     await again.close();
   });
 
@@ -237,7 +237,7 @@ describe('journal', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')).logSeq).toBeGreaterThan(0);
     const again = await openStore(dir);
     expect(new Set(readJson(dir).checkAttempts.map((a) => a.id))).toEqual(new Set(ids));
-    expect(again.listModuleProgress('u3')).toHaveLength(7);
+    expect(await again.listModuleProgress('u3')).toHaveLength(7);
     await again.close();
   });
 
@@ -257,10 +257,10 @@ describe('journal', () => {
     await store.saveExamAnswer(exam.id, 'q1', 'a', NOW);
     await store.saveExamAnswer(exam.id, 'q2', ['b', 'c'], NOW);
     await store.saveExamAnswer(exam.id, 'q1', undefined, NOW);
-    const memory = { users: store.listUsers(), session: store.findSession('h2'), gone: store.findSession('h1'), org: store.getOrg(), progress: store.getPlay(play.id), exam: store.getExamAttempt(exam.id) };
+    const memory = { users: await store.listUsers(), session: await store.findSession('h2'), gone: await store.findSession('h1'), org: await store.getOrg(), progress: await store.getPlay(play.id), exam: await store.getExamAttempt(exam.id) };
     await store.close();
     const again = await openStore(dir);
-    expect({ users: again.listUsers(), session: again.findSession('h2'), gone: again.findSession('h1'), org: again.getOrg(), progress: again.getPlay(play.id), exam: again.getExamAttempt(exam.id) }).toEqual(memory);
+    expect({ users: await again.listUsers(), session: await again.findSession('h2'), gone: await again.findSession('h1'), org: await again.getOrg(), progress: await again.getPlay(play.id), exam: await again.getExamAttempt(exam.id) }).toEqual(memory);
     expect(memory.exam!.answers).toEqual({ q2: ['b', 'c'] });
     await again.close();
   });
@@ -282,8 +282,8 @@ describe('journal', () => {
     expect(await store.recordPlayStep(play.id, 2, step())).toEqual({ ok: false, reason: 'ended' });
     await store.close();
     const again = await openStore(dir);
-    expect(again.getPlay(play.id)).toMatchObject({ end: 'finished', steps: [{ choice: 'c1' }, { choice: 'c1' }] });
-    expect(again.listScenarioAttempts('u1')).toEqual([expect.objectContaining({ playId: play.id, scores: attempt.scores })]);
+    expect(await again.getPlay(play.id)).toMatchObject({ end: 'finished', steps: [{ choice: 'c1' }, { choice: 'c1' }] });
+    expect(await again.listScenarioAttempts('u1')).toEqual([expect.objectContaining({ playId: play.id, scores: attempt.scores })]);
     await again.close();
   });
 
@@ -295,11 +295,11 @@ describe('journal', () => {
     failNextSync();
     await expect(store.startPlay({ ...base, startedAt: '2026-11-28T08:01:00.000Z' })).rejects.toBeInstanceOf(StoreWriteError);
     // The failed start is gone, and the first play is open again (its give-up was not saved either).
-    expect(store.listPlays('u1').map((p) => [p.id, p.end])).toEqual([[first.id, undefined]]);
+    expect((await store.listPlays('u1')).map((p) => [p.id, p.end])).toEqual([[first.id, undefined]]);
     const second = await store.startPlay({ ...base, startedAt: '2026-11-28T08:02:00.000Z' });
-    expect(store.getPlay(second.id)).toMatchObject({ id: second.id });
-    expect(store.listPlays('u1').map((p) => p.end)).toEqual(['abandoned', undefined]);
-    expect(store.listPlays('u2')).toEqual([]);
+    expect(await store.getPlay(second.id)).toMatchObject({ id: second.id });
+    expect((await store.listPlays('u1')).map((p) => p.end)).toEqual(['abandoned', undefined]);
+    expect(await store.listPlays('u2')).toEqual([]);
     await store.close();
   });
 
@@ -310,8 +310,8 @@ describe('journal', () => {
     appendFileSync(path.join(dir, 'db.log'), JSON.stringify({ b: 1, ops: [['put', 'scenarioProgress', { userId: 'u1', scenarioId: 'ceiling-leak', version: 1, mode: 'practice', choiceIds: ['x'], updatedAt: NOW }]] }) + '\n');
     const store = await openStore(dir);
     expect(store.migratedFrom).toBe(6);
-    expect(store.listScenarioAttempts('u1')).toHaveLength(1);
-    expect(store.listScenarioAttempts('u1')[0]!.playId).toBeUndefined();
+    expect(await store.listScenarioAttempts('u1')).toHaveLength(1);
+    expect((await store.listScenarioAttempts('u1'))[0]!.playId).toBeUndefined();
     await store.close();
     const data = readJson(dir) as unknown as Record<string, unknown>;
     expect(data.scenarioProgress).toBeUndefined();
@@ -408,9 +408,9 @@ describe('group commit', () => {
     failNextSync();
     const results = await Promise.allSettled([store.createUsers([user('lost.one')], NOW), store.createUsers([user('lost.two')], NOW)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(store.getUserByUsername('lost.one')).toBeUndefined();
-    expect(store.getUserByUsername('lost.two')).toBeUndefined();
-    expect(store.getUserByUsername('kept')).toBeDefined();
+    expect(await store.getUserByUsername('lost.one')).toBeUndefined();
+    expect(await store.getUserByUsername('lost.two')).toBeUndefined();
+    expect(await store.getUserByUsername('kept')).toBeDefined();
     expect(readJson(dir).users.map((u) => u.username)).toEqual(['kept']);
     await store.close();
   });

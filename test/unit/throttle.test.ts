@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clientAddress, normaliseAddress, parseTrustProxy, addressBucket } from '../../src/auth/client-address';
-import { SignInThrottle, memoryCounters, storeCounters, delayAfter, ACCOUNT_ATTACK, MAX_DELAY_MS } from '../../src/auth/throttle';
+import { SignInThrottle, memoryCounters, delayAfter, ACCOUNT_ATTACK, MAX_DELAY_MS } from '../../src/auth/throttle';
 import { openStore, readStoreData } from '../../src/store';
 import { tempDir } from './helpers';
 
@@ -167,8 +167,8 @@ describe('throttle counters in the store', () => {
 
   it('persist, keep no readable names or addresses, and stay bounded however many names are tried', async () => {
     const dir = tempDir();
-    const store = await openStore(dir, { lock: false });
-    const t = new SignInThrottle(storeCounters(store, 100));
+    const store = await openStore(dir, { lock: false, maxCounters: 100 });
+    const t = new SignInThrottle(store.limiter);
     for (let i = 0; i < 300; i++) {
       const a = await t.begin(`made.up.${i}`, `2001:db8::${i.toString(16)}`, NOW + i);
       await a.done(false, NOW + i);
@@ -178,8 +178,8 @@ describe('throttle counters in the store', () => {
     expect(data.throttles.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(data.throttles)).not.toMatch(/made\.up|2001:db8/);
     // The newest failures are kept: the last name is still counted after a reopen.
-    const again = await openStore(dir, { lock: false });
-    const counters = storeCounters(again, 100);
+    const again = await openStore(dir, { lock: false, maxCounters: 100 });
+    const counters = again.limiter;
     const t2 = new SignInThrottle(counters);
     for (let i = 0; i < 4; i++) await (await t2.begin('made.up.299', 'x', NOW + 1000 + i)).done(false, NOW + 1000 + i);
     expect((await t2.begin('made.up.299', 'x', NOW + 2000)).wait).toBeGreaterThan(0);
@@ -187,12 +187,14 @@ describe('throttle counters in the store', () => {
   });
 
   it('drops expired counters first when over the bound', async () => {
-    const store = await openStore(tempDir(), { lock: false });
-    const c = storeCounters(store, 10);
+    const dir = tempDir();
+    const store = await openStore(dir, { lock: false, maxCounters: 10 });
+    const c = store.limiter;
     await c.add([{ key: 'old', ...kind }], NOW - 2 * 60 * M);
     for (let i = 0; i < 10; i++) await c.add([{ key: `k${i}`, ...kind }], NOW - 30 * M + i);
-    expect(store.getThrottles(['old'])).toEqual([]);
-    expect(store.getThrottles(['k9'])).toHaveLength(1);
+    const kept = readStoreData(dir).throttles.map((t) => t.key);
+    expect(kept).not.toContain('old');
+    expect(kept).toContain('k9');
     expect((await c.read(['k9'], NOW))[0]!.count).toBe(1);
     await store.close();
   });
@@ -203,7 +205,7 @@ describe('throttle counters in the store', () => {
     writeFileSync(path.join(dir, 'db.json'), JSON.stringify(v7));
     const store = await openStore(dir, { lock: false });
     expect(store.migratedFrom).toBe(7);
-    expect(store.getThrottles(['x'])).toEqual([]);
+    expect(await store.limiter.read(['x'], Date.now())).toEqual([]);
     await store.close();
     expect(readStoreData(dir).throttles).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { auditOf } from './helpers';
 import { describe, it, expect } from 'vitest';
 import { enrolmentScope, isOpenCohort, wasMemberBy } from '../../src/cohorts';
 import { testRuntime } from './runtime-helper';
@@ -47,8 +48,8 @@ describe('membership history', () => {
   it('the store keeps every stay with the audit entry in the same write; a waiver asks about the time of the request', async () => {
     const now = new Date('2026-11-28T08:00:00Z');
     const rt = await testRuntime(now);
-    const tr = rt.store.getUserByUsername('trainer')!;
-    const sun = rt.store.getUserByUsername('sun.hao')!;
+    const tr = (await rt.store.getUserByUsername('trainer'))!;
+    const sun = (await rt.store.getUserByUsername('sun.hao'))!;
     const c = await rt.store.createCohort({ name: '历史班', trainerId: tr.id, traineeIds: [], createdAt: now.toISOString() }, tr.id);
     const t1 = '2026-11-28T09:00:00.000Z';
     const t2 = '2026-11-28T10:00:00.000Z';
@@ -56,15 +57,15 @@ describe('membership history', () => {
     await expect(waivePrerequisites(rt, tr, sun.id, '经验丰富', new Date('2026-11-28T08:30:00Z'))).rejects.toMatchObject({ status: 403 });
     await rt.store.enrol(c.id, [sun.id], tr.id, t1);
     await rt.store.unenrol(c.id, sun.id, tr.id, t2);
-    expect(rt.store.getCohort(c.id)!.members).toEqual([{ userId: sun.id, joinedAt: t1, leftAt: t2 }]);
-    expect(rt.store.getCohort(c.id)!.traineeIds).toEqual([]);
-    expect(rt.store.listAudit().filter((a) => a.action.startsWith('cohort.')).map((a) => [a.action, a.targetId, a.at])).toEqual([
+    expect((await rt.store.getCohort(c.id))!.members).toEqual([{ userId: sun.id, joinedAt: t1, leftAt: t2 }]);
+    expect((await rt.store.getCohort(c.id))!.traineeIds).toEqual([]);
+    expect((await auditOf(rt.store)).filter((a) => a.action.startsWith('cohort.')).map((a) => [a.action, a.targetId, a.at])).toEqual([
       ['cohort.create', c.id, now.toISOString()],
       ['cohort.enrol', sun.id, t1],
       ['cohort.remove', sun.id, t2],
     ]);
     // …one after it, by a former member, is granted.
     await waivePrerequisites(rt, tr, sun.id, '经验丰富', new Date('2026-11-28T11:00:00Z'));
-    expect(rt.store.getWaiver(sun.id)).toMatchObject({ by: tr.id });
+    expect(await rt.store.getWaiver(sun.id)).toMatchObject({ by: tr.id });
   });
 });

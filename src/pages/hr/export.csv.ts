@@ -1,3 +1,4 @@
+import { storageOf } from '../../app/runtime';
 import type { APIRoute } from 'astro';
 import { applyFilters, certState, toCsv } from '../../hr';
 import { peopleFacts } from '../../app/hr-service';
@@ -10,7 +11,7 @@ const STATE = { certified: '已认证', expired: '已过期', inProgress: '培�
 export const GET: APIRoute = async ({ locals, url }) => {
   const rt = locals.runtime;
   const filters = filtersFrom(url.searchParams);
-  const people = applyFilters(peopleFacts(rt, new Date()), filters);
+  const people = applyFilters(await peopleFacts(rt, new Date()), filters);
   const avg = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : '');
   const rows: unknown[][] = [
     ['姓名', '用户名', '项目', '部门', '入职日期', '在职', '班级', '课程完成', '情景通过数', '情绪管理', '同理心表达', '解决导向', '考试成绩', ...Object.values(t.exam.categories), '认证状态', '颁发日期', '到期日期'],
@@ -34,7 +35,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
       p.certificate?.expiresAt.slice(0, 10) ?? '',
     ]),
   ];
-  await rt.store.appendAudit({ at: new Date().toISOString(), actorId: locals.user!.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
+  await storageOf(rt).appendAudit({ at: new Date().toISOString(), actorId: locals.user!.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
   const name = `certification-status-${new Date().toISOString().slice(0, 10)}.csv`;
   return new Response(toCsv(rows), {
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' },

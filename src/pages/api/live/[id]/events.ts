@@ -1,6 +1,5 @@
 import type { APIRoute } from 'astro';
-import { watchAccess, viewFor } from '../../../../app/live-service';
-import { liveHub } from '../../../../app/live-hub';
+import { watchAccess, watch } from '../../../../app/live-service';
 import { api } from '../../../../app/http';
 
 /**
@@ -12,11 +11,11 @@ export const GET: APIRoute = ({ params, locals, request }) =>
     const rt = locals.runtime;
     const user = locals.user!;
     const id = params.id ?? '';
-    const { full } = watchAccess(rt, user, id);
+    const { full } = await watchAccess(rt, user, id);
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
+      async start(controller) {
         let closed = false;
         const send = (chunk: string) => {
           if (closed) return;
@@ -27,7 +26,7 @@ export const GET: APIRoute = ({ params, locals, request }) =>
           }
         };
         const sub = { userId: user.id, full, send, close: () => cleanup() };
-        const unsubscribe = liveHub.subscribe(id, sub);
+        let unsubscribe = () => {};
         const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
         cleanup = () => {
           if (closed) return;
@@ -42,8 +41,9 @@ export const GET: APIRoute = ({ params, locals, request }) =>
         };
         request.signal?.addEventListener('abort', cleanup);
         send('retry: 2000\n\n');
-        const session = rt.store.getLiveSession(id)!;
-        send(`event: state\ndata: ${JSON.stringify(viewFor(rt, session, sub))}\n\n`);
+        const stop = await watch(rt, id, sub);
+        if (closed) stop();
+        else unsubscribe = stop;
       },
       cancel() {
         cleanup();
