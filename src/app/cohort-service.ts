@@ -1,7 +1,8 @@
 import type { Runtime } from './runtime';
 import type { CohortRecord, UserRecord } from '../store';
 import { isOverdue, type TraineeRow } from '../cohorts';
-import { certificateStatus } from '../certification';
+import { certificateStatus, latestCertificate, overallProgress } from '../certification';
+import { completedChapters } from '../modules';
 import { aggregateRubric } from '../live';
 import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
@@ -24,20 +25,18 @@ export function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Traine
   return cohort.traineeIds.flatMap((id) => {
     const u = store.getUser(id);
     if (!u) return [];
-    const modulesDone = store.listModuleProgress(id).filter((p) => p.completedAt).map((p) => p.chapter).sort((a, b) => a - b);
+    const modulesDone = completedChapters(store.listModuleProgress(id)).sort((a, b) => a - b);
     const scenarios: TraineeRow['scenarios'] = {};
     for (const [sid, h] of summariseAttempts(store.listScenarioAttempts(id))) {
       scenarios[sid] = { passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution };
     }
     const exams = store.listExamAttempts(id).filter((a) => a.result);
     const bestExam = exams.sort((a, b) => b.result!.percent - a.result!.percent)[0];
-    const certs = store.listCertificates(id).filter((c) => !c.supersededBy).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
-    const certificate = certs[0] ? certificateStatus(certs[0], now) : undefined;
+    const latest = latestCertificate(store.listCertificates(id));
+    const certificate = latest ? certificateStatus(latest, now) : undefined;
     const obs = aggregateRubric(store.listObservations({ agentId: id }))[0];
     const passedScenarios = Object.values(scenarios).filter((s) => s.passed).length;
-    const progress = Math.round(
-      (modulesDone.length / course.modules.length) * 50 + Math.min(passedScenarios / 3, 1) * 30 + (bestExam?.result!.passed ? 20 : 0),
-    );
+    const progress = overallProgress(rt.certification, { modulesDone: modulesDone.length, modulesTotal: course.modules.length, scenariosPassed: passedScenarios, examPassed: !!bestExam?.result!.passed });
     return [
       {
         id,

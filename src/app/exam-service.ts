@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
 import { assemblePaper, shownHistory, attemptState, deadlineFor, examEligibility, gradePaper, paperReview, publicPaper, responseFromPublic, responseToPublic, AnswerError, type AttemptReview, type Eligibility, type ExamResult, type PublicQuestion } from '../quiz';
-import { certificationProgress, addMonths, newCode, certificateStatus, roundStart, countedAttempts, drawPool, type CertificationProgress } from '../certification';
+import { certificationProgress, addMonths, newCode, isInForce, isPrerequisite, roundStart, countedAttempts, drawPool, type CertificationProgress, type MissingItem } from '../certification';
+import { completedChapters } from '../modules';
 import { summariseAttempts } from '../scenarios';
 import { wasMemberBy } from '../cohorts';
 import { BadRequest } from './http';
@@ -19,13 +20,13 @@ export function countingRolePlays(rt: Runtime, user: UserRecord) {
 /** Where a person stands against the certification rules. */
 export function certificationFor(rt: Runtime, user: UserRecord, now: Date): CertificationProgress & { certificate?: CertificateRecord } {
   const { store, course, scenarios } = rt;
-  const completed = new Set(store.listModuleProgress(user.id).filter((p) => p.completedAt).map((p) => p.chapter));
+  const completed = new Set(completedChapters(store.listModuleProgress(user.id)));
   // A scenario counts with its best counting attempt; "passed" there means that attempt passed.
   const counting = countingRolePlays(rt, user);
   const history = summariseAttempts(counting.attempts);
   const best = new Map([...history].map(([id, h]) => [id, { passed: h.best.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution }]));
   const certs = store.listCertificates(user.id);
-  const current = certs.find((c) => certificateStatus(c, now) === 'valid');
+  const current = certs.find((c) => isInForce(c, now));
   const since = counting.since;
   const examPassed = store.listExamAttempts(user.id).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
   const progress = certificationProgress(rt.certification, {
@@ -53,14 +54,14 @@ export async function finaliseOverdue(rt: Runtime, attempts: ExamAttemptRecord[]
   return out;
 }
 
-export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility; attempts: ExamAttemptRecord[]; progress: ReturnType<typeof certificationFor> }> {
+export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility<MissingItem>; attempts: ExamAttemptRecord[]; progress: ReturnType<typeof certificationFor> }> {
   const attempts = await finaliseOverdue(rt, rt.store.listExamAttempts(user.id), now);
   const progress = certificationFor(rt, user, now);
   const eligibility = examEligibility({
     blueprint: rt.exam.blueprint,
     now,
     attempts,
-    prerequisitesMissing: progress.prerequisitesMet ? [] : progress.missing.filter((m) => m !== '通过结业考试'),
+    prerequisitesMissing: progress.missing.filter(isPrerequisite),
     waived: !!rt.store.getWaiver(user.id),
     hasValidCertificate: !!progress.certificate,
     countSince: roundStart(rt.store.listCertificates(user.id)),

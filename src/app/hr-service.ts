@@ -2,7 +2,7 @@
 // leaves the figures to the pure functions in src/hr.
 import type { Runtime } from './runtime';
 import type { PersonFacts } from '../hr';
-import { certificateStatus } from '../certification';
+import { certificateStatus, latestCertificate } from '../certification';
 import { CATEGORIES, type Category } from '../quiz';
 import { summariseAttempts } from '../scenarios';
 import { rubricToPercent } from '../live';
@@ -38,8 +38,7 @@ export function peopleFacts(rt: Runtime, now: Date): PersonFacts[] {
       const mods = progress.get(u.id) ?? [];
       const att = attempts.get(u.id) ?? [];
       const ex = (exams.get(u.id) ?? []).reduce<(typeof v.examAttempts)[number] | undefined>((b, a) => (!b || a.result!.percent > b.result!.percent ? a : b), undefined);
-      const cs = (certs.get(u.id) ?? []).filter((c) => !c.supersededBy);
-      const current = cs.reduce<(typeof cs)[number] | undefined>((b, c) => (!b || c.issuedAt > b.issuedAt ? c : b), undefined);
+      const current = latestCertificate(certs.get(u.id) ?? []);
       const cohorts = cohortsOf.get(u.id) ?? [];
       const due = cohorts.map((c) => c.dueDate).filter((d): d is string => !!d).sort()[0];
       return {

@@ -1,3 +1,5 @@
+import type { MissingItem } from '../certification';
+
 /** Every string a person reads outside content/. Keys are English; add a sibling file for another language. */
 export const zhCN = {
   appName: '物业客服实训平台',
@@ -223,6 +225,19 @@ export const zhCN = {
     verifyAt: '验证网址',
     status: { valid: '有效', expired: '已过期', revoked: '已撤销', superseded: '已被新证书取代' },
     earned: '恭喜！你已获得上岗认证证书。',
+    /** One thing still missing for the certificate (`certificationProgress().missing`). */
+    missing: (m: MissingItem): string => {
+      switch (m.kind) {
+        case 'module':
+          return `完成第 ${m.chapter} 章课程`;
+        case 'scenario':
+          return `在考核模式下通过情景演练“${m.title}”`;
+        case 'more-scenarios':
+          return `在考核模式下再通过 ${m.count} 个其他情景演练`;
+        case 'exam':
+          return '通过结业考试';
+      }
+    },
   },
   verify: {
     title: '证书验证',
