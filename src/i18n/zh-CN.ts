@@ -239,6 +239,26 @@ export const zhCN = {
       }
     },
   },
+  /** What a service refuses (src/app/errors.ts): one wording per code; the status comes from the error's kind. */
+  refusals: {
+    moduleNotFound: '没有这一章',
+    examNotFound: '没有这次考试',
+    examCannotStart: (reason: string) => `现在不能开始考试（${reason}）`,
+    examClosed: '这次考试已经提交，答案不能再修改',
+    examSubmitted: '这次考试已经提交过了',
+    examAutoSubmitted: '这次考试已在时间结束后自动提交，不能再次提交，请查看成绩',
+    /** The answer's own problem, worded by src/quiz (AnswerError). */
+    answerInvalid: (why: string) => why,
+    waiverOutOfScope: '只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。',
+    waiverNoReason: '请填写免除原因（会记入审计日志）。',
+    certificateNoReason: '请填写原因（会记入审计日志）。',
+    certificateNotRevocable: '该证书不存在或已撤销。',
+    certificateRevokedNoReissue: '该证书已被撤销，不能直接补发。如确需恢复，请在“已撤销”中使用“恢复证书”，并填写恢复原因。',
+    certificateGone: '该证书不存在或已被取代。',
+    certificateNotRevoked: '只有已撤销的证书才能恢复。',
+    certificateHeldAlready: (holder: string) => `${holder} 已持有有效证书，无需恢复这一张。`,
+    unknownAction: '未知操作',
+  },
   verify: {
     title: '证书验证',
     intro: '输入证书上的验证码，查看证书是否有效。',

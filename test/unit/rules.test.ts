@@ -21,6 +21,8 @@ import { observationKey, replacesObservation } from '../../src/live';
 import { examEligibility } from '../../src/quiz';
 import { ContentError } from '../../src/content/problems';
 import { t } from '../../src/i18n';
+import { BadRequest, api, refusal, statusFor } from '../../src/app/http';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../src/app/errors';
 import { cohortRows } from '../../src/app/cohort-service';
 import { testRuntime } from './runtime-helper';
 
@@ -218,5 +220,31 @@ describe('progress weights from content/certification.yaml', () => {
   it('a weight of the wrong type names its path', () => {
     const r = parseCertificationRules(file(withWeights('progress:\n  modules: half\n  scenarios: 30\n  exam: 20\n')), SCENARIO_IDS);
     expect(r.problems).toEqual([expect.objectContaining({ file: 'content/certification.yaml', path: 'progress.modules' })]);
+  });
+});
+
+describe('domain errors, mapped once', () => {
+  it('each kind gets its status; the wording comes from the code in src/i18n', () => {
+    expect(refusal(new Invalid('waiverNoReason'))).toEqual({ status: 400, message: t.refusals.waiverNoReason, code: 'waiverNoReason' });
+    expect(refusal(new Forbidden('waiverOutOfScope'))).toMatchObject({ status: 403 });
+    expect(refusal(new NotFound('examNotFound'))).toMatchObject({ status: 404, message: '没有这次考试' });
+    expect(refusal(new Conflict('examCannotStart', 'attempts'))).toEqual({ status: 409, message: '现在不能开始考试（attempts）', code: 'examCannotStart' });
+    expect(statusFor('conflict')).toBe(409);
+  });
+
+  it('BadRequest keeps working beside them, and anything else is not a refusal (a 500)', () => {
+    expect(refusal(new BadRequest('提交的内容过大', 413))).toEqual({ status: 413, message: '提交的内容过大' });
+    expect(new Conflict('examSubmitted')).toBeInstanceOf(BadRequest);
+    expect(refusal(new Error('bug'))).toBeUndefined();
+    expect(refusal('thrown string')).toBeUndefined();
+  });
+
+  it('an API answers a domain error with its status, message and code as JSON', async () => {
+    const res = await api(async () => {
+      throw new NotFound('examNotFound');
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: '没有这次考试', code: 'examNotFound' });
+    await expect(api(async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
   });
 });
