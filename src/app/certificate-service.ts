@@ -5,7 +5,7 @@ import type { Runtime } from './runtime';
 import type { CertificateRecord, UserRecord } from '../store';
 import { certificateStatus, newCode } from '../certification';
 import { expiresSoon } from '../hr';
-import { BadRequest } from './http';
+import { Invalid } from './errors';
 import { everyPage } from './paging';
 
 export type CertificateView = 'all' | 'expiring' | 'expired' | 'revoked';
@@ -24,31 +24,32 @@ export async function certificateList(rt: Runtime, view: CertificateView, now: D
 
 /**
  * Revokes, reissues or reinstates a certificate with a reason; returns what to
- * tell HR, or throws BadRequest (400). A revoked certificate is never reissued
+ * tell HR, or throws Invalid (400). A revoked certificate is never reissued
  * as a side effect: issuing it again is its own action, 'reinstate'.
  */
 export async function changeCertificate(rt: Runtime, actor: UserRecord, id: string, action: string, rawReason: string, now: Date): Promise<string> {
   const reason = rawReason.trim().slice(0, 200);
-  if (!reason) throw new BadRequest('请填写原因（会记入审计日志）。');
+  if (!reason) throw new Invalid('certificateNoReason');
   const at = now.toISOString();
   if (action === 'revoke') {
     const c = await storageOf(rt).revokeCertificate(id, actor.id, reason, at);
-    if (!c) throw new BadRequest('该证书不存在或已撤销。');
+    if (!c) throw new Invalid('certificateNotRevocable');
     return `已撤销 ${c.holderName} 的证书 ${c.code}。`;
   }
   if (action === 'reissue') {
-    if ((await storageOf(rt).getCertificate(id))?.revokedAt) throw new BadRequest('该证书已被撤销，不能直接补发。如确需恢复，请在“已撤销”中使用“恢复证书”，并填写恢复原因。');
+    if ((await storageOf(rt).getCertificate(id))?.revokedAt) throw new Invalid('certificateRevokedNoReissue');
     const c = await storageOf(rt).reissueCertificate(id, newCode(), actor.id, reason, at);
-    if (!c) throw new BadRequest('该证书不存在或已被取代。');
+    if (!c) throw new Invalid('certificateGone');
     return `已为 ${c.holderName} 补发新证书，新验证码 ${c.code}。`;
   }
   if (action === 'reinstate') {
     const old = await storageOf(rt).getCertificate(id);
-    if (!old || old.supersededBy) throw new BadRequest('该证书不存在或已被取代。');
-    if (!old.revokedAt) throw new BadRequest('只有已撤销的证书才能恢复。');
+    const status = old && certificateStatus(old, now);
+    if (!old || status === 'superseded') throw new Invalid('certificateGone');
+    if (status !== 'revoked') throw new Invalid('certificateNotRevoked');
     const c = await storageOf(rt).reinstateCertificate(id, newCode(), actor.id, reason, at);
-    if (!c) throw new BadRequest(`${old.holderName} 已持有有效证书，无需恢复这一张。`);
+    if (!c) throw new Invalid('certificateHeldAlready', old.holderName);
     return `已恢复 ${c.holderName} 的证书，新验证码 ${c.code}（原证书仍显示为已撤销）。`;
   }
-  throw new BadRequest('未知操作');
+  throw new Invalid('unknownAction');
 }

@@ -5,12 +5,12 @@ import type { Runtime } from './runtime';
 import type { UserRecord, CheckAttemptRecord } from '../store';
 import { gradeCheck, checkReview, type CheckResult } from '../modules';
 import type { AttemptReview } from '../quiz';
-import { BadRequest } from './http';
+import { NotFound } from './errors';
 
 /** Grades a submitted check (form fields named after the question ids) and records it; 404 for an unknown chapter. */
 export async function submitCheck(rt: Runtime, user: UserRecord, chapter: number, form: (questionId: string) => string[], now: Date): Promise<CheckAttemptRecord> {
   const module = rt.course.get(chapter);
-  if (!module) throw new BadRequest('没有这一章', 404);
+  if (!module) throw new NotFound('moduleNotFound');
   const graded = gradeCheck(module, form);
   return storageOf(rt).recordCheckAttempt({
     userId: user.id,

@@ -3,7 +3,8 @@ import type { Runtime } from './runtime';
 import type { CohortRecord, Storage, UserRecord } from '../store';
 import { everyPage } from './paging';
 import { isOverdue, type TraineeRow } from '../cohorts';
-import { certificateStatus } from '../certification';
+import { certificateStatus, latestCertificate, overallProgress } from '../certification';
+import { completedChapters } from '../modules';
 import { aggregateRubric } from '../live';
 import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
@@ -29,20 +30,18 @@ export async function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): 
     const r = byId.get(id);
     if (!r) return [];
     const u = r.user;
-    const modulesDone = r.moduleProgress.filter((p) => p.completedAt).map((p) => p.chapter).sort((a, b) => a - b);
+    const modulesDone = completedChapters(r.moduleProgress).sort((a, b) => a - b);
     const scenarios: TraineeRow['scenarios'] = {};
     for (const [sid, h] of summariseAttempts(r.scenarioAttempts)) {
       scenarios[sid] = { passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution };
     }
     const exams = r.examAttempts.filter((a) => a.result);
     const bestExam = [...exams].sort((a, b) => b.result!.percent - a.result!.percent)[0];
-    const certs = r.certificates.filter((c) => !c.supersededBy).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
-    const certificate = certs[0] ? certificateStatus(certs[0], now) : undefined;
+    const latest = latestCertificate(r.certificates);
+    const certificate = latest ? certificateStatus(latest, now) : undefined;
     const obs = aggregateRubric(r.observations)[0];
     const passedScenarios = Object.values(scenarios).filter((s) => s.passed).length;
-    const progress = Math.round(
-      (modulesDone.length / course.modules.length) * 50 + Math.min(passedScenarios / 3, 1) * 30 + (bestExam?.result!.passed ? 20 : 0),
-    );
+    const progress = overallProgress(rt.certification, { modulesDone: modulesDone.length, modulesTotal: course.modules.length, scenariosPassed: passedScenarios, examPassed: !!bestExam?.result!.passed });
     return [
       {
         id,

@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, ExamAttemptRecord, CertificateRecord } from '../store';
 import { assemblePaper, shownHistory, attemptState, deadlineFor, examEligibility, gradePaper, paperReview, publicPaper, responseFromPublic, responseToPublic, AnswerError, type AttemptReview, type Eligibility, type ExamResult, type PublicQuestion } from '../quiz';
-import { certificationProgress, addMonths, newCode, certificateStatus, roundStart, countedAttempts, drawPool, type CertificationProgress } from '../certification';
+import { certificationProgress, addMonths, newCode, isInForce, isPrerequisite, roundStart, countedAttempts, drawPool, type CertificationProgress, type MissingItem } from '../certification';
+import { completedChapters } from '../modules';
 import { summariseAttempts } from '../scenarios';
 import { wasMemberBy } from '../cohorts';
-import { BadRequest } from './http';
+import { Conflict, Forbidden, Invalid, NotFound } from './errors';
 import { ConflictError } from '../store';
 
 /** The role-play attempts that count for this person now (assessment plays dealt by the server in this round), and the round's pool draw. */
@@ -22,13 +23,13 @@ export async function countingRolePlays(rt: Runtime, user: UserRecord) {
 export async function certificationFor(rt: Runtime, user: UserRecord, now: Date): Promise<CertificationProgress & { certificate?: CertificateRecord }> {
   const { course, scenarios } = rt;
   const store = storageOf(rt);
-  const completed = new Set((await store.listModuleProgress(user.id)).filter((p) => p.completedAt).map((p) => p.chapter));
+  const completed = new Set(completedChapters(await store.listModuleProgress(user.id)));
   // A scenario counts with its best counting attempt; "passed" there means that attempt passed.
   const counting = await countingRolePlays(rt, user);
   const history = summariseAttempts(counting.attempts);
   const best = new Map([...history].map(([id, h]) => [id, { passed: h.best.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution }]));
   const certs = await store.listCertificates(user.id);
-  const current = certs.find((c) => certificateStatus(c, now) === 'valid');
+  const current = certs.find((c) => isInForce(c, now));
   const since = counting.since;
   const examPassed = (await store.listExamAttempts(user.id)).some((a) => a.result?.passed && (!since || a.startedAt > since || current));
   const progress = certificationProgress(rt.certification, {
@@ -74,15 +75,15 @@ async function gradeAndSubmit(rt: Runtime, id: string, now: Date, auto: boolean)
   throw new ConflictError('exam attempt', id);
 }
 
-export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility; attempts: ExamAttemptRecord[]; progress: Awaited<ReturnType<typeof certificationFor>> }> {
+export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility<MissingItem>; attempts: ExamAttemptRecord[]; progress: Awaited<ReturnType<typeof certificationFor>> }> {
   const attempts = await finaliseOverdue(rt, await storageOf(rt).listExamAttempts(user.id), now);
   const progress = await certificationFor(rt, user, now);
   const eligibility = examEligibility({
     blueprint: rt.exam.blueprint,
     now,
     attempts,
-    prerequisitesMissing: progress.prerequisitesMet ? [] : progress.missing.filter((m) => m !== '通过结业考试'),
-    waived: !!await storageOf(rt).getWaiver(user.id),
+    prerequisitesMissing: progress.missing.filter(isPrerequisite),
+    waived: !!(await storageOf(rt).getWaiver(user.id)),
     hasValidCertificate: !!progress.certificate,
     countSince: roundStart(await storageOf(rt).listCertificates(user.id)),
   });
@@ -98,7 +99,7 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
   if (!eligibility.ok) {
     const open = attempts.find((a) => !a.submittedAt);
     if (eligibility.reason === 'in-progress' && open) return open;
-    throw new BadRequest(`现在不能开始考试（${eligibility.reason}）`, 409);
+    throw new Conflict('examCannotStart', eligibility.reason);
   }
   const seed = randomBytes(12).toString('base64url');
   const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, shownHistory(attempts));
@@ -116,7 +117,7 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
 /** The person's own attempt, finalised if overdue; 404 for anyone else's. */
 export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptRecord> {
   const a = await storageOf(rt).getExamAttempt(id);
-  if (!a || a.userId !== user.id) throw new BadRequest('没有这次考试', 404);
+  if (!a || a.userId !== user.id) throw new NotFound('examNotFound');
   return (await finaliseOverdue(rt, [a], now))[0]!;
 }
 
@@ -177,16 +178,16 @@ export async function examAttemptView(rt: Runtime, user: UserRecord, id: string,
 
 export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, questionId: string, raw: unknown, now: Date) {
   const a = await ownAttempt(rt, user, id, now);
-  if (a.submittedAt) throw new BadRequest('这次考试已经提交，答案不能再修改', 409);
+  if (a.submittedAt) throw new Conflict('examClosed');
   let response: unknown;
   try {
     response = responseFromPublic({ seed: a.seed, questions: a.paper }, rt.exam.bank, questionId, raw);
   } catch (e) {
-    if (e instanceof AnswerError) throw new BadRequest(e.message);
+    if (e instanceof AnswerError) throw new Invalid('answerInvalid', e.message);
     throw e;
   }
   const ok = await storageOf(rt).saveExamAnswer(a.id, questionId, response, now.toISOString());
-  if (!ok) throw new BadRequest('这次考试已经提交，答案不能再修改', 409);
+  if (!ok) throw new Conflict('examClosed');
 }
 
 /** Grades and stores the attempt (idempotent: a second call is refused with 409), then issues the certificate if earned. */
@@ -195,7 +196,7 @@ export async function submitExam(rt: Runtime, user: UserRecord, id: string, now:
   const a = await ownAttempt(rt, user, id, now);
   // Handed in already — by the person, or by the server when time ran out — before this request: refused.
   // (The attempt page shows the result either way; the runner goes there on a 409.)
-  const refuse = (x: ExamAttemptRecord) => new BadRequest(x.autoSubmitted ? '这次考试已在时间结束后自动提交，不能再次提交，请查看成绩' : '这次考试已经提交过了', 409);
+  const refuse = (x: ExamAttemptRecord) => new Conflict(x.autoSubmitted ? 'examAutoSubmitted' : 'examSubmitted');
   if (before?.submittedAt) throw refuse(before);
   // Otherwise this request hands it in: graded now, or just now by the server because it came after the deadline and grace.
   const r = a.submittedAt
@@ -254,12 +255,12 @@ export async function waivableTrainees(rt: Runtime, actor: UserRecord, now: Date
     .map((user) => ({ user, current: !inCohort || inCohort.has(user.id) }));
 }
 
-/** Waives a trainee's exam prerequisites with a reason (audited); returns what to tell the trainer, or throws BadRequest (400). */
+/** Waives a trainee's exam prerequisites with a reason (audited); returns what to tell the trainer, or throws Forbidden (403) or Invalid (400). */
 export async function waivePrerequisites(rt: Runtime, actor: UserRecord, userId: string, rawReason: string, now: Date): Promise<string> {
   const reason = rawReason.trim().slice(0, 200);
   const target = await storageOf(rt).getUser(userId);
-  if (!target || !(await waiverScope(rt, actor, now))(target)) throw new BadRequest('只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。', 403);
-  if (!reason) throw new BadRequest('请填写免除原因（会记入审计日志）。');
+  if (!target || !(await waiverScope(rt, actor, now))(target)) throw new Forbidden('waiverOutOfScope');
+  if (!reason) throw new Invalid('waiverNoReason');
   await storageOf(rt).addWaiver({ userId, by: actor.id, reason, at: now.toISOString() });
   return `已免除 ${target.displayName} 的考前要求。`;
 }

@@ -4,16 +4,13 @@ import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
 import { applyFilters, statementsFor, type PersonFacts } from '../hr';
 import { filtersFrom } from './hr-filters';
-import { certificateStatus } from '../certification';
+import { certificateStatus, latestCertificate } from '../certification';
 import { CATEGORIES, type Category } from '../quiz';
 import { summariseAttempts } from '../scenarios';
 import { rubricToPercent } from '../live';
 import { t } from '../i18n';
 import type { PageRequest, PersonRecords, UserRecord } from '../store';
 import { pages } from './paging';
-
-const latestCertificate = <C extends { supersededBy?: string; issuedAt: string }>(cs: readonly C[]) =>
-  cs.filter((c) => !c.supersededBy).reduce<C | undefined>((b, c) => (!b || c.issuedAt > b.issuedAt ? c : b), undefined);
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
 export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): Promise<PersonFacts[]> {

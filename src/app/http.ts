@@ -26,10 +26,34 @@ export function safeNext(next: string | null | undefined, fallback: string, orig
   return target.length <= MAX_NEXT && /^\/(?![/\\])[\x21-\x7e]*$/.test(target) ? target : fallback;
 }
 
+/** A refused request with its HTTP status; the domain errors of ./errors are these too, their status given by `statusFor`. */
 export class BadRequest extends Error {
-  constructor(message: string, public readonly status = 400) {
+  constructor(
+    message: string,
+    public readonly status = 400,
+    /** A domain error's stable code (./errors), for clients of the JSON APIs. */
+    public readonly code?: string,
+  ) {
     super(message);
   }
+}
+
+/** What kind of refusal a domain error is (./errors). */
+export type RefusalKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict';
+
+const STATUS: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
+
+/** The one mapping from a domain error's kind to its HTTP status. */
+export const statusFor = (kind: RefusalKind): number => STATUS[kind];
+
+/**
+ * How a page or API answers a thrown error: the status and Chinese message of
+ * a refusal (a domain error or a BadRequest), or undefined for anything else,
+ * which is a bug and is rethrown (500).
+ */
+export function refusal(e: unknown): { status: number; message: string; code?: string } | undefined {
+  if (!(e instanceof BadRequest)) return undefined;
+  return { status: e.status, message: e.message, ...(e.code ? { code: e.code } : {}) };
 }
 
 /**
@@ -108,13 +132,14 @@ export async function readJson<T>(request: Request, schema: { safeParse(x: unkno
   return parsed.data;
 }
 
-/** Runs an API handler, turning BadRequest into its 4xx JSON answer. */
+/** Runs an API handler, turning a refusal (`refusal`) into its 4xx JSON answer, with the domain error's code when it has one. */
 export async function api(handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (e) {
-    if (e instanceof BadRequest) return jsonError(e.status, e.message);
-    throw e;
+    const r = refusal(e);
+    if (!r) throw e;
+    return json({ error: r.message, ...(r.code ? { code: r.code } : {}) }, r.status);
   }
 }
 

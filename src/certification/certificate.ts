@@ -40,8 +40,25 @@ export function maskName(name: string): string {
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
 
-export function certificateStatus(c: { expiresAt: string; revokedAt?: string; supersededBy?: string }, now: Date): CertificateStatus {
+type CertificateLike = { expiresAt: string; revokedAt?: string; supersededBy?: string };
+
+/**
+ * The one definition of a certificate's standing at `now`: replaced by a newer
+ * one, revoked, expired (from the instant `expiresAt` is reached), else valid.
+ */
+export function certificateStatus(c: CertificateLike, now: Date): CertificateStatus {
   if (c.supersededBy) return 'superseded';
   if (c.revokedAt) return 'revoked';
   return now.getTime() >= Date.parse(c.expiresAt) ? 'expired' : 'valid';
+}
+
+/** In force at `now` (status valid): what "holds a certificate" means for issuing, reinstating and the exam. */
+export const isInForce = (c: CertificateLike, now: Date): boolean => certificateStatus(c, now) === 'valid';
+
+/** Neither revoked nor replaced, expired or not: such a certificate ends a certification round when it expires. */
+export const isStanding = (c: CertificateLike): boolean => !c.supersededBy && !c.revokedAt;
+
+/** The newest certificate not replaced by another (revoked or expired included): the one a person's record shows. */
+export function latestCertificate<C extends CertificateLike & { issuedAt: string }>(certs: readonly C[]): C | undefined {
+  return certs.filter((c) => !c.supersededBy).reduce<C | undefined>((b, c) => (!b || c.issuedAt > b.issuedAt ? c : b), undefined);
 }

@@ -2,8 +2,8 @@ import { certificationSchema, type CertificationRules } from './schema';
 import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, ContentError, type ContentProblem } from '../content/problems';
 
-export { certificationProgress, addMonths, roundStart, countedAttempts, drawPool, assessmentsLeft, type CertificationProgress, type CertificationInput, type ScenarioBest } from './rules';
-export { formatCode, newCode, normaliseCode, maskName, certificateStatus, type CertificateStatus } from './certificate';
+export { certificationProgress, isPrerequisite, overallProgress, scenariosNeeded, addMonths, roundStart, countedAttempts, drawPool, assessmentsLeft, type CertificationProgress, type CertificationInput, type MissingItem, type ProgressFacts, type ScenarioBest } from './rules';
+export { formatCode, newCode, normaliseCode, maskName, certificateStatus, isInForce, isStanding, latestCertificate, type CertificateStatus } from './certificate';
 export type { CertificationRules } from './schema';
 
 export function parseCertificationRules(file: SourceFile | undefined, scenarioIds: ReadonlySet<string>): { rules?: CertificationRules; problems: ContentProblem[] } {
@@ -21,6 +21,9 @@ export function parseCertificationRules(file: SourceFile | undefined, scenarioId
     if (!scenarioIds.has(id)) problems.push({ file: file.path, path: `scenarios.pool.from[${i}]`, message: `"${id}" is not a scenario in content/scenarios` });
     else if (parsed.data.scenarios.required.includes(id)) problems.push({ file: file.path, path: `scenarios.pool.from[${i}]`, message: `"${id}" is also required; take it out of one of the two lists` });
   });
+  const w = parsed.data.progress;
+  const sum = w.modules + w.scenarios + w.exam;
+  if (sum !== 100) problems.push({ file: file.path, path: 'progress', message: `weights add up to ${sum}, not 100 (modules ${w.modules} + scenarios ${w.scenarios} + exam ${w.exam}); change them so they sum to 100` });
   if (pool && pool.draw > pool.from.length) problems.push({ file: file.path, path: 'scenarios.pool.draw', message: `draws ${pool.draw} but the pool has only ${pool.from.length}; lower draw or add scenarios to from` });
   const others = scenarioIds.size - parsed.data.scenarios.required.length - (pool?.from.length ?? 0);
   if (parsed.data.scenarios.additional > others) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CertificationRules } from './schema';
+import { isStanding } from './certificate';
 
 export interface ScenarioBest {
   passed: boolean;
@@ -19,6 +20,19 @@ export interface CertificationInput {
   drawn?: readonly string[];
 }
 
+/**
+ * One thing still missing for the certificate, as data: pages word it with
+ * `t.cert.missing(item)` (src/i18n) and code decides by `kind`, never by text.
+ */
+export type MissingItem =
+  | { kind: 'module'; chapter: number }
+  | { kind: 'scenario'; id: string; title: string }
+  | { kind: 'more-scenarios'; count: number }
+  | { kind: 'exam' };
+
+/** Missing before the exam may be sat (everything but the exam itself). */
+export const isPrerequisite = (m: MissingItem): boolean => m.kind !== 'exam';
+
 export interface CertificationProgress {
   modulesMissing: number[];
   requiredScenariosMissing: string[];
@@ -30,15 +44,15 @@ export interface CertificationProgress {
   prerequisitesMet: boolean;
   examPassed: boolean;
   complete: boolean;
-  /** What is still missing, in words for the trainee (zh-CN). */
-  missing: string[];
+  /** What is still missing, prerequisites first and the exam last. */
+  missing: MissingItem[];
 }
 
 const counts = (b: ScenarioBest | undefined, minEach: number) =>
   !!b && b.passed && b.calmness >= minEach && b.empathy >= minEach && b.solution >= minEach;
 
 /** Applies the certification rules to a trainee's records. */
-export function certificationProgress(rules: CertificationRules, x: CertificationInput): CertificationProgress {
+export function certificationProgress(rules: Pick<CertificationRules, 'modules' | 'scenarios'>, x: CertificationInput): CertificationProgress {
   const chapters = rules.modules === 'all' ? x.allChapters : rules.modules;
   const modulesMissing = chapters.filter((c) => !x.completedChapters.has(c));
   const required = [...rules.scenarios.required, ...(x.drawn ?? [])];
@@ -49,12 +63,12 @@ export function certificationProgress(rules: CertificationRules, x: Certificatio
     .sort();
   const additionalPassed = Math.min(others.length, rules.scenarios.additional);
   const prerequisitesMet = !modulesMissing.length && !requiredScenariosMissing.length && others.length >= rules.scenarios.additional;
-  const missing = [
-    ...modulesMissing.map((c) => `完成第 ${c} 章课程`),
-    ...requiredScenariosMissing.map((id) => `在考核模式下通过情景演练“${x.scenarioTitles.get(id) ?? id}”`),
-    ...(others.length < rules.scenarios.additional ? [`在考核模式下再通过 ${rules.scenarios.additional - others.length} 个其他情景演练`] : []),
+  const missing: MissingItem[] = [
+    ...modulesMissing.map((chapter) => ({ kind: 'module' as const, chapter })),
+    ...requiredScenariosMissing.map((id) => ({ kind: 'scenario' as const, id, title: x.scenarioTitles.get(id) ?? id })),
+    ...(others.length < rules.scenarios.additional ? [{ kind: 'more-scenarios' as const, count: rules.scenarios.additional - others.length }] : []),
   ];
-  if (!x.examPassed) missing.push('通过结业考试');
+  if (!x.examPassed) missing.push({ kind: 'exam' });
   return {
     modulesMissing,
     requiredScenariosMissing,
@@ -66,6 +80,31 @@ export function certificationProgress(rules: CertificationRules, x: Certificatio
     complete: prerequisitesMet && x.examPassed,
     missing,
   };
+}
+
+/** Role-plays a trainee passes for the certificate: the required ones, the pool's draw and the additional ones. */
+export const scenariosNeeded = (rules: Pick<CertificationRules, 'scenarios'>): number =>
+  rules.scenarios.required.length + (rules.scenarios.pool?.draw ?? 0) + rules.scenarios.additional;
+
+export interface ProgressFacts {
+  modulesDone: number;
+  modulesTotal: number;
+  /** Scenarios passed (capped at `scenariosNeeded`). */
+  scenariosPassed: number;
+  examPassed: boolean;
+}
+
+/**
+ * A trainee's overall progress, 0–100, as the trainer's cohort table shows it:
+ * the share of modules, of the role-plays needed and the exam, weighed by the
+ * rules' `progress` weights (content/certification.yaml; they sum to 100).
+ */
+export function overallProgress(rules: Pick<CertificationRules, 'scenarios' | 'progress'>, x: ProgressFacts): number {
+  const w = rules.progress;
+  const needed = scenariosNeeded(rules);
+  const modules = x.modulesTotal ? x.modulesDone / x.modulesTotal : 0;
+  const scenarios = needed ? Math.min(x.scenariosPassed / needed, 1) : 1;
+  return Math.round(modules * w.modules + scenarios * w.scenarios + (x.examPassed ? w.exam : 0));
 }
 
 /** Adds calendar months (the last day of a shorter month when needed). */
@@ -82,10 +121,10 @@ export function addMonths(d: Date, months: number): Date {
  * round). Exam attempts and assessment plays are counted from here.
  */
 export const roundStart = (certs: ReadonlyArray<{ expiresAt: string; revokedAt?: string; supersededBy?: string }>): string | undefined =>
-  certs.filter((c) => !c.revokedAt && !c.supersededBy).map((c) => c.expiresAt).sort().at(-1);
+  certs.filter(isStanding).map((c) => c.expiresAt).sort().at(-1);
 
 /** The pool scenarios drawn for one person and round: the same every time for the same key, different between people. */
-export function drawPool(rules: CertificationRules, key: string): string[] {
+export function drawPool(rules: Pick<CertificationRules, 'scenarios'>, key: string): string[] {
   const pool = rules.scenarios.pool;
   if (!pool) return [];
   const rank = (id: string) => createHash('sha256').update(`${key}\u0000${id}`).digest('hex');
@@ -112,7 +151,7 @@ interface PlayLike {
  * `notPractisedFirst`, an assessment counts only when that scenario was not
  * played in practice before it started.
  */
-export function countedAttempts<A extends AttemptLike>(rules: CertificationRules, attempts: readonly A[], plays: readonly PlayLike[], since?: string): A[] {
+export function countedAttempts<A extends AttemptLike>(rules: Pick<CertificationRules, 'assessment'>, attempts: readonly A[], plays: readonly PlayLike[], since?: string): A[] {
   const started = new Map(plays.map((p) => [p.id, p.startedAt]));
   const firstPractice = new Map<string, string>();
   for (const p of plays) {
@@ -128,7 +167,7 @@ export function countedAttempts<A extends AttemptLike>(rules: CertificationRules
 }
 
 /** Assessment plays of one scenario still allowed in this round. */
-export function assessmentsLeft(rules: CertificationRules, plays: ReadonlyArray<PlayLike>, scenarioId: string, since?: string): number {
+export function assessmentsLeft(rules: Pick<CertificationRules, 'assessment'>, plays: ReadonlyArray<PlayLike>, scenarioId: string, since?: string): number {
   const used = plays.filter((p) => p.scenarioId === scenarioId && p.mode === 'assessment' && (!since || p.startedAt > since)).length;
   return Math.max(0, rules.assessment.maxPlaysPerRound - used);
 }

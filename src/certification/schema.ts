@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The weights before they were content: modules 50, role-plays 30, exam 20. */
+export const DEFAULT_PROGRESS = { modules: 50, scenarios: 30, exam: 20 } as const;
+
 /** content/certification.yaml: what it takes to be certified, and for how long. */
 export const certificationSchema = z.strictObject({
   /** The certificate's title, e.g. 物业客服上岗认证. */
@@ -37,6 +40,21 @@ export const certificationSchema = z.strictObject({
       notPractisedFirst: z.boolean().default(false),
     })
     .default({ timeLimitMinutes: 15, maxPlaysPerRound: 2, notPractisedFirst: false }),
+  /**
+   * How a trainee's overall progress (the trainer's cohort table) is weighed, in
+   * percent: modules completed, role-plays passed (of those the certificate
+   * needs) and the exam passed. The three must add up to 100.
+   */
+  progress: z
+    .strictObject({
+      /** Weight of the modules: the share of chapters completed. */
+      modules: z.number().int().min(0).max(100).default(DEFAULT_PROGRESS.modules),
+      /** Weight of the role-plays: passed ones over required + drawn + additional (capped at all of them). */
+      scenarios: z.number().int().min(0).max(100).default(DEFAULT_PROGRESS.scenarios),
+      /** Weight of the final exam: all of it once passed. */
+      exam: z.number().int().min(0).max(100).default(DEFAULT_PROGRESS.exam),
+    })
+    .default(DEFAULT_PROGRESS),
   /** The final exam must be passed. */
   exam: z.literal('passed'),
   validityMonths: z.number().int().min(1).max(120).default(24),

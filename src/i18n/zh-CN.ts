@@ -1,3 +1,5 @@
+import type { MissingItem } from '../certification';
+
 /** Every string a person reads outside content/. Keys are English; add a sibling file for another language. */
 export const zhCN = {
   appName: '物业客服实训平台',
@@ -223,6 +225,39 @@ export const zhCN = {
     verifyAt: '验证网址',
     status: { valid: '有效', expired: '已过期', revoked: '已撤销', superseded: '已被新证书取代' },
     earned: '恭喜！你已获得上岗认证证书。',
+    /** One thing still missing for the certificate (`certificationProgress().missing`). */
+    missing: (m: MissingItem): string => {
+      switch (m.kind) {
+        case 'module':
+          return `完成第 ${m.chapter} 章课程`;
+        case 'scenario':
+          return `在考核模式下通过情景演练“${m.title}”`;
+        case 'more-scenarios':
+          return `在考核模式下再通过 ${m.count} 个其他情景演练`;
+        case 'exam':
+          return '通过结业考试';
+      }
+    },
+  },
+  /** What a service refuses (src/app/errors.ts): one wording per code; the status comes from the error's kind. */
+  refusals: {
+    moduleNotFound: '没有这一章',
+    examNotFound: '没有这次考试',
+    examCannotStart: (reason: string) => `现在不能开始考试（${reason}）`,
+    examClosed: '这次考试已经提交，答案不能再修改',
+    examSubmitted: '这次考试已经提交过了',
+    examAutoSubmitted: '这次考试已在时间结束后自动提交，不能再次提交，请查看成绩',
+    /** The answer's own problem, worded by src/quiz (AnswerError). */
+    answerInvalid: (why: string) => why,
+    waiverOutOfScope: '只能为在你班级里待过的学员免除考前要求；其他学员请联系管理员。',
+    waiverNoReason: '请填写免除原因（会记入审计日志）。',
+    certificateNoReason: '请填写原因（会记入审计日志）。',
+    certificateNotRevocable: '该证书不存在或已撤销。',
+    certificateRevokedNoReissue: '该证书已被撤销，不能直接补发。如确需恢复，请在“已撤销”中使用“恢复证书”，并填写恢复原因。',
+    certificateGone: '该证书不存在或已被取代。',
+    certificateNotRevoked: '只有已撤销的证书才能恢复。',
+    certificateHeldAlready: (holder: string) => `${holder} 已持有有效证书，无需恢复这一张。`,
+    unknownAction: '未知操作',
   },
   verify: {
     title: '证书验证',

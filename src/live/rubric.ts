@@ -51,6 +51,15 @@ export function aggregateRubric(scores: ReadonlyArray<Pick<RubricScore, 'agentId
     .sort((a, b) => a.agentId.localeCompare(b.agentId));
 }
 
+/** Who scored whom where: a rater has one score per agent and live session. */
+type ObservationSlot = { sessionId: string; agentId: string; raterId: string };
+
+/** The key of a score's slot: equal keys, same rater, agent and session. */
+export const observationKey = (o: ObservationSlot): string => JSON.stringify([o.sessionId, o.agentId, o.raterId]);
+
+/** Whether storing `next` replaces `old`: one score per rater, agent and session, the later one kept. */
+export const replacesObservation = (next: ObservationSlot, old: ObservationSlot): boolean => observationKey(next) === observationKey(old);
+
 /** A 1–5 rubric mean as 0–100, to sit beside self-played scenario scores. */
 export const rubricToPercent = (x: number) => Math.round(((x - 1) / 4) * 100);
 

@@ -3,7 +3,7 @@ import type { SourceFile } from '../content/frontmatter';
 import { ContentError } from '../content/problems';
 import type { CourseHeadings } from '../quiz/source';
 
-export { gradeCheck, courseOverview, moduleStatus, type CheckResult, type CourseOverview, type ModuleStatus } from './progress';
+export { gradeCheck, courseOverview, moduleStatus, foldCheckAttempt, shouldRecordOpen, completedChapters, REOPEN_WINDOW_MS, type CheckOutcome, type CheckResult, type CourseOverview, type ModuleStatus, type ModuleProgressRecord } from './progress';
 export type { CourseModule } from './load';
 export type { CheckQuestion } from './schema';
 export { CHAPTER_COUNT } from './load';

@@ -42,7 +42,40 @@ export function gradeCheck(module: CourseModule, form: (questionId: string) => s
   return { chapter: module.chapter, results, correct, total: questions.length, percent, passed: percent >= module.knowledgeCheck.passPercent };
 }
 
-export function moduleStatus(p: ModuleProgressRecord | undefined): ModuleStatus {
+/** What a graded knowledge check adds to a module's progress. */
+export interface CheckOutcome {
+  chapter: number;
+  percent: number;
+  passed: boolean;
+  /** When it was submitted (ISO). */
+  at: string;
+}
+
+/**
+ * A module's progress after one more knowledge check: the best percent never
+ * drops, and the module is completed at the first passed check (a later pass
+ * keeps that first time). A check without an earlier open starts the record.
+ * A new object; the other fields of `p` (a stored record's owner) are copied.
+ */
+export function foldCheckAttempt(p: ModuleProgressRecord | undefined, a: CheckOutcome): ModuleProgressRecord {
+  const base = p ?? { chapter: a.chapter, openedAt: a.at, lastOpenedAt: a.at };
+  const completedAt = base.completedAt ?? (a.passed ? a.at : undefined);
+  return { ...base, bestPercent: Math.max(base.bestPercent ?? 0, a.percent), ...(completedAt ? { completedAt } : {}) };
+}
+
+/** A module opened again within this long of the last recorded open is not worth a write. */
+export const REOPEN_WINDOW_MS = 60_000;
+
+/** Whether opening a module at `now` is recorded: the first open, or one at least REOPEN_WINDOW_MS from the last (either way, should clocks step back). */
+export function shouldRecordOpen(existing: Pick<ModuleProgressRecord, 'lastOpenedAt'> | undefined, now: Date): boolean {
+  return !existing || Math.abs(now.getTime() - Date.parse(existing.lastOpenedAt)) >= REOPEN_WINDOW_MS;
+}
+
+/** The chapters completed, from a person's module progress records. */
+export const completedChapters = (progress: ReadonlyArray<Pick<ModuleProgressRecord, 'chapter' | 'completedAt'>>): number[] =>
+  progress.filter((p) => moduleStatus(p) === 'completed').map((p) => p.chapter);
+
+export function moduleStatus(p: Pick<ModuleProgressRecord, 'completedAt'> | undefined): ModuleStatus {
   if (!p) return 'not_started';
   return p.completedAt ? 'completed' : 'in_progress';
 }

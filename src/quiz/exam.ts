@@ -79,24 +79,25 @@ export function attemptState(a: AttemptTimes, now: Date, graceSeconds: number): 
 
 export const deadlineFor = (startedAt: Date, b: Blueprint) => new Date(startedAt.getTime() + b.timeLimitMinutes * 60_000);
 
-export type Eligibility =
+/** `M`: how a missing prerequisite is described (the certification rules' structured items). */
+export type Eligibility<M = unknown> =
   | { ok: true; attemptsLeft: number }
-  | { ok: false; reason: 'prerequisites' | 'attempts' | 'wait' | 'in-progress' | 'certified'; until?: string; missing?: string[] };
+  | { ok: false; reason: 'prerequisites' | 'attempts' | 'wait' | 'in-progress' | 'certified'; until?: string; missing?: M[] };
 
 /**
  * Whether a trainee may start an exam attempt now. Attempts count since the
  * last certificate expired (an expired certificate sends the person back to
  * recertify with a fresh allowance).
  */
-export function examEligibility(input: {
+export function examEligibility<M>(input: {
   blueprint: Blueprint;
   now: Date;
   attempts: ReadonlyArray<AttemptTimes>;
-  prerequisitesMissing: string[];
+  prerequisitesMissing: M[];
   waived: boolean;
   hasValidCertificate: boolean;
   countSince?: string;
-}): Eligibility {
+}): Eligibility<M> {
   const { blueprint: b, now } = input;
   if (input.hasValidCertificate) return { ok: false, reason: 'certified' };
   if (input.prerequisitesMissing.length && !input.waived) return { ok: false, reason: 'prerequisites', missing: input.prerequisitesMissing };

@@ -12,6 +12,9 @@ import { migrate, emptyData, SCHEMA_VERSION } from './migrations';
 import type { AuditRecord, CertificateRecord, CohortRecord, LiveSessionRecord, ObservationRecord, CheckAttemptRecord, DbData, ExamAttemptRecord, OrgRecord, ScenarioAttemptRecord, ScenarioPlayRecord, PlayStepRecord, SessionRecord, StoredModuleProgress, ThrottleRecord, UserRecord, WaiverRecord } from './types';
 import type { Role } from '../auth/roles';
 import { stints } from '../cohorts';
+import { isInForce } from '../certification/certificate';
+import { foldCheckAttempt, shouldRecordOpen } from '../modules/progress';
+import { replacesObservation } from '../live/rubric';
 
 import { ConflictError, DuplicateError, DuplicateUsernameError, StoreCorruptError, StoreWriteError, MAX_PAGE, type AuditFilter, type AuditNote, type NewUser, type Page, type PageRequest, type PersonRecords, type PlayStepResult, type RateLimiterPort, type Counter, type Storage, type UserFilter } from './ports';
 import { memoryNotifier } from './memory-notifier';
@@ -530,7 +533,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Records that a module was opened; a re-open within a minute is not worth a write. */
     markModuleOpened: (userId: string, chapter: number, now: string) => {
       const existing = progressOf(d(), userId, chapter);
-      if (existing && Math.abs(Date.parse(now) - Date.parse(existing.lastOpenedAt)) < 60_000) return Promise.resolve();
+      if (!shouldRecordOpen(existing, new Date(now))) return Promise.resolve();
       return mutate((x, w) => {
         let p = progressOf(x, userId, chapter);
         if (p) p.lastOpenedAt = now;
@@ -544,13 +547,10 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const rec = { ...a, id: randomUUID() };
         x.checkAttempts.push(rec);
         w.put('checkAttempts', rec);
-        let p = progressOf(x, a.userId, a.chapter);
-        if (!p) {
-          p = { userId: a.userId, chapter: a.chapter, openedAt: a.at, lastOpenedAt: a.at };
-          x.moduleProgress.push(p);
-        }
-        p.bestPercent = Math.max(p.bestPercent ?? 0, a.percent);
-        if (a.passed && !p.completedAt) p.completedAt = a.at;
+        const old = progressOf(x, a.userId, a.chapter);
+        const p: StoredModuleProgress = { ...foldCheckAttempt(old, a), userId: a.userId };
+        if (old) Object.assign(old, p);
+        else x.moduleProgress.push(p);
         w.put('moduleProgress', p);
         return copy(rec);
       }),
@@ -673,7 +673,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
      */
     issueCertificate: (c: Omit<CertificateRecord, 'id'>) =>
       mutate((x, w) => {
-        const held = ix.certByUser.all(x.certificates, c.userId).find((y) => !y.revokedAt && !y.supersededBy && y.expiresAt > c.issuedAt);
+        const held = ix.certByUser.all(x.certificates, c.userId).find((y) => isInForce(y, new Date(c.issuedAt)));
         if (held) return { certificate: copy(held), issued: false };
         if (ix.certByCode.last(x.certificates, c.code)) throw new DuplicateError('certificate.code', c.code);
         const rec = { ...c, id: randomUUID() };
@@ -721,7 +721,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       mutate((x, w) => {
         const old = certOf(x, id);
         if (!old || old.supersededBy || !old.revokedAt) return undefined;
-        if (ix.certByUser.all(x.certificates, old.userId).some((y) => !y.revokedAt && !y.supersededBy && y.expiresAt > now)) return undefined;
+        if (ix.certByUser.all(x.certificates, old.userId).some((y) => isInForce(y, new Date(now)))) return undefined;
         return replaceCertificate(x, w, old, newCode, { at: now, actorId: by, action: 'certificate.reinstate', targetId: old.id, reason });
       }),
 
@@ -839,7 +839,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     addObservation: (o: Omit<ObservationRecord, 'id'>) =>
       mutate((x, w) => {
         // One score per rater, agent and session: a second one replaces the first.
-        removeWhere(x, w, 'observations', (y) => y.sessionId === o.sessionId && y.agentId === o.agentId && y.raterId === o.raterId);
+        removeWhere(x, w, 'observations', (y) => replacesObservation(o, y));
         const rec = { ...o, id: randomUUID() };
         x.observations.push(rec);
         w.put('observations', rec);

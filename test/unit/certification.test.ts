@@ -10,6 +10,7 @@ import type { Runtime } from '../../src/app/runtime';
 import type { UserRecord } from '../../src/store';
 import { testRuntime } from './runtime-helper';
 type TestRuntime = Awaited<ReturnType<typeof testRuntime>>;
+import { t } from '../../src/i18n';
 
 const rules = { title: '物业客服上岗认证', modules: 'all' as const, scenarios: { required: ['ceiling-leak'], additional: 2, minEach: 60 }, assessment: { timeLimitMinutes: 15, maxPlaysPerRound: 2, notPractisedFirst: false }, exam: 'passed' as const, validityMonths: 24 };
 const pass = { passed: true, calmness: 90, empathy: 90, solution: 90 };
@@ -33,14 +34,16 @@ describe('certification rules', () => {
     const noLeak = new Map(input().scenarioBest);
     noLeak.delete('ceiling-leak');
     noLeak.set('power-outage', pass);
-    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing).toEqual(['在考核模式下通过情景演练“楼上漏水”']);
+    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing).toEqual([{ kind: 'scenario', id: 'ceiling-leak', title: '楼上漏水' }]);
+    expect(certificationProgress(rules, input({ scenarioBest: noLeak })).missing.map(t.cert.missing)).toEqual(['在考核模式下通过情景演练“楼上漏水”']);
     const oneOther = new Map([['ceiling-leak', pass], ['fee-refusal', pass]]);
-    expect(certificationProgress(rules, input({ scenarioBest: oneOther })).missing).toEqual(['在考核模式下再通过 1 个其他情景演练']);
+    expect(certificationProgress(rules, input({ scenarioBest: oneOther })).missing.map(t.cert.missing)).toEqual(['在考核模式下再通过 1 个其他情景演练']);
     const lowDimension = new Map([...input().scenarioBest, ['fire-report', { ...pass, empathy: 55 }]]);
     expect(certificationProgress(rules, input({ scenarioBest: lowDimension })).prerequisitesMet).toBe(false);
     const failed = new Map([...input().scenarioBest, ['ceiling-leak', { ...pass, passed: false }]]);
     expect(certificationProgress(rules, input({ scenarioBest: failed })).prerequisitesMet).toBe(false);
-    expect(certificationProgress(rules, input({ examPassed: false }))).toMatchObject({ prerequisitesMet: true, complete: false, missing: ['通过结业考试'] });
+    expect(certificationProgress(rules, input({ examPassed: false }))).toMatchObject({ prerequisitesMet: true, complete: false, missing: [{ kind: 'exam' }] });
+    expect(certificationProgress(rules, input({ examPassed: false })).missing.map(t.cert.missing)).toEqual(['通过结业考试']);
   });
 });
 

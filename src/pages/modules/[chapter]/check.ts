@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { submitCheck } from '../../../app/check-service';
-import { readForm, BadRequest } from '../../../app/http';
+import { readForm, refusal } from '../../../app/http';
 
 /** Grades a knowledge check on the server and shows the result on the module page. */
 export const POST: APIRoute = async ({ params, locals, request, redirect }) => {
@@ -9,7 +9,8 @@ export const POST: APIRoute = async ({ params, locals, request, redirect }) => {
     const attempt = await submitCheck(locals.runtime, locals.user!, Number(params.chapter), (id) => form.getAll(id).map(String), new Date());
     return redirect(`/modules/${attempt.chapter}?attempt=${attempt.id}#check-result`, 303);
   } catch (e) {
-    if (!(e instanceof BadRequest)) throw e;
-    return new Response(e.message, { status: e.status });
+    const r = refusal(e);
+    if (!r) throw e;
+    return new Response(r.message, { status: r.status });
   }
 };
