@@ -141,4 +141,15 @@ describe('backups in format 2', () => {
     truncateSync(file, statSync(file).size - 5);
     await expect(restoreStore(dir, file, new Date(NOW))).rejects.toThrow(/line 4 is damaged \(cut off\)/);
   });
+
+  it('a backup naming a collection "__proto__" is refused, never used to change an object\'s prototype', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ ...store3(), logSeq: 0 }));
+    const { file } = await backupStore(dir, new Date(NOW));
+    const text = readFileSync(file, 'utf8');
+    const crafted = path.join(dir, 'crafted.json');
+    writeFileSync(crafted, text.replace('"collections":{', '"collections":{"__proto__":1,') + '["__proto__",{"role":"admin"}]\n');
+    await expect(restoreStore(dir, crafted, new Date(NOW))).rejects.toThrow(/crafted\.json line 1 is damaged \(collection "__proto__"\)/);
+    expect(readStoreData(dir).users).toHaveLength(3);
+  });
 });
