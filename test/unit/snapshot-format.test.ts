@@ -13,25 +13,28 @@ const user = (id: string, displayName = '王小明', role: UserRecord['role'] = 
   id, username: id, displayName, role, department: '客服部', site: '翠湖天地', passwordHash: 'x', active: true, createdAt: NOW, updatedAt: NOW,
 });
 const store3 = (): DbData => ({ ...emptyData(), org: { name: '物业', sites: ['翠湖天地'], departments: ['客服部'] }, users: [user('a', '管理员', 'admin'), user('b'), user('c')] });
+/** 250 people: the users take lines 2–4 of a format-2 snapshot (100, 100 and 50 records). */
+const store250 = (): DbData => ({ ...store3(), users: [user('a', '管理员', 'admin'), ...Array.from({ length: 249 }, (_, i) => user(`u${i}`))] });
 const snapshotText = (dir: string) => readFileSync(path.join(dir, 'db.json'), 'utf8');
 
 describe('snapshot format 2', () => {
-  it('writes a header line and one line per record, and reads back what was written', async () => {
+  it('writes a header line and lines of up to 100 records, and reads back what was written', async () => {
     const dir = tempDir();
-    const data = store3();
+    const data = store250();
     await writeSnapshot(dir, data, 7);
     const lines = snapshotText(dir).split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 2, schemaVersion: data.schemaVersion, logSeq: 7, org: data.org, collections: { users: 3, audit: 0 } });
-    expect(lines.slice(1, 4).map((l) => JSON.parse(l))).toEqual(data.users.map((u) => ['users', u]));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 2, schemaVersion: data.schemaVersion, logSeq: 7, org: data.org, collections: { users: 250, audit: 0 } });
+    expect(lines.slice(1, 4).map((l) => JSON.parse(l))).toEqual([0, 100, 200].map((i) => ['users', data.users.slice(i, i + 100)]));
+    expect(lines).toHaveLength(5);
     expect(lines.at(-1)).toBe('');
     expect(readStoreFile(path.join(dir, 'db.json')).data).toEqual({ ...data, logSeq: 7 });
     // And through the store: the journal after logSeq 7 is replayed on it.
     const store = await openStore(dir);
-    expect(store.getUser('b')).toEqual(data.users[1]);
+    expect(store.getUser('u248')).toEqual(data.users[249]);
     await store.close();
   });
 
-  it('round-trips line breaks inside strings and Chinese text (a record is always one line)', async () => {
+  it('round-trips line breaks inside strings and Chinese text (a line break always ends a line of the format)', async () => {
     const dir = tempDir();
     const store = await openStore(dir);
     const awkward = '张\n三\r\n「物业」\u2028\u2029 "引号" \\ 🏠';
@@ -41,7 +44,7 @@ describe('snapshot format 2', () => {
     await store.close();
     const text = snapshotText(dir);
     expect(text.startsWith('{"format":2,')).toBe(true);
-    // Header, the user, the audit entry: three lines, each ending in a line break.
+    // The header, the user's line, the audit entry's line, each ending in a line break.
     expect(text.split('\n')).toHaveLength(4);
     const again = await openStore(dir);
     expect(again.getUser(u!.id)).toMatchObject({ displayName: awkward, department: '客服\n部', site: '翠湖\r天地' });
@@ -78,7 +81,7 @@ describe('snapshot format 2', () => {
     // The snapshot is written whole and renamed into place, so any of these is damage.
     const damaged = async (damage: (file: string, bytes: Buffer) => void, message: RegExp) => {
       const dir = tempDir();
-      await writeSnapshot(dir, store3(), 0);
+      await writeSnapshot(dir, store250(), 0);
       const file = path.join(dir, 'db.json');
       damage(file, readFileSync(file));
       const after = readFileSync(file);
@@ -100,17 +103,18 @@ describe('snapshot format 2', () => {
     it('a garbled line in the middle names that line', async () => {
       await damaged((file, bytes) => {
         const lines = bytes.toString().split('\n');
-        lines[2] = lines[2]!.slice(0, 30) + lines[2]!.slice(31);
+        // A NUL byte is invalid anywhere in JSON, inside a string or out.
+        lines[2] = `${lines[2]!.slice(0, 100)}\u0000${lines[2]!.slice(101)}`;
         writeFileSync(file, lines.join('\n'));
       }, /db\.json line 3 is damaged/);
     });
 
     it('a record line of a collection the header does not name', async () => {
-      await damaged((file, bytes) => writeFileSync(file, bytes.toString().replace('["users",', '["nobody",')), /db\.json line 2 is damaged \(not a record of a collection the header names\)/);
+      await damaged((file, bytes) => writeFileSync(file, bytes.toString().replace('["users",', '["nobody",')), /db\.json line 2 is damaged \(not records of a collection the header names\)/);
     });
 
     it('whole lines missing at the end (cut at a line break) are noticed by the header\'s counts', async () => {
-      await damaged((file, bytes) => truncateSync(file, bytes.lastIndexOf(10, bytes.length - 2) + 1), /header names 3 records of users, it holds 2/);
+      await damaged((file, bytes) => truncateSync(file, bytes.lastIndexOf(10, bytes.length - 2) + 1), /header names 250 records of users, it holds 200/);
     });
   });
 });
@@ -139,7 +143,7 @@ describe('backups in format 2', () => {
     writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ ...store3(), logSeq: 0 }));
     const { file } = await backupStore(dir, new Date(NOW));
     truncateSync(file, statSync(file).size - 5);
-    await expect(restoreStore(dir, file, new Date(NOW))).rejects.toThrow(/line 4 is damaged \(cut off\)/);
+    await expect(restoreStore(dir, file, new Date(NOW))).rejects.toThrow(/line 2 is damaged \(cut off\)/);
   });
 
   it('a backup naming a collection "__proto__" is refused, never used to change an object\'s prototype', async () => {
