@@ -3,7 +3,8 @@
 //
 // The store is built once per size in a temp folder (written by this build's
 // writeSnapshot, so in this build's snapshot format; BENCH_STARTUP_LEGACY=1
-// writes the old single-JSON format instead, to time loading an old store).
+// writes the old single-JSON format instead, to time loading an old store;
+// BENCH_STARTUP_JOURNAL=K leaves K one-attempt batches in db.log to replay).
 // Each start-up then runs RUNS times, each in a fresh child process
 // (tsx scripts/bench/startup.ts --open DIR) so memory is measured cleanly:
 //   start-up   openStore() wall time (and its CPU time: on a busy machine wall time also counts waiting)
@@ -20,6 +21,8 @@ import { median, table, root } from './lib';
 const SIZES = (process.env.BENCH_STARTUP_SIZES ?? '100000,500000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3);
 const LEGACY = process.env.BENCH_STARTUP_LEGACY === '1';
+/** Batches of one new attempt each left in db.log after the snapshot (a journal a checkpoint has not folded in yet). */
+const JOURNAL = Number(process.env.BENCH_STARTUP_JOURNAL ?? 0);
 const SELF = path.join(root, 'scripts/bench/startup.ts');
 
 const attempt = (i: number) => ({
@@ -37,6 +40,10 @@ async function build(dir: string, n: number) {
   for (let i = 0; i < n; i++) d.scenarioAttempts.push(attempt(i) as never);
   if (LEGACY) writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ ...d, logSeq: 0 }));
   else await writeSnapshot(dir, d, 0);
+  if (JOURNAL) {
+    const lines = Array.from({ length: JOURNAL }, (_, i) => JSON.stringify({ b: i + 1, ops: [['put', 'scenarioAttempts', attempt(n + i)]] }));
+    writeFileSync(path.join(dir, 'db.log'), `${lines.join('\n')}\n`);
+  }
 }
 
 /** Child: opens the store in `dir` and prints its figures as one JSON line. */
@@ -96,9 +103,9 @@ export async function runStartupBench() {
   const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
   const mb = (v: number) => `${v.toFixed(0)} MB`;
   table(
-    `Store start-up over a snapshot of N role-play attempts (${LEGACY ? 'old single-JSON snapshot' : "this build's snapshot format"}; min / median / max of ${RUNS} fresh processes)`,
+    `Store start-up over a snapshot of N role-play attempts (${LEGACY ? 'old single-JSON snapshot' : "this build's snapshot format"}${JOURNAL ? `, plus ${JOURNAL.toLocaleString()} journal batches` : ''}; min / median / max of ${RUNS} fresh processes)`,
     ['attempt records', 'snapshot', 'start-up', 'its CPU time', 'peak RSS', 'live data', 'peak RSS / live data', 'RSS before opening'],
-    rows.map((r) => [r.n.toLocaleString(), mb(r.fileMb), three(r.startupMs, s), three(r.cpuMs, s), three(r.peakMb, mb), three(r.liveMb, mb), (r.peakMb.median / r.liveMb.median).toFixed(2), mb(r.rssBeforeMb.median)]),
+    rows.map((r) => [r.n.toLocaleString(), `${r.fileMb.toFixed(1)} MB`, three(r.startupMs, s), three(r.cpuMs, s), three(r.peakMb, mb), three(r.liveMb, mb), (r.peakMb.median / r.liveMb.median).toFixed(2), mb(r.rssBeforeMb.median)]),
   );
   return rows;
 }
