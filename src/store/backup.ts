@@ -2,7 +2,7 @@ import { promises as fs, readFileSync, existsSync, statSync, writeFileSync, rmSy
 import path from 'node:path';
 import { emptyData, migrate, SCHEMA_VERSION } from './migrations';
 import { StoreLockedError, lockOwner } from './lock';
-import { LOG, OLD_LOG, SNAPSHOT, holdFile, loadFromDisk } from './journal';
+import { LOG, OLD_LOG, SNAPSHOT, holdFile, loadFromDisk, readStoreFile, writeStoreFile } from './journal';
 import { readStoreData } from './store';
 import { storeProblems } from './schemas';
 import type { DbData } from './types';
@@ -12,11 +12,8 @@ export class BackupError extends Error {}
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /**
- * Checks that text is a usable store: JSON, a known schema version, and —
- * after migrating it — every collection present and every record matching its
- * schema (schemas.ts, tied to types.ts), with no duplicate ids, usernames or
- * certificate codes, and an active administrator. Refuses with the place of
- * each problem (`users[3].username: …`). Returns a summary.
+ * Checks that text (a store file in format 1, one JSON document) is a usable
+ * store; see validateStore.
  */
 export function validateBackup(text: string): { schemaVersion: number; users: number; records: number } {
   let data: unknown;
@@ -25,6 +22,29 @@ export function validateBackup(text: string): { schemaVersion: number; users: nu
   } catch (e) {
     throw new BackupError(`not valid JSON (${(e as Error).message})`);
   }
+  return validateStore(data);
+}
+
+/** Reads a backup file in either snapshot format (journal.ts) and checks it as validateStore does; returns its data too. */
+export function validateBackupFile(file: string): { data: object; summary: ReturnType<typeof validateStore> } {
+  let data: unknown;
+  try {
+    data = readStoreFile(file).data;
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new BackupError(`not valid JSON (${e.message})`);
+    throw new BackupError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  return { data: data as object, summary: validateStore(data) };
+}
+
+/**
+ * Checks that data is a usable store: a known schema version, and — after
+ * migrating it — every collection present and every record matching its
+ * schema (schemas.ts, tied to types.ts), with no duplicate ids, usernames or
+ * certificate codes, and an active administrator. Refuses with the place of
+ * each problem (`users[3].username: …`). Returns a summary.
+ */
+function validateStore(data: unknown): { schemaVersion: number; users: number; records: number } {
   let migrated;
   try {
     migrated = migrate(data).data;
@@ -36,18 +56,6 @@ export function validateBackup(text: string): { schemaVersion: number; users: nu
   if (!migrated.users.some((u) => u.role === 'admin' && u.active)) throw new BackupError('has no active administrator account: restoring it would lock everyone out');
   const records = migrated.scenarioAttempts.length + migrated.examAttempts.length + migrated.moduleProgress.length + migrated.certificates.length;
   return { schemaVersion: (data as { schemaVersion?: number }).schemaVersion ?? 1, users: migrated.users.length, records };
-}
-
-async function writeAtomic(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const h = await fs.open(tmp, 'w', 0o600);
-  try {
-    await h.writeFile(text);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-  await fs.rename(tmp, file);
 }
 
 /** What changes when a checkpoint replaces the snapshot or switches journals (appends to db.log do not count). */
@@ -108,9 +116,10 @@ async function readConsistent(dataDir: string): Promise<DbData> {
 
 /**
  * Writes a consistent copy of the store (snapshot and journal merged into one
- * file) to DATA_DIR/backups/db-<time>.json. Safe while the server runs. The
- * copy is validated as a restore would; one that would be refused is still
- * kept, and the backup fails with the problems.
+ * file, in the snapshot's format: journal.ts) to DATA_DIR/backups/db-<time>.json.
+ * Safe while the server runs. The written copy is read back and validated as
+ * a restore would; one that would be refused is still kept, and the backup
+ * fails with the problems.
  */
 export async function backupStore(dataDir: string, now: Date, outDir = path.join(dataDir, 'backups')): Promise<{ file: string; users: number; records: number }> {
   if (!existsSync(path.join(dataDir, SNAPSHOT)) && !existsSync(path.join(dataDir, LOG))) throw new BackupError(`no store in ${dataDir}`);
@@ -120,18 +129,17 @@ export async function backupStore(dataDir: string, now: Date, outDir = path.join
   } catch (e) {
     throw new BackupError(`the store cannot be read (${(e as Error).message})`);
   }
-  const text = JSON.stringify(data);
+  await fs.mkdir(outDir, { recursive: true });
+  const file = path.join(outDir, `db-${stamp(now)}.json`);
+  await writeStoreFile(file, data, 0);
   let summary;
   let invalid: BackupError | undefined;
   try {
-    summary = validateBackup(text);
+    summary = validateBackupFile(file).summary;
   } catch (e) {
     if (!(e instanceof BackupError)) throw e;
     invalid = e;
   }
-  await fs.mkdir(outDir, { recursive: true });
-  const file = path.join(outDir, `db-${stamp(now)}.json`);
-  await writeAtomic(file, text);
   // The store itself holds something a restore would refuse: keep the copy (it is all there is), but fail loudly.
   if (invalid) throw new BackupError(`the copy was written to ${file}, but a restore would refuse it: ${invalid.message}`);
   return { file, ...summary! };
@@ -154,10 +162,7 @@ function lastBatch(dataDir: string): number {
  * when it cannot be read, its files as they are).
  */
 export async function restoreStore(dataDir: string, backupFile: string, now: Date): Promise<{ previous?: string; users: number; records: number }> {
-  const text = await fs.readFile(backupFile, 'utf8').catch((e) => {
-    throw new BackupError(`cannot read ${backupFile}: ${e.message}`);
-  });
-  const summary = validateBackup(text);
+  const { data, summary } = validateBackupFile(backupFile);
   const pid = serverPid(dataDir);
   if (pid) throw new StoreLockedError(`a server (pid ${pid}) is using ${dataDir}; stop it before restoring`);
   await fs.mkdir(dataDir, { recursive: true });
@@ -167,7 +172,7 @@ export async function restoreStore(dataDir: string, backupFile: string, now: Dat
     await fs.mkdir(path.join(dataDir, 'backups'), { recursive: true });
     previous = path.join(dataDir, 'backups', `db-before-restore-${stamp(now)}.json`);
     try {
-      await writeAtomic(previous, JSON.stringify(readStoreData(dataDir)));
+      await writeStoreFile(previous, readStoreData(dataDir), 0);
     } catch {
       // Unreadable: keep the files themselves.
       for (const f of files) await fs.copyFile(path.join(dataDir, f), `${previous}.${f}`);
@@ -175,8 +180,7 @@ export async function restoreStore(dataDir: string, backupFile: string, now: Dat
     }
   }
   // The new snapshot covers every batch still in the old journals, so none of them is replayed onto it.
-  const restored = { ...JSON.parse(text), logSeq: lastBatch(dataDir) };
-  await writeAtomic(path.join(dataDir, SNAPSHOT), JSON.stringify(restored));
+  await writeStoreFile(path.join(dataDir, SNAPSHOT), data, lastBatch(dataDir));
   for (const f of [OLD_LOG, LOG]) await fs.rm(path.join(dataDir, f), { force: true });
   return { previous, ...summary };
 }

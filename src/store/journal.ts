@@ -6,7 +6,9 @@
 // Now and then the whole store is written as a new snapshot (a checkpoint) and
 // the journal it covers is dropped, so start-up never replays much.
 //
-//   db.json      {"schemaVersion":6,"logSeq":S,...collections}: everything up to batch S
+//   db.json      everything up to batch S: a header line {"format":2,"schemaVersion":..,"logSeq":S,"org":..,
+//                "collections":{name:count}}, then lines ["collection",[record,...]] of up to 100 records
+//                (format 1, one JSON document {"schemaVersion":..,"logSeq":S,...}, is still read)
 //   db.log       one line per batch: {"b":N,"ops":[op,...]}, N = S+1, S+2, ...
 //   db-old.log   the journal being folded into a checkpoint that is still being written
 //
@@ -190,9 +192,9 @@ export function loadFromDisk(dataDir: string, empty: () => DbData, logLimit?: nu
   let data: Record<string, any>;
   let snapshotBytes = 0;
   if (existsSync(snapFile)) {
-    const text = readWhole(snapFile);
-    snapshotBytes = Buffer.byteLength(text);
-    data = JSON.parse(text);
+    const read = readStoreFile(snapFile);
+    data = read.data as Record<string, any>;
+    snapshotBytes = read.bytes;
   } else {
     data = empty();
   }
@@ -241,10 +243,87 @@ export function loadFromDisk(dataDir: string, empty: () => DbData, logLimit?: nu
   return { data, seq, snapshotSeq, snapshotBytes, logBytes, tornAt, logGoodBytes };
 }
 
-/** Reads a file as text, refusing (with a clear message) one too large for a single string. */
+/** How a snapshot in format 2 begins; anything else is format 1 (one JSON document, what stores and backups held before). */
+const FORMAT_2 = Buffer.from('{"format":2,');
+
+/** A snapshot (or backup) that is not whole or not well formed: it was written atomically, so this is damage, never a crash. */
+export class SnapshotCorruptError extends Error {}
+
+/**
+ * Reads a snapshot or backup file, in either format, as the object format 1
+ * held ({schemaVersion, logSeq, org, ...collections}). Format 2 is read a line
+ * at a time, never as one string; format 1 is parsed whole (SyntaxError when
+ * it does not parse).
+ */
+export function readStoreFile(file: string): { data: unknown; bytes: number } {
+  const bytes = statSync(file).size;
+  return { data: startsWith(file, FORMAT_2) ? readFormat2(file) : JSON.parse(readWhole(file)), bytes };
+}
+
+function startsWith(file: string, prefix: Buffer): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(prefix.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(prefix);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Format 2: a header line (the top-level fields, logSeq, and how many records
+ * each collection has), then lines `["collection",[record,...]]` of up to
+ * RECORDS_PER_LINE records (one JSON.parse per hundred records costs less than
+ * one per record; a line is still small).
+ */
+function readFormat2(file: string): Record<string, unknown> {
+  const name = path.basename(file);
+  const damaged = (lineNo: number, why: string) => new SnapshotCorruptError(`${name} line ${lineNo} is damaged (${why})`);
+  let data: Record<string, unknown> = {};
+  let counts: Record<string, unknown> = {};
+  let lineNo = 0;
+  for (const line of lines(file)) {
+    lineNo++;
+    if (!line.complete) throw damaged(lineNo, 'cut off');
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch (e) {
+      throw damaged(lineNo, (e as Error).message);
+    }
+    if (lineNo === 1) {
+      const { format: _format, collections, ...fields } = value as Record<string, unknown>;
+      if (typeof collections !== 'object' || collections === null || Array.isArray(collections)) throw damaged(1, 'a header without collections');
+      counts = collections as Record<string, unknown>;
+      data = fields;
+      for (const c of Object.keys(counts)) {
+        if (!/^[A-Za-z]\w*$/.test(c) || !Number.isInteger(counts[c])) throw damaged(1, `collection "${c}"`);
+        data[c] = [];
+      }
+      continue;
+    }
+    const list = Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Object.hasOwn(counts, value[0]) ? data[value[0]] : undefined;
+    const records = (value as unknown[])[1];
+    if (!Array.isArray(list) || !Array.isArray(records)) throw damaged(lineNo, 'not records of a collection the header names');
+    for (const r of records) {
+      if (typeof r !== 'object' || r === null) throw damaged(lineNo, 'not records of a collection the header names');
+      list.push(r);
+    }
+  }
+  if (lineNo === 0) throw new SnapshotCorruptError(`${name} is empty`);
+  for (const [c, n] of Object.entries(counts)) {
+    const got = (data[c] as unknown[]).length;
+    if (got !== n) throw new SnapshotCorruptError(`${name} is damaged: its header names ${n} records of ${c}, it holds ${got} (it ends at line ${lineNo})`);
+  }
+  return data;
+}
+
+/** Reads a format-1 file as text, refusing (with a clear message) one too large for a single string. */
 function readWhole(file: string): string {
   const size = statSync(file).size;
-  if (size > 500 * 2 ** 20) throw new JournalCorruptError(`${file} is ${Math.round(size / 2 ** 20)} MB, more than one process can read as one piece; move to a server database`);
+  if (size > 500 * 2 ** 20) {
+    throw new SnapshotCorruptError(`${file} is ${Math.round(size / 2 ** 20)} MB in the old single-JSON format, more than one process can read as one piece; snapshots written by this release have no such limit; move to a server database`);
+  }
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(size);
@@ -283,15 +362,30 @@ export function fsyncDirSync(dir: string) {
  * cancels a checkpoint).
  */
 export async function writeSnapshot(dataDir: string, data: DbData, seq: number, stillValid: () => boolean = () => true, atOnce = false): Promise<number> {
-  const file = path.join(dataDir, SNAPSHOT);
-  const tmp = path.join(dataDir, `.${SNAPSHOT}.${process.pid}.tmp`);
+  return writeStoreFile(path.join(dataDir, SNAPSHOT), data, seq, { tmp: path.join(dataDir, `.${SNAPSHOT}.${process.pid}.tmp`), stillValid, atOnce });
+}
+
+/**
+ * Writes a store file in format 2 (a snapshot, or a backup) atomically:
+ * temporary file, fsync, rename, fsync of the folder. Returns its size.
+ */
+export async function writeStoreFile(
+  file: string,
+  data: object,
+  seq: number,
+  { tmp = `${file}.${process.pid}.tmp`, stillValid = () => true, atOnce = false }: { tmp?: string; stillValid?: () => boolean; atOnce?: boolean } = {},
+): Promise<number> {
+  // Every list is taken as it is now, before the first await (a "fuzzy"
+  // checkpoint: records changed meanwhile are also in the journal after `seq`).
+  const pieces = snapshotPieces(data, seq);
   // With `atOnce` the whole store is serialised before the first await: the
   // snapshot is then exactly memory as it is now (a rescue after a lost journal).
-  const text = atOnce ? serialiseSnapshot(data, seq) : undefined;
+  const all = atOnce ? [...pieces] : undefined;
   const h = await fs.open(tmp, 'w', 0o600);
   let bytes = 0;
   let pending: string[] = [];
   let pendingLen = 0;
+  // Writes go out in pieces of about a megabyte, each awaited before the next is made (backpressure).
   const out = async (s: string, force = false) => {
     pending.push(s);
     pendingLen += s.length;
@@ -312,10 +406,13 @@ export async function writeSnapshot(dataDir: string, data: DbData, seq: number, 
     bytes += buf.length;
   };
   try {
-    if (text !== undefined) {
-      for (const part of text) await writeAll(Buffer.from(part));
-      await finish();
-    } else await fuzzy();
+    for (const piece of all ?? pieces) {
+      await out(piece);
+      // Let requests (and their journal flushes) run between slices of about a millisecond.
+      if (!all) await new Promise((r) => setImmediate(r));
+    }
+    await out('', true);
+    await h.sync();
     // Never rename a snapshot that is not all there.
     const size = (await h.stat()).size;
     if (size !== bytes) throw new Error(`snapshot is ${size} bytes on disk, ${bytes} were written`);
@@ -330,52 +427,37 @@ export async function writeSnapshot(dataDir: string, data: DbData, seq: number, 
     throw new Error('checkpoint cancelled');
   }
   await fs.rename(tmp, file);
-  await fsyncDir(dataDir);
+  await fsyncDir(path.dirname(file));
   return bytes;
-
-  async function finish() {
-    await h.sync();
-  }
-  async function fuzzy() {
-    const { schemaVersion, org, ...rest } = data;
-    await out(`{"schemaVersion":${JSON.stringify(schemaVersion)},"logSeq":${seq},"org":${JSON.stringify(org)}`);
-    for (const [name, value] of Object.entries(rest)) {
-      if (!Array.isArray(value)) {
-        await out(`,${JSON.stringify(name)}:${JSON.stringify(value)}`);
-        continue;
-      }
-      await out(`,${JSON.stringify(name)}:[`);
-      // Take the list as it is now; changes made meanwhile are in the journal after `seq`.
-      const list = value.slice();
-      for (let i = 0; i < list.length; i += 500) {
-        const slice = list.slice(i, i + 500).map((r) => JSON.stringify(r)).join(',');
-        await out(i ? `,${slice}` : slice);
-        // Let requests (and their journal flushes) run between slices of about a millisecond.
-        await new Promise((r) => setImmediate(r));
-      }
-      await out(']');
-    }
-    await out('}', true);
-    await finish();
-  }
 }
 
-/** The whole snapshot as text pieces, serialised synchronously. */
-function serialiseSnapshot(data: DbData, seq: number): string[] {
-  const { schemaVersion, org, ...rest } = data;
-  const parts = [`{"schemaVersion":${JSON.stringify(schemaVersion)},"logSeq":${seq},"org":${JSON.stringify(org)}`];
-  for (const [name, value] of Object.entries(rest)) {
-    if (!Array.isArray(value)) {
-      parts.push(`,${JSON.stringify(name)}:${JSON.stringify(value)}`);
-      continue;
-    }
-    parts.push(`,${JSON.stringify(name)}:[`);
-    for (let i = 0; i < value.length; i += 500) {
-      const slice = value.slice(i, i + 500).map((r) => JSON.stringify(r)).join(',');
-      parts.push(i ? `,${slice}` : slice);
-    }
-    parts.push(']');
+const RECORDS_PER_LINE = 100;
+
+/**
+ * Format 2 as text pieces: the header line, then pieces of 500 records (five
+ * lines). The lists are taken when this is called; each record is serialised
+ * when its piece is taken. JSON escapes line breaks inside strings, so a
+ * line break always ends a line of the format.
+ */
+function snapshotPieces(data: object, seq: number): Iterable<string> {
+  const head: Record<string, unknown> = { format: 2, schemaVersion: (data as { schemaVersion?: unknown }).schemaVersion, logSeq: seq };
+  const lists: Array<[string, unknown[]]> = [];
+  for (const [name, value] of Object.entries(data)) {
+    if (Array.isArray(value)) lists.push([name, value.slice()]);
+    else if (name !== 'format' && name !== 'logSeq' && name !== 'collections') head[name] = value;
   }
-  parts.push('}');
-  return parts;
+  head.collections = Object.fromEntries(lists.map(([name, list]) => [name, list.length]));
+  return (function* () {
+    yield `${JSON.stringify(head)}\n`;
+    for (const [name, list] of lists) {
+      const prefix = `[${JSON.stringify(name)},[`;
+      for (let i = 0; i < list.length; i += 5 * RECORDS_PER_LINE) {
+        let piece = '';
+        for (let j = i; j < Math.min(i + 5 * RECORDS_PER_LINE, list.length); j += RECORDS_PER_LINE) {
+          piece += `${prefix}${list.slice(j, j + RECORDS_PER_LINE).map((r) => JSON.stringify(r)).join(',')}]]\n`;
+        }
+        yield piece;
+      }
+    }
+  })();
 }

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, serve, login, call, readDb, PASSWORD } from './helpers';
 import { root } from '../../scripts/bench/lib';
+import { readStoreFile } from '../../src/store/journal';
 const npm = (args: string[], dir: string) => spawnSync('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
 /**
  * The same, without blocking this process: requests in flight keep going while
@@ -33,7 +34,7 @@ describe('npm run backup / npm run restore', () => {
     const [backup] = await Promise.all([npmAsync(['backup'], dir), ...writes]);
     expect(backup.status, backup.stderr).toBe(0);
     const file = /Backup written: (\S+)/.exec(backup.stdout)![1]!;
-    const copy = JSON.parse(readFileSync(file, 'utf8'));
+    const copy = readStoreFile(file).data as { users: unknown[]; scenarioPlays: unknown[] };
     expect(copy.users.length).toBeGreaterThan(0);
 
     // Restoring is refused while the server runs.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { openStore, readStoreData, StoreCorruptError, StoreLockedError, StoreWriteError, DuplicateUsernameError, SCHEMA_VERSION } from '../../src/store';
 import { tempDir, auditOf } from './helpers';
+import { readStoreFile } from '../../src/store/journal';
 
 const NOW = '2026-11-28T08:00:00.000Z';
 const user = (username: string) => ({ username, displayName: '王小明', role: 'trainee' as const, department: '客服部', site: '阳光花园', passwordHash: 'x' });
@@ -234,7 +235,7 @@ describe('journal', () => {
     // Checkpoints ran: the journal is far smaller than everything written, and the old journal is gone.
     expect(size(path.join(dir, 'db.log'))).toBeLessThan(size(path.join(dir, 'db.json')));
     expect(existsSync(path.join(dir, 'db-old.log'))).toBe(false);
-    expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')).logSeq).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8').split('\n')[0]!).logSeq).toBeGreaterThan(0);
     const again = await openStore(dir);
     expect(new Set(readJson(dir).checkAttempts.map((a) => a.id))).toEqual(new Set(ids));
     expect(await again.listModuleProgress('u3')).toHaveLength(7);
@@ -445,7 +446,7 @@ describe('backup while the store writes and checkpoints', () => {
     let previous = 0;
     for (const line of lines) {
       expect(line).not.toMatch(/^ERR/);
-      const audit: Array<{ targetId: string }> = JSON.parse(readFileSync(line, 'utf8')).audit;
+      const audit: Array<{ targetId: string }> = (readStoreFile(line).data as { audit: Array<{ targetId: string }> }).audit;
       // A prefix of what was written, in order, with no gaps, never shorter than an earlier copy.
       expect(audit.every((a, i) => a.targetId === `n${i}`)).toBe(true);
       expect(audit.length).toBeGreaterThanOrEqual(previous);
