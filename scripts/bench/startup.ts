@@ -76,8 +76,11 @@ async function open(dir: string) {
 
 type Figure = 'startupMs' | 'cpuMs' | 'peakMb' | 'liveMb' | 'rssBeforeMb';
 
-const child = (args: string[]) => {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+/** The V8 flags scripts/start.mjs gives the server; each size is also opened without them, as the reference. */
+const SERVER_FLAGS = ['--max-semi-space-size=64'];
+
+const child = (args: string[], flags: string[] = []) => {
+  const r = spawnSync(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', SELF, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`startup ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim().split('\n').at(-1)!;
 };
@@ -89,12 +92,15 @@ export async function runStartupBench() {
     try {
       child(['--build', dir, String(n)]);
       const fileMb = statSync(path.join(dir, 'db.json')).size / 2 ** 20;
-      const runs = Array.from({ length: RUNS }, () => JSON.parse(child(['--open', dir])) as Record<Figure, number>);
-      const pick = (k: Figure) => {
-        const xs = runs.map((r) => r[k]);
-        return { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
-      };
-      rows.push({ n, fileMb, startupMs: pick('startupMs'), cpuMs: pick('cpuMs'), peakMb: pick('peakMb'), liveMb: pick('liveMb'), rssBeforeMb: pick('rssBeforeMb') });
+      for (const flags of [SERVER_FLAGS, []]) {
+        // The reference right after, on the same files.
+        const runs = Array.from({ length: RUNS }, () => JSON.parse(child(['--open', dir], flags)) as Record<Figure, number>);
+        const pick = (k: Figure) => {
+          const xs = runs.map((r) => r[k]);
+          return { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
+        };
+        rows.push({ n, flags: flags.join(' ') || 'none (reference)', fileMb, startupMs: pick('startupMs'), cpuMs: pick('cpuMs'), peakMb: pick('peakMb'), liveMb: pick('liveMb'), rssBeforeMb: pick('rssBeforeMb') });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -104,8 +110,8 @@ export async function runStartupBench() {
   const mb = (v: number) => `${v.toFixed(0)} MB`;
   table(
     `Store start-up over a snapshot of N role-play attempts (${LEGACY ? 'old single-JSON snapshot' : "this build's snapshot format"}${JOURNAL ? `, plus ${JOURNAL.toLocaleString()} journal batches` : ''}; min / median / max of ${RUNS} fresh processes)`,
-    ['attempt records', 'snapshot', 'start-up', 'its CPU time', 'peak RSS', 'live data', 'peak RSS / live data', 'RSS before opening'],
-    rows.map((r) => [r.n.toLocaleString(), `${r.fileMb.toFixed(1)} MB`, three(r.startupMs, s), three(r.cpuMs, s), three(r.peakMb, mb), three(r.liveMb, mb), (r.peakMb.median / r.liveMb.median).toFixed(2), mb(r.rssBeforeMb.median)]),
+    ['attempt records', 'V8 flags', 'snapshot', 'start-up', 'its CPU time', 'peak RSS', 'live data', 'peak RSS / live data', 'RSS before opening'],
+    rows.map((r) => [r.n.toLocaleString(), r.flags, `${r.fileMb.toFixed(1)} MB`, three(r.startupMs, s), three(r.cpuMs, s), three(r.peakMb, mb), three(r.liveMb, mb), (r.peakMb.median / r.liveMb.median).toFixed(2), mb(r.rssBeforeMb.median)]),
   );
   return rows;
 }
