@@ -4,5 +4,5 @@ export { ROUTE_ACCESS, BEFORE_PASSWORD_CHANGE, decide, routeFor, matchRoute, typ
 export { ROLES, HOME_BY_ROLE, isRole, type Role } from './roles';
 export { isSameOrigin, isHttps } from './origin';
 export { signIn, signOut, resolveSession, type SignInResult } from './signin';
-export { Throttle, verifyThrottle, signInThrottle } from './throttle';
+export { WindowThrottle, verifyThrottle, signInThrottle } from './throttle';
 export { requestAddress, addressBucket, parseTrustProxy } from './client-address';

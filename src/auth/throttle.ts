@@ -2,39 +2,40 @@ import { createHash } from 'node:crypto';
 import { bumpCounter, type Counter, type RateLimiterPort } from '../store';
 
 /**
- * Sliding-window counter kept in one process's memory, for the public
- * certificate look-up (/verify): a look-up is not worth a disk write, and a
- * restart giving an address a fresh 30 look-ups costs nothing.
+ * At most `limit` failures per key in a window of `windowMs` from the first,
+ * counted in storage's rate limiter: persisted, and on PostgreSQL shared by
+ * every server, so a second server or a restart gives nobody fresh tries.
+ * Keys are hashed like the sign-in counters (no readable names or addresses).
  */
-export class Throttle {
-  private failures = new Map<string, number[]>();
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+export class WindowThrottle {
+  constructor(
+    private readonly counters: RateLimiterPort,
+    private readonly kind: string,
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  private key(id: string) {
+    return `${this.kind}:${createHash('sha256').update(id).digest('base64url').slice(0, 22)}`;
   }
 
   /** Milliseconds until another try is allowed, 0 when allowed now. */
-  retryAfter(key: string, now: number): number {
-    const list = this.recent(key, now);
-    return list.length < this.limit ? 0 : this.windowMs - (now - list[0]!);
+  async retryAfter(id: string, now: number): Promise<number> {
+    const [c] = await this.counters.read([this.key(id)], now);
+    return c && c.count >= this.limit ? c.expires - now : 0;
   }
 
-  fail(key: string, now: number) {
-    this.failures.set(key, [...this.recent(key, now), now]);
-    if (this.failures.size > 50_000) this.failures.delete(this.failures.keys().next().value!);
+  async fail(id: string, now: number): Promise<void> {
+    await this.counters.add([{ key: this.key(id), quietMs: this.windowMs, spanMs: this.windowMs }], now);
   }
 
-  reset(key: string) {
-    this.failures.delete(key);
+  async reset(id: string): Promise<void> {
+    await this.counters.remove(this.key(id));
   }
 }
 
 /** Public certificate look-ups per address: enough for a person, too few to enumerate codes. */
-export const verifyThrottle = new Throttle(30, 10 * 60 * 1000);
+export const verifyThrottle = (storage: { limiter: RateLimiterPort }) => new WindowThrottle(storage.limiter, 'verify', 30, 10 * 60 * 1000);
 
 // ---------------------------------------------------------------------------
 // Sign-in: slowed down, never locked (OWASP Authentication Cheat Sheet,

@@ -2,7 +2,7 @@
 // (a session left open on a shared counter PC is not enough), the new one
 // follows the policy, and every other session of theirs ends.
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/password';
-import { Throttle } from '../auth/throttle';
+import { WindowThrottle } from '../auth/throttle';
 import type { Storage } from '../store';
 import type { UserRecord } from '../store/types';
 
@@ -10,7 +10,7 @@ export type OwnPasswordErrors = Partial<Record<'current' | 'password' | 'confirm
 export type OwnPasswordResult = { ok: true } | { ok: false; status: 400 | 429; errors: OwnPasswordErrors };
 
 /** Wrong current passwords per person: room for typos, too few to guess one from an open session. */
-const wrongCurrent = new Throttle(5, 15 * 60 * 1000);
+const wrongCurrentOf = (store: Storage) => new WindowThrottle(store.limiter, 'current-password', 5, 15 * 60 * 1000);
 
 /**
  * Checks the form (current password, new one, its confirmation) and sets the
@@ -21,12 +21,13 @@ export async function changeOwnPassword(store: Storage, user: UserRecord, keepSe
   const password = String(form.get('password') ?? '');
   const confirm = String(form.get('confirm') ?? '');
   const t = now.getTime();
-  const wait = wrongCurrent.retryAfter(user.id, t);
+  const wrongCurrent = wrongCurrentOf(store);
+  const wait = await wrongCurrent.retryAfter(user.id, t);
   if (wait > 0) return { ok: false, status: 429, errors: { current: `当前密码输错次数过多，请 ${Math.ceil(wait / 60000)} 分钟后再试` } };
   const stored = await store.getUser(user.id);
   if (!current) return { ok: false, status: 400, errors: { current: '请输入当前密码' } };
   if (!stored || current.length > 200 || !(await verifyPassword(current, stored.passwordHash))) {
-    wrongCurrent.fail(user.id, t);
+    await wrongCurrent.fail(user.id, t);
     return { ok: false, status: 400, errors: { current: '当前密码不正确' } };
   }
   const errors: OwnPasswordErrors = {};
@@ -35,7 +36,7 @@ export async function changeOwnPassword(store: Storage, user: UserRecord, keepSe
   else if (password === current) errors.password = '新密码不能与当前密码相同';
   if (!errors.password && confirm !== password) errors.confirm = '两次输入的新密码不一致';
   if (Object.keys(errors).length) return { ok: false, status: 400, errors };
-  wrongCurrent.reset(user.id);
+  await wrongCurrent.reset(user.id);
   await store.setPassword(stored.id, await hashPassword(password), { by: stored.id, action: 'user.password.change', mustChange: false, keepSession }, now.toISOString());
   return { ok: true };
 }

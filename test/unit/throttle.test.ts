@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clientAddress, normaliseAddress, parseTrustProxy, addressBucket } from '../../src/auth/client-address';
-import { SignInThrottle, memoryCounters, delayAfter, ACCOUNT_ATTACK, MAX_DELAY_MS } from '../../src/auth/throttle';
+import { SignInThrottle, WindowThrottle, verifyThrottle, memoryCounters, delayAfter, ACCOUNT_ATTACK, MAX_DELAY_MS } from '../../src/auth/throttle';
 import { openStore, readStoreData } from '../../src/store';
 import { tempDir } from './helpers';
 
@@ -208,5 +208,37 @@ describe('throttle counters in the store', () => {
     expect(await store.limiter.read(['x'], Date.now())).toEqual([]);
     await store.close();
     expect(readStoreData(dir).throttles).toEqual([]);
+  });
+});
+
+describe('look-up and current-password throttles in the rate limiter', () => {
+  const NOW = Date.parse('2026-12-01T08:00:00Z');
+
+  it('count in storage: a restart (or a second server on the same limiter) gives nobody fresh tries', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { lock: false });
+    for (let i = 0; i < 30; i++) await verifyThrottle(store).fail('203.0.113.7', NOW + i);
+    expect(await verifyThrottle(store).retryAfter('203.0.113.7', NOW + 100)).toBeGreaterThan(0);
+    expect(await verifyThrottle(store).retryAfter('203.0.113.8', NOW + 100)).toBe(0);
+    await store.close();
+    const again = await openStore(dir, { lock: false });
+    const wait = await verifyThrottle(again).retryAfter('203.0.113.7', NOW + 1000);
+    expect(wait).toBeGreaterThan(9 * 60 * 1000);
+    // The window runs from the first failure: over once it has passed.
+    expect(await verifyThrottle(again).retryAfter('203.0.113.7', NOW + 10 * 60 * 1000)).toBe(0);
+    expect(JSON.stringify(readStoreData(dir).throttles)).not.toContain('203.0.113');
+    await again.close();
+  });
+
+  it('allow exactly the limit, and reset clears one key only', async () => {
+    const t = new WindowThrottle(memoryCounters(), 'x', 3, 60_000);
+    for (let i = 0; i < 2; i++) await t.fail('a', NOW);
+    expect(await t.retryAfter('a', NOW)).toBe(0);
+    await t.fail('a', NOW);
+    await t.fail('b', NOW);
+    expect(await t.retryAfter('a', NOW + 1)).toBe(59_999);
+    await t.reset('a');
+    expect(await t.retryAfter('a', NOW + 1)).toBe(0);
+    expect(await t.retryAfter('b', NOW + 1)).toBe(0);
   });
 });
