@@ -231,6 +231,15 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     });
     const audit = (filter: Parameters<Storage['listAudit']>[0] = {}) => allPages((p) => s.listAudit(filter, p));
 
+    describe('lifecycle', () => {
+      it('names where its data lives, and a fresh storage was not migrated', async () => {
+        expect(typeof s.location).toBe('string');
+        expect(s.location.length).toBeGreaterThan(0);
+        expect(s.location).not.toMatch(/:[^:@/]+@/); // a database URL without its password
+        expect(s.migratedFrom).toBeUndefined();
+      });
+    });
+
     describe('OrgPort', () => {
       it('is empty until an account exists', async () => {
         expect(await s.isEmpty()).toBe(true);
