@@ -37,7 +37,7 @@ function pageOf<T>(list: readonly T[], req: PageRequest, map: (x: T) => T): Page
   return { items, total: list.length, next: from + limit < list.length ? from + limit : undefined };
 }
 
-const copy = <T extends object>(x: T): T => ({ ...x });
+const copy = <T extends object>(x: T): T => structuredClone(x);
 const copyPlay = (p: ScenarioPlayRecord): ScenarioPlayRecord => ({ ...p, steps: p.steps.map(copy) });
 
 /** What a change tells the journal: the records it wrote and deleted (see journal.ts). */
@@ -441,7 +441,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     getOrg: async (): Promise<OrgRecord> => ({ ...d().org, sites: [...d().org.sites], departments: [...d().org.departments] }),
     setOrg: (org: OrgRecord) =>
       mutate((x, w) => {
-        x.org = { ...org };
+        x.org = copy(org);
         w.org(x.org);
       }),
 
@@ -472,6 +472,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     listUsers: async (f: UserFilter = {}): Promise<UserRecord[]> =>
       d()
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
+        .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
         .map(copy),
     /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>
@@ -544,7 +545,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Stores a graded knowledge check and folds it into the module's progress. */
     recordCheckAttempt: (a: Omit<CheckAttemptRecord, 'id'>) =>
       mutate((x, w) => {
-        const rec = { ...a, id: randomUUID() };
+        const rec = { ...copy(a), id: randomUUID() };
         x.checkAttempts.push(rec);
         w.put('checkAttempts', rec);
         const old = progressOf(x, a.userId, a.chapter);
@@ -601,7 +602,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         p.steps = [...p.steps, { ...step }];
         let rec: ScenarioAttemptRecord | undefined;
         if (attempt) {
-          rec = { ...attempt, id: randomUUID(), playId };
+          rec = { ...copy(attempt), id: randomUUID(), playId };
           x.scenarioAttempts.push(rec);
           w.put('scenarioAttempts', rec);
           p.end = 'finished';
@@ -614,7 +615,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     /** Stores a scored attempt as it is (benchmarks, tests and imports; trainees' attempts come from recordPlayStep). */
     recordScenarioAttempt: (a: Omit<ScenarioAttemptRecord, 'id'>) =>
       mutate((x, w) => {
-        const rec = { ...a, id: randomUUID() };
+        const rec = { ...copy(a), id: randomUUID() };
         x.scenarioAttempts.push(rec);
         w.put('scenarioAttempts', rec);
         return copy(rec);
@@ -629,7 +630,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     // Final exam
     createExamAttempt: (a: Omit<ExamAttemptRecord, 'id'>) =>
       mutate((x, w) => {
-        const rec = { ...a, id: randomUUID() };
+        const rec = { ...copy(a), id: randomUUID() };
         x.examAttempts.push(rec);
         w.put('examAttempts', rec);
         return structuredClone(rec);
@@ -676,7 +677,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const held = ix.certByUser.all(x.certificates, c.userId).find((y) => isInForce(y, new Date(c.issuedAt)));
         if (held) return { certificate: copy(held), issued: false };
         if (ix.certByCode.last(x.certificates, c.code)) throw new DuplicateError('certificate.code', c.code);
-        const rec = { ...c, id: randomUUID() };
+        const rec = { ...copy(c), id: randomUUID() };
         x.certificates.push(rec);
         w.put('certificates', rec);
         return { certificate: copy(rec), issued: true };
@@ -921,7 +922,7 @@ function replaceCertificate(x: DbData, w: Writer, old: CertificateRecord, newCod
 }
 
 function audit(x: DbData, w: Writer, a: Omit<AuditRecord, 'id'>) {
-  const rec: AuditRecord = { ...a, id: randomUUID() };
+  const rec: AuditRecord = { ...structuredClone(a), id: randomUUID() };
   if (rec.reason === undefined) delete rec.reason;
   if (rec.details === undefined) delete rec.details;
   x.audit.push(rec);
