@@ -1,8 +1,10 @@
 // Shared helpers for the benchmarks: a server on loopback over a prepared DATA_DIR.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -24,8 +26,11 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** Starts the built server (scripts/serve.mjs over dist/) on a free loopback port over `dataDir`. */
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+/**
+ * Starts the built server (scripts/serve.mjs over dist/) on a free loopback port over `dataDir`;
+ * waits up to `readyMs` for /login to answer (a large store takes a while to load).
+ */
+export async function startServer(dataDir: string, env: Record<string, string> = {}, readyMs = 10_000): Promise<Server> {
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, path.join(root, 'scripts/serve.mjs')], {
@@ -34,7 +39,8 @@ export async function startServer(dataDir: string, env: Record<string, string> =
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (const until = performance.now() + readyMs; performance.now() < until; ) {
+    if (proc.exitCode !== null) throw new Error(`the server over ${dataDir} exited with ${proc.exitCode} before answering`);
     try {
       const r = await fetch(`${base}/login`);
       if (r.ok) break;
@@ -97,4 +103,85 @@ export function table(title: string, head: string[], rows: Array<Array<string | 
   const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(width[i]! - [...c].length)).join('  ');
   console.log(`\n${title}\n${line(head)}\n${width.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of cells.slice(1)) console.log(line(r));
+}
+
+/** min / median / max of one figure over repeated runs (NaN and undefined left out). */
+export const spread = (xs: Array<number | undefined>) => {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return v.length ? { min: Math.min(...v), median: median(v), max: Math.max(...v), runs: v } : undefined;
+};
+export type Spread = NonNullable<ReturnType<typeof spread>>;
+
+/** "min / median / max" of a spread, each formatted by `f`. */
+export const mmm = (x: Spread | undefined, f: (n: number) => string = ms) => (x ? `${f(x.min)} / ${f(x.median)} / ${f(x.max)}` : '—');
+
+/** Accept-Encoding as Chromium sends it over plain http. */
+export const BROWSER = 'gzip, deflate, br';
+
+export interface Sent {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as it came off the socket (still brotli or gzip when the server compressed it). */
+  body: Buffer;
+  /** Wall time from sending the request to the last byte of the answer. */
+  ms: number;
+}
+
+/**
+ * One real HTTP request over `agent` (node:http, so nothing is decoded or
+ * cached on the client side): the body's bytes are the bytes really sent.
+ * fetch would add `Accept-Encoding` and hand back the decoded body.
+ */
+export function send(agent: http.Agent, url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Sent> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** p50 and p95 of each run, and over runs their min / median / max. */
+export function runsSummary(runs: number[][]) {
+  return { runs: runs.length, counts: runs.map((r) => r.length), p50: spread(runs.map((r) => percentile(r, 50)))!, p95: spread(runs.map((r) => percentile(r, 95)))!, max: spread(runs.map((r) => Math.max(...r)))! };
+}
+
+/**
+ * Counts the store's checkpoints in `dataDir` from outside the server: a
+ * checkpoint writes a new snapshot (db.json, written aside and renamed into
+ * place), so each new inode of db.json is one. Polled every `everyMs`; a
+ * checkpoint shorter than that between two polls is still seen (the inode
+ * differs). Reports undefined when the folder holds no db.json (another store).
+ */
+export function watchCheckpoints(dataDir: string, everyMs = 20) {
+  const ino = () => {
+    try {
+      return statSync(path.join(dataDir, 'db.json')).ino;
+    } catch {
+      return undefined;
+    }
+  };
+  let last = ino();
+  let count = 0;
+  const timer = setInterval(() => {
+    const now = ino();
+    if (now !== undefined && now !== last) count++;
+    if (now !== undefined) last = now;
+  }, everyMs);
+  timer.unref();
+  return {
+    /** Checkpoints seen so far (after a last look). */
+    count: () => {
+      const now = ino();
+      if (now !== undefined && now !== last) (count++, (last = now));
+      return last === undefined ? undefined : count;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
