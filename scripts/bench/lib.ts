@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: a server on loopback over a prepared DATA_DIR.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createServer } from 'node:net';
@@ -155,33 +155,43 @@ export function runsSummary(runs: number[][]) {
 /**
  * Counts the store's checkpoints in `dataDir` from outside the server: a
  * checkpoint writes a new snapshot (db.json, written aside and renamed into
- * place), so each new inode of db.json is one. Polled every `everyMs`; a
- * checkpoint shorter than that between two polls is still seen (the inode
- * differs). Reports undefined when the folder holds no db.json (another store).
+ * place), so each new inode of db.json is one (a first db.json in a store
+ * that had only a journal, too). Polled every `everyMs`; two checkpoints
+ * between two polls would count as one, but one takes far longer than that.
+ * Reports undefined when the folder holds neither db.json nor db.log (a
+ * store of another shape, whose checkpoints this cannot see).
  */
 export function watchCheckpoints(dataDir: string, everyMs = 20) {
   const ino = () => {
     try {
       return statSync(path.join(dataDir, 'db.json')).ino;
     } catch {
-      return undefined;
+      return 0;
     }
   };
+  const known = () => ino() !== 0 || existsSync(path.join(dataDir, 'db.log'));
   let last = ino();
   let count = 0;
-  const timer = setInterval(() => {
+  const look = () => {
     const now = ino();
-    if (now !== undefined && now !== last) count++;
-    if (now !== undefined) last = now;
-  }, everyMs);
+    if (now !== 0 && now !== last) count++;
+    if (now !== 0) last = now;
+  };
+  const timer = setInterval(look, everyMs);
   timer.unref();
   return {
-    /** Checkpoints seen so far (after a last look). */
-    count: () => {
-      const now = ino();
-      if (now !== undefined && now !== last) (count++, (last = now));
-      return last === undefined ? undefined : count;
+    /**
+     * The journal's bytes (db.log) and the size it checkpoints at (16 MB or the
+     * snapshot's size, whichever is more: checkpointBytes in src/store/store.ts),
+     * or undefined for a store of another shape.
+     */
+    journal: () => {
+      if (!known()) return undefined;
+      const size = (f: string) => (existsSync(path.join(dataDir, f)) ? statSync(path.join(dataDir, f)).size : 0);
+      return { bytes: size('db.log'), threshold: Math.max(16 * 2 ** 20, size('db.json')) };
     },
+    /** Checkpoints seen so far (after a last look). */
+    count: () => (look(), known() ? count : undefined),
     stop: () => clearInterval(timer),
   };
 }
