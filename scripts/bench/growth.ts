@@ -43,7 +43,8 @@ async function child(kind: string, n: number) {
     writeFileSync(file, JSON.stringify(d));
     d.scenarioAttempts = [];
     const size = statSync(file).size;
-    const writes = kind === 'lowdb' ? (n >= 500_000 ? 8 : n >= 100_000 ? 15 : 60) : 300;
+    // lowdb at 500k: several seconds a write, three runs; four writes each keep the part within a few minutes.
+    const writes = kind === 'lowdb' ? (n >= 500_000 ? 4 : n >= 100_000 ? 10 : 60) : 300;
     const lat: number[] = [];
     let startup: number;
     let extra: Record<string, number> = {};
