@@ -1,8 +1,11 @@
-// Benchmark: the HR dashboard and CSV export over a generated company of N people
-// (each with module progress, several role-play attempts, exam attempts, and for
-// most a certificate). Prints server response times on loopback and the file size.
-// Usage: tsx scripts/bench/hr.ts [people=5000]
+// Benchmark: the HR dashboard, people table and CSV export over generated
+// companies of 1k, 5k and 20k people (BENCH_HR_PEOPLE; each person with module
+// progress, several role-play attempts, exam attempts, and for most a
+// certificate). Prints response times on loopback (REPEATS runs, min / median /
+// max), the bytes each answer really sent, and the file size.
+// Usage: tsx scripts/bench/hr.ts [people[,people…]]
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +13,13 @@ import { emptyData } from '../../src/store/migrations';
 import { hashPassword } from '../../src/auth';
 import { DEMO_PASSWORD, DEMO_USERS, DEMO_ORG } from '../../src/people/demo';
 import { seededRandom } from '../../src/quiz/random';
-import { startServer, login, percentile, ms, table } from './lib';
+import { startServer, login, table, send, runsSummary, mmm, BROWSER } from './lib';
 import type { DbData } from '../../src/store';
 
-const N = Number((process.argv[1]?.endsWith("hr.ts") && process.argv[2]) || 5000);
+const SIZES = String((process.argv[1]?.endsWith('hr.ts') && process.argv[2]) || process.env.BENCH_HR_PEOPLE || '1000,5000,20000').split(',').map(Number);
+const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 3));
+const REQUESTS = Number(process.env.BENCH_HR_REQUESTS ?? 20);
+const CSV_REQUESTS = Number(process.env.BENCH_HR_CSV_REQUESTS ?? 10);
 const SCENARIOS = ['ceiling-leak', 'fee-refusal', 'neighbour-dispute', 'lift-entrapment', 'power-outage', 'fire-report', 'complaint-beyond-authority', 'phone-repair-call'];
 const SITES = ['阳光花园', '翠湖天地', '金色家园', '滨江一号', '紫荆苑', '枫林湾'];
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
@@ -67,46 +73,80 @@ export async function generateCompany(n: number, now = new Date()): Promise<DbDa
   return d;
 }
 
-async function timeRequests(url: string, cookie: string, n: number) {
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
-    const body = await res.arrayBuffer();
-    if (!res.ok) throw new Error(`${url}: ${res.status}`);
-    times.push(performance.now() - t0);
-    bytes = body.byteLength;
-  }
-  return { p50: percentile(times, 50), p95: percentile(times, 95), bytes };
+/** One figure: its runs of timed requests, and the bytes one answer really sent per Accept-Encoding. */
+interface HrFigure {
+  name: string;
+  url: string;
+  perRun: number;
 }
 
-async function main() {
+async function measureCompany(n: number) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wuye-bench-hr-'));
-  const data = await generateCompany(N);
+  const data = await generateCompany(n);
   writeFileSync(path.join(dataDir, 'db.json'), JSON.stringify(data));
   const records = data.scenarioAttempts.length + data.examAttempts.length + data.moduleProgress.length + data.certificates.length;
   const started = performance.now();
-  const server = await startServer(dataDir, { DEMO_ACTIVITY: '0' });
+  const server = await startServer(dataDir, { DEMO_ACTIVITY: '0' }, 120_000);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const cookie = await login(server.base, 'hr', DEMO_PASSWORD);
     const startup = performance.now() - started;
-    const dash = await timeRequests(`${server.base}/hr`, cookie, 20);
-    const filtered = await timeRequests(`${server.base}/hr?site=${encodeURIComponent(SITES[0]!)}`, cookie, 20);
-    const people = await timeRequests(`${server.base}/hr/people?sort=status`, cookie, 20);
-    const csv = await timeRequests(`${server.base}/hr/export.csv`, cookie, 5);
-    table(`HR over a generated company: ${N} people, ${records.toLocaleString()} records, store file ${(statSync(path.join(dataDir, 'db.json')).size / 2 ** 20).toFixed(1)} MB`, ['request', 'p50', 'p95', 'response size'], [
-      ['dashboard /hr', ms(dash.p50), ms(dash.p95), `${(dash.bytes / 1024).toFixed(0)} KB`],
-      ['dashboard, one site', ms(filtered.p50), ms(filtered.p95), `${(filtered.bytes / 1024).toFixed(0)} KB`],
-      ['people table (page 1)', ms(people.p50), ms(people.p95), `${(people.bytes / 1024).toFixed(0)} KB`],
-      ['CSV export (everyone)', ms(csv.p50), ms(csv.p95), `${(csv.bytes / 1024).toFixed(0)} KB`],
-    ]);
-    console.log(`server start-up incl. first sign-in: ${startup.toFixed(0)} ms; memory (RSS): ${server.rssMb()} MB`);
-    return { people: N, records, dashboard: dash, dashboardFiltered: filtered, peopleTable: people, csvExport: csv, startupMs: startup, serverRssMb: server.rssMb() };
+    const figures: HrFigure[] = [
+      { name: 'dashboard /hr', url: '/hr', perRun: REQUESTS },
+      { name: 'dashboard, one site', url: `/hr?site=${encodeURIComponent(SITES[0]!)}`, perRun: REQUESTS },
+      { name: 'people table (page 1)', url: '/hr/people?sort=status', perRun: REQUESTS },
+      { name: 'CSV export (everyone)', url: '/hr/export.csv', perRun: CSV_REQUESTS },
+    ];
+    const get = async (url: string, acceptEncoding?: string) => {
+      const r = await send(agent, server.base + url, { headers: { cookie, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } });
+      if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
+      return r;
+    };
+    // Bytes as received off the socket: without Accept-Encoding, and as a browser asks (the server picks br, or gzip when only that is offered).
+    const sizes: Array<Record<'identity' | 'gzip' | 'browser', { bytes: number; encoding: string }>> = [];
+    for (const f of figures) {
+      const sent = async (enc?: string) => {
+        const r = await get(f.url, enc);
+        return { bytes: r.body.length, encoding: String(r.headers['content-encoding'] ?? 'identity') };
+      };
+      sizes.push({ identity: await sent(), gzip: await sent('gzip'), browser: await sent('gzip, deflate, br') });
+    }
+    // Unrecorded warm-up, then the runs, interleaved across the figures; timed as a browser asks.
+    for (const f of figures) for (let i = 0; i < 3; i++) await get(f.url, BROWSER);
+    const runs = figures.map(() => [] as number[][]);
+    for (let rep = 0; rep < REPEATS; rep++) {
+      for (const [k, f] of figures.entries()) {
+        const times: number[] = [];
+        for (let i = 0; i < f.perRun; i++) times.push((await get(f.url, BROWSER)).ms);
+        runs[k]!.push(times);
+      }
+    }
+    return {
+      people: n, records, storeMb: statSync(path.join(dataDir, 'db.json')).size / 2 ** 20, startupMs: startup, serverRssMb: server.rssMb(),
+      figures: figures.map((f, k) => ({ name: f.name, url: f.url, sent: sizes[k]!, ...runsSummary(runs[k]!) })),
+    };
   } finally {
+    agent.destroy();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function main() {
+  const results = [];
+  for (const n of SIZES) results.push(await measureCompany(n));
+  const kb = (b: { bytes: number; encoding: string }) => `${(b.bytes / 1024).toFixed(1)}${b.encoding === 'identity' ? '' : ` (${b.encoding})`}`;
+  table(
+    `HR over a generated company (each person with module progress, role-play and exam attempts, most certified). Client wall time on loopback, one keep-alive connection, Accept-Encoding: ${BROWSER}; ${REPEATS} runs of ${REQUESTS} requests (CSV: ${CSV_REQUESTS}) after 3 unrecorded; p50 and p95 per run as min / median / max over the runs. KB as received off the socket: no Accept-Encoding / gzip only / as a browser asks`,
+    ['people', 'request', 'p50 min / med / max', 'p95 min / med / max', 'KB sent: plain / gzip / browser'],
+    results.flatMap((r) => r.figures.map((f) => [r.people.toLocaleString('en-US'), f.name, mmm(f.p50), mmm(f.p95), `${kb(f.sent.identity)} / ${kb(f.sent.gzip)} / ${kb(f.sent.browser)}`])),
+  );
+  table(
+    'The companies measured',
+    ['people', 'records', 'store file', 'start-up incl. first sign-in', 'server RSS after the runs'],
+    results.map((r) => [r.people.toLocaleString('en-US'), r.records.toLocaleString('en-US'), `${r.storeMb.toFixed(1)} MB`, `${(r.startupMs / 1000).toFixed(1)} s`, `${r.serverRssMb} MB`]),
+  );
+  return results;
 }
 
 export const runHrBench = main;

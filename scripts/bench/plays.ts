@@ -83,7 +83,7 @@ class Client {
 }
 
 /** The scenario's best path as the texts of its choices (the dealt view shows texts under per-play tokens, never ids). */
-function bestTexts(s: CompiledScenario): string[] {
+export function bestTexts(s: CompiledScenario): string[] {
   const text = new Map(Object.values(s.def.nodes).flatMap((n) => (n.choices ?? []).map((c) => [c.id, c.text] as const)));
   return s.analysis.bestPath.choices.map((id) => text.get(id)!);
 }
