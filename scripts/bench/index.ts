@@ -12,6 +12,7 @@ import { runThroughputBench } from './throughput';
 import { runPlaysBench } from './plays';
 import { runGrowthBench } from './growth';
 import { runEngineBench } from './engine';
+import { runStartupBench } from './startup';
 import { runScaleBench } from './scale';
 
 const only = process.argv.slice(2);
@@ -40,13 +41,8 @@ if (want('live')) results.live = await runLiveBench();
 if (want('hr')) results.hr = await runHrBench();
 if (want('growth')) results.growth = await runGrowthBench();
 if (want('scale')) results.scale = await runScaleBench();
-// Start-up time and peak RSS at 100k and 500k attempts: scripts/bench/startup.ts is written
-// on another branch; until it is merged the import fails and the part is skipped.
-if (want('startup')) {
-  const m: { runStartupBench?: () => Promise<unknown> } | undefined = await import('./startup' as string).catch(() => undefined);
-  if (m?.runStartupBench) results.startup = await m.runStartupBench();
-  else if (only.includes('startup')) console.log('\nstartup: scripts/bench/startup.ts is not here yet; skipped');
-}
+// Start-up time and peak RSS at 100k and 500k attempts, with the server's V8 flags and without.
+if (want('startup')) results.startup = await runStartupBench();
 
 mkdirSync(path.join(root, 'bench'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2));
