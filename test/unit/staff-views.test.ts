@@ -42,7 +42,7 @@ async function classroom() {
   const session = await createLiveSession(base, trainer, cohort.id, base.scenarios.list[0]!.def.id, 'pairs', NOW);
   await joinByCode(base, li, session.code);
   await joinByCode(base, sun, session.code);
-  await s.addObservation({ sessionId: session.id, cohortId: cohort.id, scenarioId: session.scenarioId, agentId: li.id, raterId: sun.id, calmness: 4, empathy: 5, solution: 3, at: NOW.toISOString() });
+  await s.addObservation({ sessionId: session.id, cohortId: cohort.id, scenarioId: session.scenarioId, agentId: li.id, raterId: sun.id, calmness: 4, empathy: 5, solution: 3, comment: '', at: NOW.toISOString() });
   return { base, trainer, admin, li, sun, cohort: (await s.getCohort(cohort.id))!, session: (await s.getLiveSession(session.id))! };
 }
 
