@@ -45,7 +45,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/trainer/waivers': ['trainer', 'admin'],
   // HR reads the log too (read-only, like admins): HR acts on people and certificates and oversees who did what to them.
   '/admin/audit': ['hr', 'admin'],
-  '/admin/audit.csv': ['hr', 'admin'],
+  '/admin/audit.csv': ['hr', 'admin'], // POST only (GET answers 405): an export is audited, and GET never writes
   '/trainer/cohorts': ['trainer', 'admin'],
   '/trainer/cohorts/[id]': ['trainer', 'admin'],
   '/trainer/cohorts/[id]/trainees/[userId]': ['trainer', 'admin'],

@@ -27,6 +27,12 @@ function appended(): any[] {
   return fresh;
 }
 const get = (who: keyof typeof cookie, url: string) => fetch(server.base + url, { redirect: 'manual', headers: { cookie: cookie[who] } });
+/** The hidden filter fields of the audit page's export form (a POST to /admin/audit.csv). */
+function exportFields(html: string): Record<string, string> {
+  const formHtml = /<form method="post" action="\/admin\/audit\.csv"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+  expect(formHtml, 'the page has an export form posting to /admin/audit.csv').toBeDefined();
+  return Object.fromEntries([...formHtml!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+}
 
 beforeAll(async () => {
   dir = dataDir();
@@ -121,12 +127,13 @@ describe('audit log', () => {
     const html = await (await get('admin', '/admin/audit?actor=hr')).text();
     expect(html).toMatch(/<form method="get"/);
     for (const f of ['f-actor', 'f-action', 'f-from', 'f-to', 'f-q']) expect(html).toMatch(new RegExp(`<label for="${f}">`));
-    expect(html).toContain('href="/admin/audit.csv?actor=hr"');
+    // The export is a POST form carrying the filters shown (it is audited, so never a GET link).
+    expect(exportFields(html)).toEqual({ actor: 'hr' });
   });
 
   it('exports the filtered log as CSV with a BOM, a header and formulas neutralised, and audits the export', async () => {
     const before = logNow();
-    const res = await get('admin', '/admin/audit.csv?actor=hr');
+    const res = await form(server.base, cookie.admin, '/admin/audit.csv', { actor: 'hr' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-log-\d{4}-\d{2}-\d{2}\.csv"$/);
@@ -144,18 +151,56 @@ describe('audit log', () => {
     expect(after.slice(before.length)).toEqual([expect.objectContaining({ actorId: id('admin'), action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: 4, filters: { actor: 'hr' } } })]);
     // The export shows on the page, described.
     expect(await (await get('admin', '/admin/audit?action=export')).text()).toContain('审计日志 CSV');
-    expect((await get('admin', '/admin/audit.csv?to=nonsense')).status).toBe(400);
+    expect((await form(server.base, cookie.admin, '/admin/audit.csv', { to: 'nonsense' })).status).toBe(400);
   });
 
   it('is read by admins and HR only: trainers and trainees get 403 for the page and the CSV, and nothing is logged for them', async () => {
     const before = logNow().length;
-    for (const url of ['/admin/audit', '/admin/audit.csv']) {
-      expect((await get('hr', url)).status).toBe(200);
-      expect((await get('trainer', url)).status).toBe(403);
-      expect((await get('trainee', url)).status).toBe(403);
-      expect((await fetch(server.base + url, { redirect: 'manual' })).status).toBe(303);
+    // The page is a GET, the CSV export a POST.
+    const open = {
+      page: (who?: keyof typeof cookie) => fetch(server.base + '/admin/audit', { redirect: 'manual', headers: who ? { cookie: cookie[who] } : {} }),
+      csv: (who?: keyof typeof cookie) => fetch(server.base + '/admin/audit.csv', { method: 'POST', redirect: 'manual', headers: { Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded', ...(who ? { cookie: cookie[who] } : {}) }, body: '' }),
+    };
+    for (const request of [open.page, open.csv]) {
+      expect((await request('hr')).status).toBe(200);
+      expect((await request('trainer')).status).toBe(403);
+      expect((await request('trainee')).status).toBe(403);
+      expect((await request()).status).toBe(303);
     }
     // Only HR's one CSV export was added.
     expect(logNow().slice(before)).toEqual([expect.objectContaining({ actorId: id('hr'), action: 'export', targetId: 'audit-log.csv' })]);
+  });
+
+  it('GET /admin/audit.csv answers 405 with Allow: POST and writes nothing; the page\'s POST form exports and is logged once', async () => {
+    const before = logNow();
+    const answers = [await get('admin', '/admin/audit.csv?actor=hr'), await get('hr', '/admin/audit.csv')];
+    // GET never writes: no 'export' entry for a link followed, a prefetch or a crawler.
+    expect(logNow()).toEqual(before);
+    for (const res of answers) {
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await res.text()).toContain('导出 CSV');
+    }
+    // A request from another site is refused before anything is read or logged.
+    const forged = await fetch(server.base + '/admin/audit.csv', { method: 'POST', redirect: 'manual', headers: { Origin: 'https://evil.example', cookie: cookie.admin, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'actor=hr' });
+    expect(forged.status).toBe(403);
+    // A body that is not a form is a 415 with a Chinese message, and logs nothing.
+    const notForm = await fetch(server.base + '/admin/audit.csv', { method: 'POST', redirect: 'manual', headers: { Origin: server.base, cookie: cookie.admin, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(notForm.status).toBe(415);
+    expect(await notForm.text()).toBe('需要表单提交');
+    expect(logNow()).toEqual(before);
+
+    // What the page's button sends: its hidden fields, the filters shown.
+    const fields = exportFields(await (await get('admin', '/admin/audit?actor=hr&action=certificate.revoke')).text());
+    expect(fields).toEqual({ actor: 'hr', action: 'certificate.revoke' });
+    const res = await form(server.base, cookie.admin, '/admin/audit.csv', fields);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(new TextDecoder().decode(await res.arrayBuffer()).trimEnd().split('\r\n')).toHaveLength(1 + 1);
+    const after = logNow();
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length)).toEqual([expect.objectContaining({ actorId: id('admin'), action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: 1, filters: { actor: 'hr', action: 'certificate.revoke' } } })]);
   });
 });
