@@ -35,14 +35,16 @@ export async function moduleView(rt: Runtime, user: UserRecord, chapter: number,
   const module = Number.isInteger(chapter) ? course.get(chapter) : undefined;
   if (!module) return undefined;
   const progress = (await storageOf(rt).listModuleProgress(user.id)).find((p) => p.chapter === chapter);
+  const recordsOpen = user.role === 'trainee';
   return {
     module,
-    status: moduleStatus(progress),
+    // A trainee's first visit shows the module as it stands once the page has reported the open.
+    status: !progress && recordsOpen ? 'in_progress' : moduleStatus(progress),
     graded: await checkAttemptView(rt, user, chapter, attemptId),
     practise: rt.scenarios.list.filter((s) => s.def.chapters.includes(chapter)),
     prev: course.get(chapter - 1),
     next: course.get(chapter + 1),
-    recordsOpen: user.role === 'trainee',
+    recordsOpen,
   };
 }
 

@@ -110,6 +110,16 @@ test.describe('learning a module', () => {
     await expect(page.getByTestId('module-status')).toHaveText('学习中');
   });
 
+  test('opening a module (its page posts that it was opened) shows it in progress', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
+    const opened = page.waitForResponse((r) => r.url().endsWith('/api/modules/2/opened') && r.request().method() === 'POST');
+    await page.goto('/modules/2');
+    expect((await opened).status()).toBe(204);
+    await expect(page.getByTestId('module-status')).toHaveText('学习中');
+    await page.goto('/learn');
+    await expect(page.getByTestId('status-2')).toHaveText('学习中');
+  });
+
   test('the module page loads no script at all', async ({ page }) => {
     await loginAs(page, 'trainee');
     const scripts: string[] = [];

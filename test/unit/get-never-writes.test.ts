@@ -99,7 +99,9 @@ describe('GET never writes: a module page', () => {
     const writes = rt.store.writeCount();
     const view = await moduleView(rt, user, 2, null);
     expect(rt.store.writeCount()).toBe(writes);
-    expect(view).toMatchObject({ status: 'not_started', recordsOpen: true });
+    // Shown as it stands once the page has reported the open, which is not yet recorded.
+    expect(view).toMatchObject({ status: 'in_progress', recordsOpen: true });
+    expect(await rt.store.listModuleProgress(user.id)).toEqual([]);
     await recordModuleOpened(rt, user, 2, start);
     await recordModuleOpened(rt, user, 2, new Date(start.getTime() + REOPEN_WINDOW_MS - 1000));
     expect(rt.store.writeCount()).toBe(writes + 1);
@@ -115,6 +117,6 @@ describe('GET never writes: a module page', () => {
     const writes = rt.store.writeCount();
     await recordModuleOpened(rt, trainer, 2, start);
     expect(rt.store.writeCount()).toBe(writes);
-    expect(await moduleView(rt, trainer, 2, null)).toMatchObject({ recordsOpen: false });
+    expect(await moduleView(rt, trainer, 2, null)).toMatchObject({ status: 'not_started', recordsOpen: false });
   });
 });
