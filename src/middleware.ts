@@ -1,8 +1,8 @@
-import { storageOf } from './app/runtime';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { defineMiddleware } from 'astro:middleware';
 import { runtime } from './app/runtime';
-import { SESSION_COOKIE, BEFORE_PASSWORD_CHANGE, decide, isHttps, isSameOrigin, resolveSession, routeFor } from './auth';
+import { SESSION_COOKIE, BEFORE_PASSWORD_CHANGE, decide, isHttps, isSameOrigin, routeFor } from './auth';
+import { resolveRequestUser } from './app/account-service';
 import { StoreWriteError } from './store';
 import { t } from './i18n';
 import { jsonError, safeNext } from './app/http';
@@ -91,7 +91,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return text(403, t.errors.crossSite);
   }
 
-  const user = await resolveSession(storageOf(rt), cookies.get(SESSION_COOKIE)?.value, new Date()).catch(() => undefined);
+  const user = await resolveRequestUser(rt, cookies.get(SESSION_COOKIE)?.value, new Date());
   if (user) context.locals.user = user;
 
   const decision = decide(url.pathname, user);

@@ -43,18 +43,38 @@ export async function certificationFor(rt: Runtime, user: UserRecord, now: Date)
   return { ...progress, certificate: current };
 }
 
-/** Submits attempts whose deadline and grace have passed, with what was saved: an overdue attempt is never lost. */
+/** Submits attempts whose deadline and grace have passed, with what was saved: an overdue attempt is never lost. A command: GET views use `asViewed`. */
 export async function finaliseOverdue(rt: Runtime, attempts: ExamAttemptRecord[], now: Date): Promise<ExamAttemptRecord[]> {
   const out: ExamAttemptRecord[] = [];
   for (const a of attempts) {
     if (attemptState(a, now, rt.exam.blueprint.graceSeconds) === 'overdue') {
       const r = (await gradeAndSubmit(rt, a.id, now, true))!;
       out.push(r.attempt);
-      const user = await storageOf(rt).getUser(a.userId);
-      if (user && r.attempt.result?.passed) await issueIfEarned(rt, user, r!.attempt, now);
+      // Only the call that handed it in issues the certificate (another request or the timer did otherwise).
+      const user = !r.already && r.attempt.result?.passed ? await storageOf(rt).getUser(a.userId) : undefined;
+      if (user) await issueIfEarned(rt, user, r.attempt, now);
     } else out.push(a);
   }
   return out;
+}
+
+/** The timer's command: hands in every attempt past its deadline and grace (see runtime.ts), issuing certificates earned; returns how many. */
+export async function finaliseOverdueExams(rt: Runtime, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - rt.exam.blueprint.graceSeconds * 1000).toISOString();
+  return (await finaliseOverdue(rt, await storageOf(rt).listOverdueExamAttempts(before), now)).length;
+}
+
+/**
+ * An attempt as it stands at `now`, without writing: an overdue one is shown
+ * handed in at its deadline and grace, graded from what was saved, exactly as
+ * the timer (or the next command) will store it; grading is deterministic.
+ */
+export function asViewed(rt: Runtime, a: ExamAttemptRecord, now: Date): ExamAttemptRecord {
+  const { bank, blueprint } = rt.exam;
+  if (attemptState(a, now, blueprint.graceSeconds) !== 'overdue') return a;
+  const result = gradePaper({ seed: a.seed, questions: a.paper }, a.answers, bank, blueprint);
+  const submittedAt = new Date(Date.parse(a.deadline) + blueprint.graceSeconds * 1000).toISOString();
+  return { ...a, result, submittedAt, autoSubmitted: true };
 }
 
 /**
@@ -75,8 +95,12 @@ async function gradeAndSubmit(rt: Runtime, id: string, now: Date, auto: boolean)
   throw new ConflictError('exam attempt', id);
 }
 
+/** Where the person stands for the exam, and their attempts newest first; writes nothing (overdue attempts as `asViewed`). */
 export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Promise<{ eligibility: Eligibility<MissingItem>; attempts: ExamAttemptRecord[]; progress: Awaited<ReturnType<typeof certificationFor>> }> {
-  const attempts = await finaliseOverdue(rt, await storageOf(rt).listExamAttempts(user.id), now);
+  return statusOf(rt, user, (await storageOf(rt).listExamAttempts(user.id)).map((a) => asViewed(rt, a, now)), now);
+}
+
+async function statusOf(rt: Runtime, user: UserRecord, attempts: ExamAttemptRecord[], now: Date) {
   const progress = await certificationFor(rt, user, now);
   const eligibility = examEligibility({
     blueprint: rt.exam.blueprint,
@@ -95,7 +119,8 @@ export async function examStatus(rt: Runtime, user: UserRecord, now: Date): Prom
  * never shown on any of their earlier papers first, then the longest-ago shown.
  */
 export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promise<ExamAttemptRecord> {
-  const { eligibility, attempts } = await examStatus(rt, user, now);
+  // A command: an overdue attempt is handed in (and certified) before the new paper is weighed.
+  const { eligibility, attempts } = await statusOf(rt, user, await finaliseOverdue(rt, await storageOf(rt).listExamAttempts(user.id), now), now);
   if (!eligibility.ok) {
     const open = attempts.find((a) => !a.submittedAt);
     if (eligibility.reason === 'in-progress' && open) return open;
@@ -114,11 +139,16 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
   });
 }
 
-/** The person's own attempt, finalised if overdue; 404 for anyone else's. */
-export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptRecord> {
+/** The person's own attempt as stored; 404 for anyone else's. */
+async function ownRecord(rt: Runtime, user: UserRecord, id: string): Promise<ExamAttemptRecord> {
   const a = await storageOf(rt).getExamAttempt(id);
   if (!a || a.userId !== user.id) throw new NotFound('examNotFound');
-  return (await finaliseOverdue(rt, [a], now))[0]!;
+  return a;
+}
+
+/** The person's own attempt, finalised if overdue (a command); 404 for anyone else's. */
+export async function ownAttempt(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptRecord> {
+  return (await finaliseOverdue(rt, [await ownRecord(rt, user, id)], now))[0]!;
 }
 
 export type ExamAttemptView =
@@ -146,9 +176,9 @@ export type ExamAttemptView =
       certificateId?: string;
     };
 
-/** What the attempt page shows: the runner before submission, the result and its review after (the person's own only). */
+/** What the attempt page shows: the runner before submission, the result and its review after (the person's own only); writes nothing. */
 export async function examAttemptView(rt: Runtime, user: UserRecord, id: string, now: Date): Promise<ExamAttemptView> {
-  const attempt = await ownAttempt(rt, user, id, now);
+  const attempt = asViewed(rt, await ownRecord(rt, user, id), now);
   const paper = { seed: attempt.seed, questions: attempt.paper };
   const { bank, blueprint } = rt.exam;
   const result = attempt.result;
@@ -176,9 +206,10 @@ export async function examAttemptView(rt: Runtime, user: UserRecord, id: string,
   };
 }
 
+/** Autosaves one answer; refused (409) once the attempt is handed in or past its deadline and grace, which it leaves to the submit command and the timer (an autosave never certifies). */
 export async function saveAnswer(rt: Runtime, user: UserRecord, id: string, questionId: string, raw: unknown, now: Date) {
-  const a = await ownAttempt(rt, user, id, now);
-  if (a.submittedAt) throw new Conflict('examClosed');
+  const a = await ownRecord(rt, user, id);
+  if (attemptState(a, now, rt.exam.blueprint.graceSeconds) === 'overdue' || a.submittedAt) throw new Conflict('examClosed');
   let response: unknown;
   try {
     response = responseFromPublic({ seed: a.seed, questions: a.paper }, rt.exam.bank, questionId, raw);

@@ -104,6 +104,9 @@ export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<
 
 export const nowIso = () => new Date().toISOString();
 
+/** The Cache-Control value for answers no browser or proxy may keep (certificate checks: a revocation must show at once). */
+export const NO_CACHING = 'no-store';
+
 /** A JSON response (errors are `{ error: message }`). */
 export const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });

@@ -9,6 +9,7 @@ import { ContentError } from '../content/problems';
 import { bootstrap } from '../people';
 import { bundledContent } from '../content/bundled';
 import { seedDemoActivity } from './demo-activity';
+import { finaliseOverdueExams } from './exam-service';
 import { siteOrigin } from './http';
 import { parseTrustProxy } from '../auth/client-address';
 
@@ -39,6 +40,23 @@ export function storageOf(rt: Runtime): Storage {
 }
 
 let ready: Promise<Runtime> | undefined;
+
+/** How often papers past their deadline and grace are handed in: GET pages only show them as they will be stored. */
+const OVERDUE_EVERY_MS = 10_000;
+
+/** Hands in overdue exam papers every OVERDUE_EVERY_MS (one run at a time; it never keeps the process alive). */
+function startOverdueTimer(rt: Runtime): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    finaliseOverdueExams(rt, new Date())
+      .catch((e) => console.error(`[exam] handing in overdue papers failed: ${e?.message ?? e}`))
+      .finally(() => (running = false));
+  }, OVERDUE_EVERY_MS);
+  timer.unref();
+  return timer;
+}
 
 // The environment is read through this indirection so the bundler never inlines build-time values.
 const env = (name: string): string | undefined => process.env[name];
@@ -76,7 +94,11 @@ async function init(): Promise<Runtime> {
     },
   }, store);
   if (seeded === 'demo' && env('DEMO_ACTIVITY') !== '0') await seedDemoActivity(rt, new Date());
-  const close = () => void store.close().finally(() => process.exit(0));
+  const timer = startOverdueTimer(rt);
+  const close = () => {
+    clearInterval(timer);
+    void store.close().finally(() => process.exit(0));
+  };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
   return rt;

@@ -5,8 +5,6 @@ import type { UserRecord } from '../store';
 import { courseOverview } from '../modules';
 import { everyPage } from './paging';
 import { certificationFor, waivableTrainees } from './exam-service';
-import { verifyThrottle } from '../auth/throttle';
-import { certificateStatus, normaliseCode } from '../certification';
 
 /** What the layout shows of the organisation: its name. */
 export async function layoutView(rt: Runtime | undefined): Promise<{ orgName?: string }> {
@@ -36,15 +34,3 @@ export async function waiverPageView(rt: Runtime, actor: UserRecord, now: Date) 
   );
 }
 
-/**
- * The public verification page: rate limited per address (every look-up
- * counts, so codes cannot be enumerated), and only what a verifier needs.
- */
-export async function verifyView(rt: Runtime, address: string, rawCode: string, now: Date) {
-  const throttle = verifyThrottle(storageOf(rt));
-  const limited = (await throttle.retryAfter(address, now.getTime())) > 0;
-  await throttle.fail(address, now.getTime());
-  const code = normaliseCode(rawCode);
-  const cert = !limited && code ? await storageOf(rt).getCertificateByCode(code) : undefined;
-  return { limited, code, cert, status: cert && certificateStatus(cert, now) };
-}

@@ -18,6 +18,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/learn': ['trainee'],
   '/modules/[chapter]': 'signed-in',
   '/modules/[chapter]/check': 'signed-in',
+  '/api/modules/[chapter]/opened': ['trainee'],
   '/trainer': ['trainer', 'admin'],
   '/hr': ['hr', 'admin'],
   '/admin': ['admin'],

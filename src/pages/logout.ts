@@ -1,9 +1,9 @@
-import { storageOf } from '../app/runtime';
 import type { APIRoute } from 'astro';
-import { signOut, SESSION_COOKIE } from '../auth';
+import { SESSION_COOKIE } from '../auth';
+import { signOutCommand } from '../app/account-service';
 
 export const POST: APIRoute = async ({ locals, cookies, redirect }) => {
-  await signOut(storageOf(locals.runtime), cookies.get(SESSION_COOKIE)?.value);
+  await signOutCommand(locals.runtime, cookies.get(SESSION_COOKIE)?.value);
   cookies.delete(SESSION_COOKIE, { path: '/' });
   return redirect('/login?out=1', 303);
 };

@@ -110,16 +110,30 @@ test.describe('learning a module', () => {
     await expect(page.getByTestId('module-status')).toHaveText('学习中');
   });
 
-  test('the module page loads no script at all', async ({ page }) => {
+  test('opening a module (its page posts that it was opened) shows it in progress', async ({ page, browser }) => {
+    await loginAs(page, await newTrainee(browser));
+    const opened = page.waitForResponse((r) => r.url().endsWith('/api/modules/2/opened') && r.request().method() === 'POST');
+    await page.goto('/modules/2');
+    expect((await opened).status()).toBe(204);
+    await expect(page.getByTestId('module-status')).toHaveText('学习中');
+    await page.goto('/learn');
+    await expect(page.getByTestId('status-2')).toHaveText('学习中');
+  });
+
+  // docs/decisions/0004-storage-ports.md: GET never writes, so the page reports
+  // that it was opened with one small script; the chapter itself needs none.
+  test('the module page loads no island and no script but the under-1-KB report that it was opened', async ({ page }) => {
     await loginAs(page, 'trainee');
-    const scripts: string[] = [];
-    page.on('request', (r) => {
-      if (r.resourceType() === 'script') scripts.push(r.url());
+    const scripts: Array<{ url: string; bytes: number }> = [];
+    page.on('response', async (r) => {
+      if (r.request().resourceType() === 'script') scripts.push({ url: r.url(), bytes: (await r.body()).length });
     });
     await page.goto('/modules/1');
     await expect(page.getByRole('heading', { level: 1 })).toContainText('第一章');
-    expect(scripts).toEqual([]);
-    expect(await page.locator('script').count()).toBe(0);
+    await expect.poll(() => scripts.length).toBe(1);
+    expect(scripts[0]!.bytes).toBeLessThan(1024);
+    expect(await page.locator('astro-island').count()).toBe(0);
+    expect(await page.locator('script:not([type="module"])').count()).toBe(0);
   });
 });
 

@@ -23,6 +23,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/learn': ['trainee'],
   '/modules/[chapter]': SIGNED_IN,
   '/modules/[chapter]/check': SIGNED_IN,
+  '/api/modules/[chapter]/opened': ['trainee'],
   '/scenarios': SIGNED_IN,
   '/scenarios/[id]': SIGNED_IN,
   '/scenarios/[id]/map': ['trainer', 'admin'],

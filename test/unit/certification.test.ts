@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { certificationProgress, formatCode, normaliseCode, maskName, certificateStatus, addMonths, countedAttempts, drawPool, assessmentsLeft, roundStart } from '../../src/certification';
 import { startPlay, takeStep } from '../../src/app/scenario-service';
 import { choiceToken, type Mode } from '../../src/scenarios';
-import { startExam, saveAnswer, submitExam, certificationFor, examStatus, examAttemptView } from '../../src/app/exam-service';
+import { startExam, saveAnswer, submitExam, certificationFor, examStatus, examAttemptView, finaliseOverdueExams } from '../../src/app/exam-service';
 import { responseToPublic } from '../../src/quiz';
 import { BadRequest } from '../../src/app/http';
 import type { Runtime } from '../../src/app/runtime';
@@ -141,6 +141,8 @@ describe('exam and certificate flow (services over a real store)', () => {
     await answerAll(rt, user, attempt.id, now, (i) => i < 10);
     const late = new Date(Date.parse(attempt.deadline) + (rt.exam.blueprint.graceSeconds + 5) * 1000);
     await expect(saveAnswer(rt, user, attempt.id, attempt.paper[20]!.id, true, late)).rejects.toThrow(/已经提交/);
+    // The refused autosave writes nothing; the timer hands the paper in.
+    await finaliseOverdueExams(rt, late);
     const stored = (await rt.store.getExamAttempt(attempt.id))!;
     expect(stored).toMatchObject({ autoSubmitted: true });
     expect(Object.keys(stored.answers)).toHaveLength(10);
@@ -171,12 +173,12 @@ describe('exam and certificate flow (services over a real store)', () => {
     const again = submitExam(rt, user, attempt.id, new Date(late.getTime() + 1000));
     await expect(again).rejects.toBeInstanceOf(BadRequest);
     await expect(again).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/自动提交/) });
-    // Auto-submitted by another request (here the status page) first: the next submit is refused too.
+    // Auto-submitted by the server first (the timer; a GET page only shows it): the next submit is refused too.
     const other = (await rt.store.getUserByUsername('zhao.min'))!;
     await completePrerequisites(rt, other, now);
     const b = await startExam(rt, other, now);
     const lateB = new Date(Date.parse(b.deadline) + (rt.exam.blueprint.graceSeconds + 5) * 1000);
-    await examStatus(rt, other, lateB);
+    await finaliseOverdueExams(rt, lateB);
     await expect(submitExam(rt, other, b.id, lateB)).rejects.toMatchObject({ status: 409 });
     const view = await examAttemptView(rt, other, b.id, lateB);
     expect(view.kind).not.toBe('open');

@@ -30,7 +30,7 @@ const fmt = (ms: number) => {
  * follows the server's deadline; at zero the paper is handed in.
  */
 export default function ExamRunner({ attemptId, questions, saved, deadline, serverNow, categoryLabels }: ExamRunnerProps) {
-  const storageKey = `exam-pending:${attemptId}`;
+  const pendingKey = `exam-pending:${attemptId}`;
   const [answers, setAnswers] = useState<Record<string, Answer>>(saved);
   const [state, setState] = useState<SaveState>('saved');
   const [left, setLeft] = useState(() => Date.parse(deadline) - Date.parse(serverNow));
@@ -60,23 +60,23 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
         if (pending.current[questionId] === response) delete pending.current[questionId];
       } catch {
         setState('offline');
-        localStorage.setItem(storageKey, JSON.stringify(pending.current));
+        localStorage.setItem(pendingKey, JSON.stringify(pending.current));
         return;
       }
     }
-    localStorage.setItem(storageKey, JSON.stringify(pending.current));
+    localStorage.setItem(pendingKey, JSON.stringify(pending.current));
     setState(Object.keys(pending.current).length ? 'saving' : 'saved');
   }
 
-  // Changes made while offline (or before a reload) are restored and re-sent.
+  // Changes made while offline (or before a reload) are brought back and sent again.
   useEffect(() => {
     try {
-      const stored = JSON.parse(localStorage.getItem(storageKey) ?? '{}') as Record<string, Answer | null>;
-      if (Object.keys(stored).length) {
-        pending.current = stored;
+      const kept = JSON.parse(localStorage.getItem(pendingKey) ?? '{}') as Record<string, Answer | null>;
+      if (Object.keys(kept).length) {
+        pending.current = kept;
         setAnswers((a) => {
           const next = { ...a };
-          for (const [k, v] of Object.entries(stored)) {
+          for (const [k, v] of Object.entries(kept)) {
             if (v === null) delete next[k];
             else next[k] = v;
           }
@@ -113,7 +113,7 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
       return next;
     });
     pending.current[id] = value;
-    localStorage.setItem(storageKey, JSON.stringify(pending.current));
+    localStorage.setItem(pendingKey, JSON.stringify(pending.current));
     void flush();
   }
 
@@ -125,7 +125,7 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
     try {
       const res = await fetch(`/api/exam/${attemptId}/submit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       if (!res.ok && res.status !== 409) throw new Error((await res.json().catch(() => ({}))).error ?? `HTTP ${res.status}`);
-      localStorage.removeItem(storageKey);
+      localStorage.removeItem(pendingKey);
       window.location.assign(`/exam/${attemptId}`);
     } catch (e) {
       submitted.current = false;
