@@ -882,6 +882,36 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       };
     },
 
+    traineeRecordPages: async function* (f: UserFilter & { ids?: readonly string[] }, pageSize = MAX_PAGE): AsyncGenerator<PersonRecords[]> {
+      const x = d();
+      const ids = f.ids && new Set(f.ids);
+      const people = (ids ? [...ids].flatMap((id) => userOf(x, id) ?? []) : x.users)
+        .filter((u) => u.role === (f.role ?? 'trainee') && (f.includeInactive || u.active) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
+        .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+      const cohortsOf = new Map<string, CohortRecord[]>();
+      for (const c of x.cohorts) {
+        for (const t of c.traineeIds) {
+          const held = cohortsOf.get(t);
+          if (held) held.push(c);
+          else cohortsOf.set(t, [c]);
+        }
+      }
+      const size = Math.min(MAX_PAGE, Math.max(1, Math.floor(pageSize)));
+      for (let from = 0; from < people.length; from += size) {
+        // Each page reads the records as they are when it is asked for, as traineeRecords does.
+        const now = d();
+        yield people.slice(from, from + size).map((user) => ({
+          user,
+          moduleProgress: ix.progress.all(now.moduleProgress, user.id),
+          scenarioAttempts: ix.attemptByUser.all(now.scenarioAttempts, user.id),
+          examAttempts: ix.examByUser.all(now.examAttempts, user.id),
+          certificates: ix.certByUser.all(now.certificates, user.id),
+          observations: ix.obsByAgent.all(now.observations, user.id),
+          cohorts: cohortsOf.get(user.id) ?? [],
+        }));
+      }
+    },
+
     getCheckAttempt: async (id: string) => {
       const a = ix.checkById.last(d().checkAttempts, id);
       return a && copy(a);
