@@ -67,12 +67,13 @@ export async function generateCompany(n: number, now = new Date()): Promise<DbDa
   return d;
 }
 
-async function timeRequests(url: string, cookie: string, n: number) {
+async function timeRequests(url: string, cookie: string, n: number, post = false) {
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
+    // Exports are posted forms (they are logged; GET never writes).
+    const res = await fetch(url, post ? { method: 'POST', headers: { cookie, Origin: new URL(url).origin, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' } : { headers: { cookie } });
     const body = await res.arrayBuffer();
     if (!res.ok) throw new Error(`${url}: ${res.status}`);
     times.push(performance.now() - t0);
@@ -94,7 +95,7 @@ async function main() {
     const dash = await timeRequests(`${server.base}/hr`, cookie, 20);
     const filtered = await timeRequests(`${server.base}/hr?site=${encodeURIComponent(SITES[0]!)}`, cookie, 20);
     const people = await timeRequests(`${server.base}/hr/people?sort=status`, cookie, 20);
-    const csv = await timeRequests(`${server.base}/hr/export.csv`, cookie, 5);
+    const csv = await timeRequests(`${server.base}/hr/export.csv`, cookie, 5, true);
     table(`HR over a generated company: ${N} people, ${records.toLocaleString()} records, store file ${(statSync(path.join(dataDir, 'db.json')).size / 2 ** 20).toFixed(1)} MB`, ['request', 'p50', 'p95', 'response size'], [
       ['dashboard /hr', ms(dash.p50), ms(dash.p95), `${(dash.bytes / 1024).toFixed(0)} KB`],
       ['dashboard, one site', ms(filtered.p50), ms(filtered.p95), `${(filtered.bytes / 1024).toFixed(0)} KB`],
