@@ -12,12 +12,15 @@ import type { PageRequest, PersonRecords, UserRecord } from '../store';
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
 export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): Promise<PersonFacts[]> {
-  const total = rt.course.modules.length;
   const out: PersonFacts[] = [];
-  for await (const people of storageOf(rt).traineeRecordPages({ ...filter, includeInactive: true })) {
-    for (const r of people) out.push(factsOf(r, total, now));
-  }
+  for await (const page of peopleFactPages(rt, now, filter)) out.push(...page);
   return out;
+}
+
+/** The same facts a page of people at a time, for figures that need no list of everyone (the dashboard). */
+export async function* peopleFactPages(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): AsyncGenerator<PersonFacts[]> {
+  const total = rt.course.modules.length;
+  for await (const people of storageOf(rt).traineeRecordPages({ ...filter, includeInactive: true })) yield people.map((r) => factsOf(r, total, now));
 }
 
 type ExamAttempt = PersonRecords['examAttempts'][number];

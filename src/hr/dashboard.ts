@@ -71,11 +71,19 @@ const byDefault = new Intl.Collator();
 
 const zeroDims = (): Record<Dimension, number> => ({ calmness: 0, empathy: 0, solution: 0 });
 
+/** Every figure of the HR dashboard, computed from facts: pure, so it is tested exactly. */
+export function computeDashboard(all: Iterable<PersonFacts>, filters: HrFilters, now: Date): Dashboard {
+  const tally = dashboardTally(filters, now);
+  for (const p of all) tally.add(p);
+  return tally.result();
+}
+
 /**
- * Every figure of the HR dashboard, computed from facts in one pass over the
- * people (no intermediate arrays per figure): pure, so it is tested exactly.
+ * The dashboard's figures counted one person at a time, so a caller can feed
+ * it people a page at a time and keep no list of everyone: each figure is a
+ * running count or sum, and `result()` turns them into the Dashboard.
  */
-export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters, now: Date): Dashboard {
+export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFacts): void; result(): Dashboard } {
   const today = now.toISOString().slice(0, 10);
   const horizon = expiryHorizon(now);
   const months = lastMonths(now, 12);
@@ -88,8 +96,8 @@ export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters
   const exam = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   let people = 0, overdue = 0, expiringSoon = 0, scenarioN = 0, observedN = 0, examN = 0;
 
-  for (const p of all) {
-    if (!p.active || !inScope(p, filters)) continue;
+  function add(p: PersonFacts) {
+    if (!p.active || !inScope(p, filters)) return;
     people++;
     const state = certState(p);
     states[state]++;
@@ -112,7 +120,7 @@ export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters
     }
   }
 
-  return {
+  const result = (): Dashboard => ({
     headline: {
       people,
       certified: states.certified,
@@ -133,7 +141,8 @@ export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters
     },
     examByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, meanOf(exam[c], examN)])) as Record<Category, number | null>,
     examN,
-  };
+  });
+  return { add, result };
 }
 
 export type PeopleSort = 'name' | 'site' | 'status' | 'exam' | 'progress';
