@@ -78,6 +78,8 @@ interface HrFigure {
   name: string;
   url: string;
   perRun: number;
+  /** Exports are posted forms (they are logged; GET never writes). */
+  post?: boolean;
 }
 
 async function measureCompany(n: number) {
@@ -95,10 +97,12 @@ async function measureCompany(n: number) {
       { name: 'dashboard /hr', url: '/hr', perRun: REQUESTS },
       { name: 'dashboard, one site', url: `/hr?site=${encodeURIComponent(SITES[0]!)}`, perRun: REQUESTS },
       { name: 'people table (page 1)', url: '/hr/people?sort=status', perRun: REQUESTS },
-      { name: 'CSV export (everyone)', url: '/hr/export.csv', perRun: CSV_REQUESTS },
+      { name: 'CSV export (everyone)', url: '/hr/export.csv', perRun: CSV_REQUESTS, post: true },
     ];
     const get = async (url: string, acceptEncoding?: string) => {
-      const r = await send(agent, server.base + url, { headers: { cookie, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } });
+      const post = figures.find((f) => f.url === url)?.post;
+      const form: { method?: string; body?: string; extra: Record<string, string> } = post ? { method: 'POST', body: '', extra: { origin: server.base, 'content-type': 'application/x-www-form-urlencoded' } } : { extra: {} };
+      const r = await send(agent, server.base + url, { method: form.method, body: form.body, headers: { cookie, ...form.extra, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } });
       if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
       return r;
     };

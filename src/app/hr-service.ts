@@ -2,35 +2,64 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, statementsFor, type PersonFacts } from '../hr';
-import { filtersFrom } from './hr-filters';
+import { applyFilters, certState, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { filtersFrom, type FieldSource } from './hr-filters';
 import { certificateStatus, latestCertificate } from '../certification';
 import { CATEGORIES, type Category } from '../quiz';
-import { summariseAttempts } from '../scenarios';
 import { rubricToPercent } from '../live';
 import { t } from '../i18n';
 import type { PageRequest, PersonRecords, UserRecord } from '../store';
-import { pages } from './paging';
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
 export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): Promise<PersonFacts[]> {
-  const total = rt.course.modules.length;
   const out: PersonFacts[] = [];
-  for await (const people of pages((page) => storageOf(rt).traineeRecords({ ...filter, includeInactive: true }, page))) {
-    for (const r of people) out.push(factsOf(r, total, now));
-  }
+  for await (const page of peopleFactPages(rt, now, filter)) out.push(...page);
   return out;
+}
+
+/** The same facts a page of people at a time, for figures that need no list of everyone (the dashboard). */
+export async function* peopleFactPages(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): AsyncGenerator<PersonFacts[]> {
+  const total = rt.course.modules.length;
+  for await (const people of storageOf(rt).traineeRecordPages({ ...filter, includeInactive: true })) yield people.map((r) => factsOf(r, total, now));
+}
+
+type ExamAttempt = PersonRecords['examAttempts'][number];
+
+/** The best submitted exam attempt (the first of equal bests). */
+function bestExam(attempts: PersonRecords['examAttempts']): ExamAttempt | undefined {
+  let best: ExamAttempt | undefined;
+  for (const a of attempts) if (a.result && (!best || a.result.percent > best.result!.percent)) best = a;
+  return best;
+}
+
+/**
+ * The best attempt per scenario and whether any passed, as summariseAttempts
+ * (src/scenarios) reads them — the earliest of equal best scores — in one pass
+ * without sorting: this runs for every trainee on every dashboard request.
+ */
+export function bestPerScenario(attempts: PersonRecords['scenarioAttempts']): PersonFacts['scenarioBest'] {
+  const out = new Map<string, { a: (typeof attempts)[number]; passed: boolean }>();
+  for (const a of attempts) {
+    const prev = out.get(a.scenarioId);
+    if (!prev) out.set(a.scenarioId, { a, passed: a.scores.passed });
+    else {
+      if (a.scores.overall > prev.a.scores.overall || (a.scores.overall === prev.a.scores.overall && a.at < prev.a.at)) prev.a = a;
+      prev.passed ||= a.scores.passed;
+    }
+  }
+  return [...out].map(([scenarioId, { a, passed }]) => ({ scenarioId, passed, calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution }));
 }
 
 /** What HR reads about one trainee, from their records. */
 function factsOf(r: PersonRecords, total: number, now: Date): PersonFacts {
   const u = r.user;
-  const mods = r.moduleProgress;
-  const att = r.scenarioAttempts;
-  const ex = r.examAttempts.filter((a) => a.result).reduce<PersonRecords['examAttempts'][number] | undefined>((b, a) => (!b || a.result!.percent > b.result!.percent ? a : b), undefined);
+  const ex = bestExam(r.examAttempts);
   const current = latestCertificate(r.certificates);
   const cohorts = r.cohorts;
-  const due = cohorts.map((c) => c.dueDate).filter((d): d is string => !!d).sort()[0];
+  let due: string | undefined;
+  for (const c of cohorts) if (c.dueDate && (!due || c.dueDate < due)) due = c.dueDate;
+  let modulesDone = 0;
+  for (const m of r.moduleProgress) if (m.completedAt) modulesDone++;
   return {
     id: u.id,
     name: u.displayName,
@@ -42,15 +71,53 @@ function factsOf(r: PersonRecords, total: number, now: Date): PersonFacts {
     cohortIds: cohorts.map((c) => c.id),
     cohortNames: cohorts.map((c) => c.name),
     dueDate: due,
-    modulesDone: mods.filter((m) => m.completedAt).length,
+    modulesDone,
     modulesTotal: total,
-    started: mods.length > 0 || att.length > 0 || !!ex,
-    scenarioBest: [...summariseAttempts(att)].map(([scenarioId, h]) => ({ scenarioId, passed: h.passed, calmness: h.best.calmness, empathy: h.best.empathy, solution: h.best.solution })),
+    started: r.moduleProgress.length > 0 || r.scenarioAttempts.length > 0 || !!ex,
+    scenarioBest: bestPerScenario(r.scenarioAttempts),
     observed: r.observations.map((o) => ({ calmness: o.calmness, empathy: o.empathy, solution: o.solution })),
     exam: ex ? { percent: ex.result!.percent, passed: ex.result!.passed, at: ex.submittedAt ?? ex.startedAt, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, ex.result!.byCategory[c].percent])) as Record<Category, number> } : undefined,
     certificate: current ? { id: current.id, code: current.code, issuedAt: current.issuedAt, expiresAt: current.expiresAt, status: certificateStatus(current, now) } : undefined,
     issued: r.certificates.filter((c) => !c.reissuedFrom).map((c) => c.issuedAt),
   };
+}
+
+const CSV_STATE = { certified: '已认证', expired: '已过期', inProgress: '培训中', notStarted: '未开始' } as const;
+const csvAvg = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : '');
+
+/** One CSV row per person: certification status and scores. */
+export function csvRows(people: readonly PersonFacts[]): unknown[][] {
+  return [
+    ['姓名', '用户名', '项目', '部门', '入职日期', '在职', '班级', '课程完成', '情景通过数', '情绪管理', '同理心表达', '解决导向', '考试成绩', ...Object.values(t.exam.categories), '认证状态', '颁发日期', '到期日期'],
+    ...people.map((p) => [
+      p.name,
+      p.username,
+      p.site,
+      p.department,
+      p.hireDate ?? '',
+      p.active ? '是' : '否',
+      p.cohortNames.join('；'),
+      `${p.modulesDone}/${p.modulesTotal}`,
+      p.scenarioBest.filter((s) => s.passed).length,
+      csvAvg(p.scenarioBest.map((s) => s.calmness)),
+      csvAvg(p.scenarioBest.map((s) => s.empathy)),
+      csvAvg(p.scenarioBest.map((s) => s.solution)),
+      p.exam?.percent ?? '',
+      ...(['law', 'process', 'cases', 'professionalism'] as const).map((c) => p.exam?.byCategory[c] ?? ''),
+      CSV_STATE[certState(p)],
+      p.certificate?.issuedAt.slice(0, 10) ?? '',
+      p.certificate?.expiresAt.slice(0, 10) ?? '',
+    ]),
+  ];
+}
+
+/** Certification status and scores as CSV (UTF-8 with BOM for Excel) for the people the posted dashboard filters pick; the export is audited. */
+export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<{ csv: string; name: string }> {
+  const filters = filtersFrom(form);
+  const people = applyFilters(await peopleFacts(rt, now), filters);
+  const csv = toCsv(csvRows(people));
+  await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
+  return { csv, name: `certification-status-${now.toISOString().slice(0, 10)}.csv` };
 }
 
 export type TimelineItem = { at: string; kind: string; text: string; tone?: 'good' | 'bad' };
@@ -108,11 +175,11 @@ export async function waiverRows(rt: Runtime, page: PageRequest = {}): Promise<W
 }
 
 /** Learning records as xAPI 1.0.3 statements (docs/XAPI.md) for the trainees the dashboard filters pick; the export is audited. */
-export async function xapiExport(rt: Runtime, user: UserRecord, query: URLSearchParams, now: Date): Promise<unknown[]> {
+export async function xapiExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<unknown[]> {
   const { course, scenarios } = rt;
-  const ids = new Set(applyFilters(await peopleFacts(rt, now), filtersFrom(query)).map((p) => p.id));
+  const ids = new Set(applyFilters(await peopleFacts(rt, now), filtersFrom(form)).map((p) => p.id));
   const statements: unknown[] = [];
-  for await (const people of pages((page) => storageOf(rt).traineeRecords({ ids: [...ids], includeInactive: true }, page))) {
+  for await (const people of storageOf(rt).traineeRecordPages({ ids: [...ids], includeInactive: true })) {
     for (const r of people) {
       statements.push(
         ...statementsFor({

@@ -169,3 +169,14 @@ export function siteOrigin(publicOrigins: string[], listen: { host?: string; por
   const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${name}:${listen.port || '4321'}`;
 }
+
+/** A plain-text answer in Chinese (refusals of non-HTML endpoints such as downloads). */
+export const plainText = (status: number, message: string, headers: Record<string, string> = {}) =>
+  new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
+
+/** 405 for a GET of an action that only a form may post (an export is logged, and GET never writes). */
+export const postOnly = () => plainText(405, '请使用页面上的按钮提交（此地址只接受 POST）', { Allow: 'POST' });
+
+/** A file to download (`name`), never kept by a cache. */
+export const download = (body: string, type: string, name: string) =>
+  new Response(body, { headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' } });

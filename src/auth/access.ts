@@ -41,6 +41,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/hr/certificates': ['hr', 'admin'],
   '/hr/people': ['hr', 'admin'],
   '/hr/people/[id]': ['hr', 'admin'],
+  // The exports are logged, so they are POSTed from the dashboard's forms; a GET is answered 405.
   '/hr/export.csv': ['hr', 'admin'],
   '/hr/export.xapi.json': ['hr', 'admin'],
   '/trainer/waivers': ['trainer', 'admin'],

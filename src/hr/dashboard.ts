@@ -16,17 +16,18 @@ export const EXPIRING_DAYS = 60;
 
 /** HR's "expiring soon": a valid certificate that runs out within EXPIRING_DAYS. */
 export function expiresSoon(c: { status: CertificateStatus; expiresAt: string }, now: Date): boolean {
-  return c.status === 'valid' && c.expiresAt <= new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
+  return c.status === 'valid' && c.expiresAt <= expiryHorizon(now);
+}
+/** The last expiry time (ISO) that counts as "expiring soon" at `now`. */
+const expiryHorizon = (now: Date) => new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
+
+/** Whether one person is in the filters' scope. */
+export function inScope(p: PersonFacts, f: HrFilters): boolean {
+  return (!f.site || p.site === f.site) && (!f.department || p.department === f.department) && (!f.cohortId || p.cohortIds.includes(f.cohortId)) && (!f.hireMonth || !!p.hireDate?.startsWith(f.hireMonth));
 }
 
 export function applyFilters(people: readonly PersonFacts[], f: HrFilters): PersonFacts[] {
-  return people.filter(
-    (p) =>
-      (!f.site || p.site === f.site) &&
-      (!f.department || p.department === f.department) &&
-      (!f.cohortId || p.cohortIds.includes(f.cohortId)) &&
-      (!f.hireMonth || p.hireDate?.startsWith(f.hireMonth)),
-  );
+  return people.filter((p) => inScope(p, f));
 }
 
 export interface Dashboard {
@@ -52,7 +53,8 @@ export interface Dashboard {
   examN: number;
 }
 
-const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
+/** A mean rounded to one decimal, from a running sum; null for no values. */
+const meanOf = (sum: number, n: number) => (n ? Math.round((sum / n) * 10) / 10 : null);
 
 function lastMonths(now: Date, n: number): string[] {
   const out: string[] = [];
@@ -63,69 +65,108 @@ function lastMonths(now: Date, n: number): string[] {
   return out;
 }
 
+/** Chinese collation for names and sites, made once (a Collator compares far faster than localeCompare with a locale). */
+const zh = new Intl.Collator('zh-CN');
+const byDefault = new Intl.Collator();
+
+const zeroDims = (): Record<Dimension, number> => ({ calmness: 0, empathy: 0, solution: 0 });
+
 /** Every figure of the HR dashboard, computed from facts: pure, so it is tested exactly. */
-export function computeDashboard(all: readonly PersonFacts[], filters: HrFilters, now: Date): Dashboard {
-  const people = applyFilters(all, filters).filter((p) => p.active);
+export function computeDashboard(all: Iterable<PersonFacts>, filters: HrFilters, now: Date): Dashboard {
+  const tally = dashboardTally(filters, now);
+  for (const p of all) tally.add(p);
+  return tally.result();
+}
+
+/**
+ * The dashboard's figures counted one person at a time, so a caller can feed
+ * it people a page at a time and keep no list of everyone: each figure is a
+ * running count or sum, and `result()` turns them into the Dashboard.
+ */
+export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFacts): void; result(): Dashboard } {
   const today = now.toISOString().slice(0, 10);
-  const states = people.map(certState);
-  const count = (s: CertState) => states.filter((x) => x === s).length;
-  const certified = count('certified');
-
-  const sites = [...new Set(people.map((p) => p.site))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
-  const bySite = sites.map((site) => {
-    const row = { site, certified: 0, expired: 0, inProgress: 0, notStarted: 0 };
-    people.forEach((p, i) => p.site === site && row[states[i]!]++);
-    return row;
-  });
-
+  const horizon = expiryHorizon(now);
   const months = lastMonths(now, 12);
-  const perMonth = months.map((month) => ({ month, count: people.reduce((n, p) => n + p.issued.filter((d) => d.startsWith(month)).length, 0) }));
+  const monthAt = new Map(months.map((m, i) => [m, i]));
+  const perMonth = months.map(() => 0);
+  const states: Record<CertState, number> = { certified: 0, expired: 0, inProgress: 0, notStarted: 0 };
+  const sites = new Map<string, { site: string } & Record<CertState, number>>();
+  const scenario = zeroDims();
+  const observed = zeroDims();
+  const exam = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  let people = 0, overdue = 0, expiringSoon = 0, scenarioN = 0, observedN = 0, examN = 0;
 
-  const bests = people.flatMap((p) => p.scenarioBest);
-  const observed = people.flatMap((p) => p.observed);
-  const exams = people.flatMap((p) => (p.exam ? [p.exam] : []));
+  function add(p: PersonFacts) {
+    if (!p.active || !inScope(p, filters)) return;
+    people++;
+    const state = certState(p);
+    states[state]++;
+    let row = sites.get(p.site);
+    if (!row) sites.set(p.site, (row = { site: p.site, certified: 0, expired: 0, inProgress: 0, notStarted: 0 }));
+    row[state]++;
+    if (p.dueDate && p.dueDate < today && state !== 'certified') overdue++;
+    if (p.certificate && p.certificate.status === 'valid' && p.certificate.expiresAt <= horizon) expiringSoon++;
+    for (const d of p.issued) {
+      const m = monthAt.get(d.slice(0, 7));
+      if (m !== undefined) perMonth[m]!++;
+    }
+    for (const b of p.scenarioBest) for (const d of DIMENSIONS) scenario[d] += b[d];
+    scenarioN += p.scenarioBest.length;
+    for (const o of p.observed) for (const d of DIMENSIONS) observed[d] += rubricToPercent(o[d]);
+    observedN += p.observed.length;
+    if (p.exam) {
+      for (const c of CATEGORIES) exam[c] += p.exam.byCategory[c];
+      examN++;
+    }
+  }
 
-  return {
+  const result = (): Dashboard => ({
     headline: {
-      people: people.length,
-      certified,
-      inProgress: count('inProgress'),
-      notStarted: count('notStarted'),
-      overdue: people.filter((p, i) => p.dueDate && p.dueDate < today && states[i] !== 'certified').length,
-      expired: count('expired'),
-      expiringSoon: people.filter((p) => p.certificate && expiresSoon(p.certificate, now)).length,
-      rate: people.length ? Math.round((certified / people.length) * 1000) / 10 : 0,
+      people,
+      certified: states.certified,
+      inProgress: states.inProgress,
+      notStarted: states.notStarted,
+      overdue,
+      expired: states.expired,
+      expiringSoon,
+      rate: people ? Math.round((states.certified / people) * 1000) / 10 : 0,
     },
-    bySite,
-    perMonth,
+    bySite: [...sites.values()].sort((a, b) => zh.compare(a.site, b.site)),
+    perMonth: months.map((month, i) => ({ month, count: perMonth[i]! })),
     competency: {
-      scenario: Object.fromEntries(DIMENSIONS.map((d) => [d, mean(bests.map((b) => b[d]))])) as Record<Dimension, number | null>,
-      observed: Object.fromEntries(DIMENSIONS.map((d) => [d, mean(observed.map((o) => rubricToPercent(o[d])))])) as Record<Dimension, number | null>,
-      scenarioN: bests.length,
-      observedN: observed.length,
+      scenario: Object.fromEntries(DIMENSIONS.map((d) => [d, meanOf(scenario[d], scenarioN)])) as Record<Dimension, number | null>,
+      observed: Object.fromEntries(DIMENSIONS.map((d) => [d, meanOf(observed[d], observedN)])) as Record<Dimension, number | null>,
+      scenarioN,
+      observedN,
     },
-    examByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, mean(exams.map((e) => e.byCategory[c]))])) as Record<Category, number | null>,
-    examN: exams.length,
-  };
+    examByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, meanOf(exam[c], examN)])) as Record<Category, number | null>,
+    examN,
+  });
+  return { add, result };
 }
 
 export type PeopleSort = 'name' | 'site' | 'status' | 'exam' | 'progress';
 
-/** The people table: search by name or username, sort, page. */
+/** The people table: search by name or username, sort, page (the page's rows only are handed out). */
 export function peoplePage(all: readonly PersonFacts[], filters: HrFilters & { q?: string; sort?: PeopleSort; page?: number; pageSize?: number; includeInactive?: boolean }) {
   const q = filters.q?.trim().toLowerCase();
-  let rows = applyFilters(all, filters).filter((p) => (filters.includeInactive || p.active) && (!q || p.name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)));
   const order: Record<CertState, number> = { expired: 0, inProgress: 1, notStarted: 2, certified: 3 };
-  const by: Record<PeopleSort, (a: PersonFacts, b: PersonFacts) => number> = {
-    name: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
-    site: (a, b) => a.site.localeCompare(b.site, 'zh-CN'),
-    status: (a, b) => order[certState(a)] - order[certState(b)],
-    exam: (a, b) => (b.exam?.percent ?? -1) - (a.exam?.percent ?? -1),
-    progress: (a, b) => b.modulesDone - a.modulesDone,
+  // Each person's status is read once, not once per comparison.
+  const rows = all
+    .filter((p) => inScope(p, filters) && (filters.includeInactive || p.active) && (!q || p.name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)))
+    .map((p) => ({ p, status: order[certState(p)] }));
+  type Row = (typeof rows)[number];
+  const by: Record<PeopleSort, (a: Row, b: Row) => number> = {
+    name: (a, b) => zh.compare(a.p.name, b.p.name),
+    site: (a, b) => zh.compare(a.p.site, b.p.site),
+    status: (a, b) => a.status - b.status,
+    exam: (a, b) => (b.p.exam?.percent ?? -1) - (a.p.exam?.percent ?? -1),
+    progress: (a, b) => b.p.modulesDone - a.p.modulesDone,
   };
-  rows = [...rows].sort((a, b) => by[filters.sort ?? 'name'](a, b) || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
+  const first = by[filters.sort ?? 'name'];
+  rows.sort((a, b) => first(a, b) || zh.compare(a.p.name, b.p.name) || byDefault.compare(a.p.id, b.p.id));
   const size = filters.pageSize ?? 50;
   const pages = Math.max(1, Math.ceil(rows.length / size));
   const page = Math.min(Math.max(1, filters.page ?? 1), pages);
-  return { rows: rows.slice((page - 1) * size, page * size), total: rows.length, page, pages };
+  return { rows: rows.slice((page - 1) * size, page * size).map((r) => r.p), total: rows.length, page, pages };
 }

@@ -267,6 +267,14 @@ export interface ReportsPort {
   listWaivers(page: PageRequest): Promise<Page<WaiverRecord>>;
   /** Every certificate, newest first, a page at a time. */
   listAllCertificates(page: PageRequest): Promise<Page<CertificateRecord>>;
+  /**
+   * The trainees and records `traineeRecords` gives, page after page to the
+   * last, for a report that reads them all (the HR dashboard, the people
+   * table, the exports): the adapter picks and orders the people once for the
+   * whole walk instead of once per page. Pages hold at most `pageSize` people
+   * (capped at MAX_PAGE).
+   */
+  traineeRecordPages(filter: UserFilter & { ids?: readonly string[] }, pageSize?: number): AsyncIterable<PersonRecords[]>;
 }
 
 /** A sign-in or verification counter (src/auth/throttle.ts). Times in ms since the epoch. */

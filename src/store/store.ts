@@ -409,6 +409,36 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   };
   const notifier = memoryNotifier();
 
+  type TraineeFilter = UserFilter & { ids?: readonly string[] };
+  /** The people a report is about, by user name. */
+  const traineesOf = (x: DbData, f: TraineeFilter) => {
+    const ids = f.ids && new Set(f.ids);
+    return (ids ? [...ids].flatMap((id) => userOf(x, id) ?? []) : x.users)
+      .filter((u) => u.role === (f.role ?? 'trainee') && (f.includeInactive || u.active) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  };
+  const cohortsByTrainee = (x: DbData) => {
+    const out = new Map<string, CohortRecord[]>();
+    for (const c of x.cohorts) {
+      for (const t of c.traineeIds) {
+        const held = out.get(t);
+        if (held) held.push(c);
+        else out.set(t, [c]);
+      }
+    }
+    return out;
+  };
+  /** One person's records, the store's own (read-only: see PersonRecords). */
+  const recordsOf = (x: DbData, user: UserRecord, cohorts: Map<string, CohortRecord[]>): PersonRecords => ({
+    user,
+    moduleProgress: ix.progress.all(x.moduleProgress, user.id),
+    scenarioAttempts: ix.attemptByUser.all(x.scenarioAttempts, user.id),
+    examAttempts: ix.examByUser.all(x.examAttempts, user.id),
+    certificates: ix.certByUser.all(x.certificates, user.id),
+    observations: ix.obsByAgent.all(x.observations, user.id),
+    cohorts: cohorts.get(user.id) ?? [],
+  });
+
   const storage = {
     location: dataDir,
     limiter,
@@ -860,27 +890,23 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return out;
     },
     /** Trainees with their records, by user name; the records are the store's own, read-only (see PersonRecords). */
-    traineeRecords: async (f: UserFilter & { ids?: readonly string[] }, req: PageRequest): Promise<Page<PersonRecords>> => {
+    traineeRecords: async (f: TraineeFilter, req: PageRequest): Promise<Page<PersonRecords>> => {
       const x = d();
-      const ids = f.ids && new Set(f.ids);
-      const people = (ids ? [...ids].flatMap((id) => userOf(x, id) ?? []) : x.users)
-        .filter((u) => u.role === (f.role ?? 'trainee') && (f.includeInactive || u.active) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
-        .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
-      const page = pageOf(people, req, (u) => u);
-      const cohortsOf = new Map<string, CohortRecord[]>();
-      for (const c of x.cohorts) for (const t of c.traineeIds) cohortsOf.set(t, [...(cohortsOf.get(t) ?? []), c]);
-      return {
-        ...page,
-        items: page.items.map((user) => ({
-          user,
-          moduleProgress: ix.progress.all(x.moduleProgress, user.id),
-          scenarioAttempts: ix.attemptByUser.all(x.scenarioAttempts, user.id),
-          examAttempts: ix.examByUser.all(x.examAttempts, user.id),
-          certificates: ix.certByUser.all(x.certificates, user.id),
-          observations: ix.obsByAgent.all(x.observations, user.id),
-          cohorts: cohortsOf.get(user.id) ?? [],
-        })),
-      };
+      const page = pageOf(traineesOf(x, f), req, (u) => u);
+      const cohorts = cohortsByTrainee(x);
+      return { ...page, items: page.items.map((user) => recordsOf(x, user, cohorts)) };
+    },
+    traineeRecordPages: async function* (f: TraineeFilter, pageSize = MAX_PAGE): AsyncGenerator<PersonRecords[]> {
+      const x = d();
+      // Chosen, sorted and grouped once for the whole walk (not once per page).
+      const people = traineesOf(x, f);
+      const cohorts = cohortsByTrainee(x);
+      const size = Math.min(MAX_PAGE, Math.max(1, Math.floor(pageSize)));
+      for (let from = 0; from < people.length; from += size) {
+        // Each page reads the records as they are when it is asked for, as traineeRecords does.
+        const now = d();
+        yield people.slice(from, from + size).map((user) => recordsOf(now, user, cohorts));
+      }
     },
 
     getCheckAttempt: async (id: string) => {

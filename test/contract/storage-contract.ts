@@ -1035,6 +1035,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(await names({ ids: [byName.get('t.e')!.id, a.id, byName.get('t.d')!.id, 'no-such-id', byName.get('trainer.x')!.id] })).toEqual(['t.a', 't.e']);
         expect(await names({ ids: [] })).toEqual([]);
         await expectPaging((p) => s.traineeRecords({ includeInactive: true }, p), ['t.a', 't.b', 't.c', 't.d', 't.e'], (r) => r.user.username, 2);
+        // The same people walked page by page: the same order, pages of the size asked for.
+        const walked: string[][] = [];
+        for await (const page of s.traineeRecordPages({ includeInactive: true }, 2)) walked.push(page.map((r) => r.user.username));
+        expect(walked).toEqual([['t.a', 't.b'], ['t.c', 't.d'], ['t.e']]);
+        const filtered: string[] = [];
+        for await (const page of s.traineeRecordPages({ site: '翠湖天地' })) filtered.push(...page.map((r) => r.user.username));
+        expect(filtered).toEqual(['t.e']);
+        for await (const page of s.traineeRecordPages({ ids: [a.id] })) expect(page.map((r) => r.cohorts)).toEqual([[cohort]]);
 
         const [rec] = (await s.traineeRecords({ ids: [a.id] }, {})).items;
         expect(rec!.user).toEqual(a);

@@ -24,7 +24,7 @@ test.describe('HR certification tracking', () => {
 
   test('exports a CSV that parses back with Chinese names intact, and the export is logged', async ({ page, browser }) => {
     await loginAs(page, 'hr');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 CSV' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
     const text = readFileSync((await download.path())!, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const rows = Papa.parse<string[]>(text.slice(1), { skipEmptyLines: true }).data;
@@ -32,7 +32,7 @@ test.describe('HR certification tracking', () => {
     expect(rows.some((r) => r[0] === '王小明' && r[2] === '阳光花园')).toBe(true);
     expect(rows.some((r) => r[0] === '李晓婷' && r.includes('已认证'))).toBe(true);
 
-    const xapi = await page.request.get('/hr/export.xapi.json');
+    const xapi = await page.request.post('/hr/export.xapi.json', { form: {}, headers: { Origin: new URL(page.url()).origin } });
     const statements = await xapi.json();
     expect(statements.length).toBeGreaterThan(0);
     expect(statements.every((s: { version: string; actor: { account: unknown } }) => s.version === '1.0.3' && s.actor.account)).toBe(true);

@@ -92,7 +92,7 @@ describe('audit log', () => {
     expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.revoke', targetId: fresh.id, reason: FORMULA, details: expect.objectContaining({ code: fresh.code }) })]);
 
     // HR exports and opens a person's full record.
-    expect((await get('hr', '/hr/export.csv?site=阳光花园')).status).toBe(200);
+    expect((await form(server.base, cookie.hr, '/hr/export.csv', { site: '阳光花园' })).status).toBe(200);
     expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'export', targetId: 'certification-status.csv' })]);
     expect((await get('hr', `/hr/people/${id('li.xiaoting')}`)).status).toBe(200);
     expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'view.sensitive', targetId: id('li.xiaoting') })]);

@@ -1,0 +1,77 @@
+// View functions for the HR pages: each returns plain data for one page; the
+// exports and the certificate actions are commands in hr-service.ts and
+// certificate-service.ts.
+import { storageOf, type Runtime } from './runtime';
+import type { UserRecord } from '../store';
+import { dashboardTally, peoplePage, type PeopleSort } from '../hr';
+import { filterFields, filterQuery, filtersFrom } from './hr-filters';
+import { peopleFactPages, peopleFacts, personTimeline, waiverRows } from './hr-service';
+import { certificateList, type CertificateView } from './certificate-service';
+import { EXPIRING_DAYS } from '../hr';
+
+/** The dashboard: its figures for the filters in the query, the filters as links and form fields, and the waivers. */
+export async function hrDashboardView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
+  const filters = filtersFrom(query);
+  // Counted a page of people at a time: the figures need no list of everyone.
+  const tally = dashboardTally(filters, now);
+  for await (const page of peopleFactPages(rt, now)) for (const p of page) tally.add(p);
+  return {
+    filters,
+    qs: filterQuery(filters),
+    fields: filterFields(filters),
+    dashboard: tally.result(),
+    waivers: await waiverRows(rt),
+  };
+}
+
+/** The choices of the filter form: sites, departments and hire months of every trainee, and the cohorts. */
+export async function hrFiltersView(rt: Runtime) {
+  const store = storageOf(rt);
+  const users = await store.listUsers({ role: 'trainee', includeInactive: true });
+  return {
+    sites: [...new Set(users.map((u) => u.site).filter(Boolean))].sort(),
+    departments: [...new Set(users.map((u) => u.department).filter(Boolean))].sort(),
+    cohorts: (await store.listCohorts()).map((c) => ({ id: c.id, name: c.name })),
+    months: [...new Set(users.map((u) => u.hireDate?.slice(0, 7)).filter((m): m is string => !!m))].sort().reverse(),
+  };
+}
+
+const SORTS: readonly PeopleSort[] = ['name', 'site', 'status', 'exam', 'progress'];
+
+/** One page of the people table for the query's filters, search, sort and page. */
+export async function peopleTableView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
+  const filters = filtersFrom(query);
+  const asked = query.get('sort') ?? '';
+  const sort: PeopleSort = (SORTS as readonly string[]).includes(asked) ? (asked as PeopleSort) : 'name';
+  const search = (query.get('q') ?? '').slice(0, 40);
+  const includeInactive = query.get('inactive') === '1';
+  const page = peoplePage(await peopleFacts(rt, now), { ...filters, q: search, sort, page: Number(query.get('page') ?? 1) || 1, includeInactive });
+  return { filters, sort, search, includeInactive, page };
+}
+
+/**
+ * One trainee's full record, or undefined when there is no such trainee.
+ * Opening it is a sensitive view, so it is logged (the audit entry is the one
+ * write this read makes, on purpose: docs/SECURITY.md "Accountability").
+ */
+export async function personView(rt: Runtime, user: UserRecord, id: string, now: Date) {
+  const store = storageOf(rt);
+  const person = await store.getUser(id);
+  if (!person || person.role !== 'trainee') return undefined;
+  await store.appendAudit({ at: now.toISOString(), actorId: user.id, action: 'view.sensitive', targetId: person.id });
+  return { person, items: await personTimeline(rt, person, now) };
+}
+
+const TABS = [['all', '全部'], ['expiring', `${EXPIRING_DAYS} 天内到期`], ['expired', '已过期'], ['revoked', '已撤销']] as const;
+
+/** The certificates page: its tabs, the one asked for, and its certificates with each holder's site and department. */
+export async function certificatesView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
+  const asked = query.get('view');
+  const view: CertificateView = TABS.some(([k]) => k === asked) ? (asked as CertificateView) : 'all';
+  const certs = await certificateList(rt, view, now);
+  const users = new Map((await storageOf(rt).listUsers({ includeInactive: true })).map((u) => [u.id, u]));
+  return { tabs: TABS, view, certs: certs.map((c) => {
+    const u = users.get(c.userId);
+    return { c, holder: u && { site: u.site, department: u.department } };
+  }) };
+}
