@@ -37,8 +37,11 @@ function pageOf<T>(list: readonly T[], req: PageRequest, map: (x: T) => T): Page
   return { items, total: list.length, next: from + limit < list.length ? from + limit : undefined };
 }
 
+/** Copies of records with nested fields (certificates, attempts, org): nothing handed out or taken in is shared with what is stored. */
 const copy = <T extends object>(x: T): T => structuredClone(x);
-const copyPlay = (p: ScenarioPlayRecord): ScenarioPlayRecord => ({ ...p, steps: p.steps.map(copy) });
+/** Copies of records whose fields are all plain values (users, sessions, progress, waivers, observations): a spread is a whole copy, and cheap. */
+const flat = <T extends object>(x: T): T => ({ ...x });
+const copyPlay = (p: ScenarioPlayRecord): ScenarioPlayRecord => ({ ...p, steps: p.steps.map(flat) });
 
 /** What a change tells the journal: the records it wrote and deleted (see journal.ts). */
 interface Writer {
@@ -488,22 +491,22 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         x.users.push(...created);
         for (const u of created) w.put('users', u);
         for (const n of notes) audit(x, w, { at: now, targetId: created[0]?.id ?? '', ...n });
-        return created.map(copy);
+        return created.map(flat);
       });
     },
     getUser: async (id: string) => {
       const u = userOf(d(), id);
-      return u && copy(u);
+      return u && flat(u);
     },
     getUserByUsername: async (username: string) => {
       const u = userNamed(d(), username);
-      return u && copy(u);
+      return u && flat(u);
     },
     listUsers: async (f: UserFilter = {}): Promise<UserRecord[]> =>
       d()
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
         .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
-        .map(copy),
+        .map(flat),
     /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>
       mutate((x, w) => {
@@ -516,7 +519,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         Object.assign(u, patch, { updatedAt: now });
         w.put('users', u);
         for (const n of notes) audit(x, w, { at: now, targetId: id, ...n });
-        return copy(u);
+        return flat(u);
       }),
 
     /**
@@ -536,7 +539,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('users', u);
         removeWhere(x, w, 'sessions', (s) => s.userId === userId && s.idHash !== change.keepSession);
         audit(x, w, { at: now, actorId: change.by, action: change.action, targetId: userId, details: { username: u.username } });
-        return copy(u);
+        return flat(u);
       }),
 
     // Sessions
@@ -548,7 +551,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       }),
     findSession: async (idHash: string) => {
       const s = ix.session.last(d().sessions, idHash);
-      return s && copy(s);
+      return s && flat(s);
     },
     touchSession: (idHash: string, now: string) =>
       mutate((x, w) => {
@@ -585,7 +588,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         w.put('moduleProgress', p);
         return copy(rec);
       }),
-    listModuleProgress: async (userId: string): Promise<StoredModuleProgress[]> => ix.progress.all(d().moduleProgress, userId).map(copy),
+    listModuleProgress: async (userId: string): Promise<StoredModuleProgress[]> => ix.progress.all(d().moduleProgress, userId).map(flat),
     latestCheckAttempt: async (userId: string, chapter: number) => {
       const last = ix.checkByUser.last(d().checkAttempts, `${userId}|${chapter}`);
       return last && copy(last);
@@ -766,10 +769,10 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       }),
     getWaiver: async (userId: string) => {
       const w = ix.waiverByUser.last(d().waivers, userId);
-      return w && copy(w);
+      return w && flat(w);
     },
     /** Every waiver ever granted, newest first (HR lists them with who granted each). */
-    listWaivers: async (req: PageRequest): Promise<Page<WaiverRecord>> => pageOf([...d().waivers].reverse(), req, copy),
+    listWaivers: async (req: PageRequest): Promise<Page<WaiverRecord>> => pageOf([...d().waivers].reverse(), req, flat),
     appendAudit: (a: Omit<AuditRecord, 'id'>) => mutate((x, w) => audit(x, w, a)),
     /** Copies, details included: the log is only ever appended to (there is no method that edits or removes an entry). */
     listAudit: async (f: AuditFilter, req: PageRequest): Promise<Page<AuditRecord>> => {
@@ -874,12 +877,12 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const rec = { ...o, id: randomUUID() };
         x.observations.push(rec);
         w.put('observations', rec);
-        return copy(rec);
+        return flat(rec);
       }),
     listObservations: async (filter: { agentId?: string; sessionId?: string; cohortId?: string }): Promise<ObservationRecord[]> =>
       (filter.agentId ? ix.obsByAgent.all(d().observations, filter.agentId) : filter.sessionId ? ix.obsBySession.all(d().observations, filter.sessionId) : d().observations)
         .filter((o) => (!filter.agentId || o.agentId === filter.agentId) && (!filter.sessionId || o.sessionId === filter.sessionId) && (!filter.cohortId || o.cohortId === filter.cohortId))
-        .map(copy),
+        .map(flat),
 
     namesOf: async (ids: Iterable<string>): Promise<Map<string, string>> => {
       const out = new Map<string, string>();
