@@ -3,7 +3,6 @@
 import { storageOf, type Runtime } from './runtime';
 import type { UserRecord } from '../store';
 import { courseOverview } from '../modules';
-import { everyPage } from './paging';
 import { certificationFor, waivableTrainees } from './exam-service';
 
 /** What the layout shows of the organisation: its name. */
@@ -13,8 +12,11 @@ export async function layoutView(rt: Runtime | undefined): Promise<{ orgName?: s
 
 /** The course progress table of trainees (of a site; only `only` when given), and the sites to filter by. */
 export async function traineeProgressView(rt: Runtime, site: string | undefined, only: ReadonlySet<string> | undefined) {
-  const people = await everyPage((page) => storageOf(rt).traineeRecords({ site: site || undefined, ids: only && [...only] }, page));
-  const rows = people.map((r) => ({ user: r.user, overview: courseOverview(rt.course.modules, r.moduleProgress) }));
+  const rows = [];
+  // One walk: the trainees are chosen and sorted once, not again for every page.
+  for await (const page of storageOf(rt).traineeRecordPages({ site: site || undefined, ids: only && [...only] })) {
+    for (const r of page) rows.push({ user: r.user, overview: courseOverview(rt.course.modules, r.moduleProgress) });
+  }
   return { rows, sites: (await storageOf(rt).getOrg()).sites };
 }
 
