@@ -19,14 +19,14 @@ const ROUNDS = Number((direct && process.argv[3]) || 4);
 /** Spread-out arrival: votes uniformly over this many ms (200 votes in 5 s = 40 votes/s). */
 const SPREAD_MS = 5000;
 
-interface Stream {
+export interface Stream {
   last: any;
   waiters: Array<{ test: (v: any) => boolean; resolve: (t: number) => void }>;
   close: () => void;
 }
 
 /** Opens an SSE stream and keeps the latest state; `until` resolves with the time a matching state arrives. */
-async function open(url: string, cookie: string): Promise<Stream> {
+export async function open(url: string, cookie: string): Promise<Stream> {
   const ctrl = new AbortController();
   const res = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: ctrl.signal });
   const reader = res.body!.getReader();
@@ -60,7 +60,7 @@ async function open(url: string, cookie: string): Promise<Stream> {
   await ready;
   return s;
 }
-const until = (s: Stream, test: (v: any) => boolean) =>
+export const until = (s: Stream, test: (v: any) => boolean) =>
   new Promise<number>((resolve) => (test(s.last) ? resolve(performance.now()) : s.waiters.push({ test, resolve })));
 
 async function main() {

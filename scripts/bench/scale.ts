@@ -28,6 +28,7 @@ import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 import type { PlayView } from '../../src/scenarios/play';
 import { generateCompany } from './hr';
+import type { DbData, ScenarioAttemptRecord } from '../../src/store';
 import { bestTexts } from './plays';
 import { BROWSER, login, mmm, root, runsSummary, send, startServer, table, watchCheckpoints } from './lib';
 
@@ -48,17 +49,15 @@ const OWN = 20;
 const SCENARIOS = ['ceiling-leak', 'fee-refusal', 'neighbour-dispute', 'lift-entrapment', 'power-outage', 'fire-report', 'complaint-beyond-authority', 'phone-repair-call'];
 
 /**
- * Writes the store of `n` attempts into `dir` as db.json: the company of
- * hr.ts (its own attempts replaced), then the attempts streamed out in
- * batches so 500k of them never sit in memory as one string.
+ * The i-th of the `n` attempts of the scale store over the company `d`: the
+ * first OWN are the signed-in trainee's, the rest spread over the generated
+ * trainees (shared with postgres.ts, which loads the same store into PostgreSQL).
  */
-async function seed(dir: string, n: number) {
-  const now = new Date();
-  const d = await generateCompany(PEOPLE, now);
+export function scaleAttempts(d: DbData, n: number, now: Date) {
   const r = seededRandom(`bench-scale-${n}`);
   const me = d.users.find((u) => u.username === 'trainee')!.id;
   const trainees = d.users.filter((u) => u.role === 'trainee' && u.username.startsWith('p')).map((u) => u.id);
-  const attempt = (i: number) => {
+  return (i: number): ScenarioAttemptRecord => {
     const dims = { calmness: 40 + Math.floor(r() * 61), empathy: 40 + Math.floor(r() * 61), solution: 40 + Math.floor(r() * 61) };
     const overall = Math.round((dims.calmness + dims.empathy + dims.solution) / 3);
     const passed = overall >= 70 && Math.min(dims.calmness, dims.empathy, dims.solution) >= 60;
@@ -68,6 +67,17 @@ async function seed(dir: string, n: number) {
       scores: { ...dims, overall, passed }, moods: [80, 70, 60, 50, 40, 30], at: new Date(now.getTime() - Math.floor(r() * 400 * 86_400_000)).toISOString(),
     };
   };
+}
+
+/**
+ * Writes the store of `n` attempts into `dir` as db.json: the company of
+ * hr.ts (its own attempts replaced), then the attempts streamed out in
+ * batches so 500k of them never sit in memory as one string.
+ */
+async function seed(dir: string, n: number) {
+  const now = new Date();
+  const d = await generateCompany(PEOPLE, now);
+  const attempt = scaleAttempts(d, n, now);
   const file = path.join(dir, 'db.json');
   const [head, tail] = JSON.stringify({ ...d, scenarioAttempts: ['\u0000'] }).split('"\\u0000"');
   const fd = openSync(file, 'w');
@@ -145,7 +155,7 @@ async function measureSize(n: number) {
 }
 
 /** One role-play step per call, each a new one: along ceiling-leak's best path, a new play (not timed) when one ends. */
-function stepper(agent: http.Agent, base: string, cookie: string) {
+export function stepper(agent: http.Agent, base: string, cookie: string) {
   const leak = loadScenarios(readContent(root).scenarios).get('ceiling-leak')!;
   const texts = bestTexts(leak);
   const post = (url: string, payload: unknown) =>
