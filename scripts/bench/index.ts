@@ -14,6 +14,7 @@ import { runGrowthBench } from './growth';
 import { runEngineBench } from './engine';
 import { runStartupBench } from './startup';
 import { runScaleBench } from './scale';
+import { runPostgresBench } from './postgres';
 
 const only = process.argv.slice(2);
 const want = (name: string) => !only.length || only.includes(name);
@@ -43,6 +44,8 @@ if (want('growth')) results.growth = await runGrowthBench();
 if (want('scale')) results.scale = await runScaleBench();
 // Start-up time and peak RSS at 100k and 500k attempts, with the server's V8 flags and without.
 if (want('startup')) results.startup = await runStartupBench();
+// Not in the default set: it needs PostgreSQL installed (initdb on the PATH or PG_BIN) and takes many minutes at its full sizes.
+if (only.includes('postgres')) results.postgres = await runPostgresBench();
 
 mkdirSync(path.join(root, 'bench'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2));

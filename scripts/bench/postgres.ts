@@ -23,9 +23,9 @@
 //      on server A (the vote reaches A through the database); the embedded
 //      store on one server as the reference.
 // Figures only, never pass/fail. Child mode (internal):
-//   tsx scripts/bench/postgres.ts --seed attempts|people N DIR URL
+//   tsx scripts/bench/postgres.ts --pg-seed attempts|people N DIR URL
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../pg-cluster';
 import { SNAPSHOT, writeStoreFile } from '../../src/store/journal';
-import { loadDatabase } from '../../src/store/pg/copy';
 import { openPgStorage } from '../../src/store/pg';
 import { DEMO_PASSWORD } from '../../src/people/demo';
 import { readContent } from '../../src/content/read';
@@ -63,9 +62,12 @@ const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 4);
 /** Spread-out arrival of votes, as live.ts. */
 const SPREAD_MS = 5000;
 const POOL = Number(process.env.PG_POOL_MAX) || 10;
+/** Statements slower than this are logged with their plan by the profiling walk. */
+const AUTO_EXPLAIN_MS = Number(process.env.BENCH_PG_EXPLAIN_MS ?? 20);
 
 type Backend = 'embedded' | 'postgres';
-const BACKENDS: Backend[] = ['embedded', 'postgres'];
+/** Both unless BENCH_PG_BACKENDS names one (a quick look at one side; the tables then show — for the other). */
+const BACKENDS = (process.env.BENCH_PG_BACKENDS ?? 'embedded,postgres').split(',') as Backend[];
 
 /** What the child process reports about the store it wrote and loaded. */
 interface Seeded {
@@ -107,7 +109,7 @@ async function seed(kind: string, n: number, dir: string, url: string) {
   const t0 = performance.now();
   await writeStoreFile(path.join(dir, SNAPSHOT), d, 0);
   const t1 = performance.now();
-  await loadDatabase(url, d);
+  if (BACKENDS.includes('postgres')) await (await import('../../src/store/pg/copy')).loadDatabase(url, d);
   const t2 = performance.now();
   const active = d.users.filter((u) => u.role === 'trainee' && u.active && u.username.startsWith('p'));
   const live = kind === 'attempts' ? d.cohorts.at(-1)! : undefined;
@@ -130,7 +132,7 @@ async function seed(kind: string, n: number, dir: string, url: string) {
 async function prepare(cluster: Cluster, kind: 'attempts' | 'people', n: number): Promise<Prepared> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wuye-bench-pg-'));
   const url = await cluster.createDatabase();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=12288', path.join(root, 'scripts/bench/postgres.ts'), '--seed', kind, String(n), dir, url], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=12288', path.join(root, 'scripts/bench/postgres.ts'), '--pg-seed', kind, String(n), dir, url], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (child.status !== 0) throw new Error(`seeding ${n} ${kind}: ${child.stderr}`);
   const seeded = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Seeded;
   const name = new URL(url).pathname.slice(1);
@@ -271,7 +273,7 @@ async function measureHr(server: Server, backend: Backend, p: Prepared) {
       { name: 'CSV export POST', csv: true, perRun: CSV_REQUESTS },
     ];
     // Bytes as they came off the socket, without Accept-Encoding and as a browser asks (also the warm-up).
-    const sent = [];
+    const sent: Array<{ plain: number; browser: number }> = [];
     for (const f of figures) sent.push({ plain: (await request(f.csv, 'identity')()).body.length, browser: (await request(f.csv)()).body.length });
     for (const f of figures) await request(f.csv)();
     const runs = figures.map(() => [] as number[][]);
@@ -316,6 +318,45 @@ async function walkRecords(url: string) {
     return { people, ms: spread(times)! };
   } finally {
     await storage.close();
+  }
+}
+
+/**
+ * The walk again, once, with auto_explain logging EXPLAIN ANALYZE of every
+ * statement over AUTO_EXPLAIN_MS (set on the database for new connections:
+ * only this walk's pool, the app servers are stopped by then). The plans are
+ * read back from the cluster's log (its folder is data_directory's parent,
+ * scripts/pg-cluster.ts) and written to bench/postgres-plans.txt; returns the
+ * statements logged and the slowest plan.
+ */
+async function explainWalk(url: string) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const dataDir = (await admin.query('SHOW data_directory')).rows[0].data_directory as string;
+    const log = path.join(path.dirname(dataDir), 'log');
+    const from = statSync(log).size;
+    for (const [k, v] of [['session_preload_libraries', 'auto_explain'], ['auto_explain.log_min_duration', String(AUTO_EXPLAIN_MS)], ['auto_explain.log_analyze', 'on']]) {
+      await admin.query(`ALTER DATABASE "${name}" SET ${k} = '${v}'`);
+    }
+    try {
+      const storage = await openPgStorage(url, { poolMax: 2 });
+      try {
+        for await (const page of storage.traineeRecordPages({ role: 'trainee', includeInactive: true })) void page;
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" RESET ALL`);
+    }
+    const text = readFileSync(log, 'utf8').slice(from);
+    const plans = text.split(/\n(?=\S.*LOG: {2}duration: )/).filter((e) => /LOG: {2}duration: [\d.]+ ms {2}plan:/.test(e));
+    const ms = (e: string) => Number(/duration: ([\d.]+) ms/.exec(e)![1]);
+    plans.sort((a, b) => ms(b) - ms(a));
+    return { logged: plans.length, totalMs: plans.reduce((t, e) => t + ms(e), 0), slowest: plans[0], all: plans };
+  } finally {
+    await admin.end();
   }
 }
 
@@ -434,7 +475,7 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
 
 const sec = (x: number) => `${(x / 1000).toFixed(1)} s`;
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const pct = (xs: number[]) => (xs.length ? `${percentile(xs, 50).toFixed(1)} / ${percentile(xs, 95).toFixed(1)} / ${Math.max(...xs).toFixed(1)} ms (n ${xs.length})` : '—');
+const pct = (xs: number[] | undefined) => (xs?.length ? `${percentile(xs, 50).toFixed(1)} / ${percentile(xs, 95).toFixed(1)} / ${Math.max(...xs).toFixed(1)} ms (n ${xs.length})` : '—');
 
 async function attemptsPart(cluster: Cluster) {
   const results = [];
@@ -489,7 +530,10 @@ async function peoplePart(cluster: Cluster) {
           await server.stop();
         }
       }
-      r.walk = await walkRecords(p.url);
+      if (BACKENDS.includes('postgres')) {
+        r.walk = await walkRecords(p.url);
+        r.explain = await explainWalk(p.url);
+      }
       results.push(r);
     } finally {
       await p.drop();
@@ -503,36 +547,46 @@ function print(attempts: any[], people: any[]) {
   table(
     `1. Write latency as the store grows (${SCALE_PEOPLE.toLocaleString('en-US')} trainees + the demo organisation). Client wall time on loopback, one keep-alive connection; ${REPEATS} runs × ${WRITES} writes after ${WARMUP} unrecorded, each a real change; p50 and p95 per run as min / median / max over the runs. PostgreSQL: one app server, pool of ${POOL}`,
     ['stored attempts', 'request', 'embedded p50', 'embedded p95', 'PostgreSQL p50', 'PostgreSQL p95'],
-    attempts.flatMap((r) => r.embedded.writes.map((w: any, k: number) => [n0(r.attempts), w.name, mmm(w.p50), mmm(w.p95), mmm(r.postgres.writes[k].p50), mmm(r.postgres.writes[k].p95)])),
+    attempts.flatMap((r) => r.embedded.writes.map((w: any, k: number) => [n0(r.attempts), w.name, mmm(w.p50), mmm(w.p95), mmm(r.postgres?.writes[k].p50), mmm(r.postgres?.writes[k].p95)])),
   );
   table(
     'The attempt stores: the same DbData as a snapshot folder and as a PostgreSQL database',
     ['stored attempts', 'records', 'snapshot', 'written in', 'database', 'loaded in', 'embedded: ready (incl. load) / RSS', 'PostgreSQL: ready / RSS'],
-    attempts.map((r) => [n0(r.attempts), n0(r.records), `${r.fileMb.toFixed(1)} MB`, sec(r.writeMs), `${r.dbMb.toFixed(1)} MB`, sec(r.loadMs), `${sec(r.embedded.readyMs)} / ${r.embedded.rssMb} MB`, `${sec(r.postgres.readyMs)} / ${r.postgres.rssMb} MB`]),
+    attempts.map((r) => [n0(r.attempts), n0(r.records), `${r.fileMb.toFixed(1)} MB`, sec(r.writeMs), `${r.dbMb.toFixed(1)} MB`, sec(r.loadMs), `${sec(r.embedded.readyMs)} / ${r.embedded.rssMb} MB`, r.postgres ? `${sec(r.postgres.readyMs)} / ${r.postgres.rssMb} MB` : '—']),
   );
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
   table(
     `2. HR over a generated company (hr.ts). Client wall time on loopback, one keep-alive connection, Accept-Encoding: ${BROWSER}; ${REPEATS} runs of ${HR_REQUESTS} dashboards and ${CSV_REQUESTS} exports (a run stops after ${RUN_SECONDS} s) after 1 unrecorded; p50 / p95 / max over every request (n), then each run's p50 as min / median / max; bytes as sent (no Accept-Encoding / as a browser asks)`,
     ['people', 'request', 'embedded p50 / p95 / max', 'embedded runs\' p50', 'PostgreSQL p50 / p95 / max', 'PostgreSQL runs\' p50', 'bytes sent: embedded', 'bytes sent: PostgreSQL'],
     people.flatMap((r) => r.embedded.figures.map((f: any, k: number) => {
-      const g = r.postgres.figures[k];
-      return [n0(r.people), f.name, pct(f.all), mmm(f.p50), pct(g.all), mmm(g.p50), `${kb(f.sent.plain)} / ${kb(f.sent.browser)}`, `${kb(g.sent.plain)} / ${kb(g.sent.browser)}`];
+      const g = r.postgres?.figures[k];
+      return [n0(r.people), f.name, pct(f.all), mmm(f.p50), pct(g?.all), mmm(g?.p50), `${kb(f.sent.plain)} / ${kb(f.sent.browser)}`, g ? `${kb(g.sent.plain)} / ${kb(g.sent.browser)}` : '—'];
     })),
   );
   table(
     'The companies: the same DbData as a snapshot folder and as a PostgreSQL database',
     ['people', 'records', 'snapshot', 'written in', 'database', 'loaded in', 'embedded: ready (incl. load) / RSS', 'PostgreSQL: ready / RSS'],
-    people.map((r) => [n0(r.people), n0(r.records), `${r.fileMb.toFixed(1)} MB`, sec(r.writeMs), `${r.dbMb.toFixed(1)} MB`, sec(r.loadMs), `${sec(r.embedded.readyMs)} / ${r.embedded.rssMb} MB`, `${sec(r.postgres.readyMs)} / ${r.postgres.rssMb} MB`]),
+    people.map((r) => [n0(r.people), n0(r.records), `${r.fileMb.toFixed(1)} MB`, sec(r.writeMs), `${r.dbMb.toFixed(1)} MB`, sec(r.loadMs), `${sec(r.embedded.readyMs)} / ${r.embedded.rssMb} MB`, r.postgres ? `${sec(r.postgres.readyMs)} / ${r.postgres.rssMb} MB` : '—']),
   );
   table(
     '2a. Where an HR request\'s time goes on PostgreSQL (pg_stat_statements over a few more requests: SQL execution time and statements per request, beside the request\'s wall time; the walk: traineeRecordPages over every trainee in the bench process, 3 times, min / median / max)',
     ['people', 'request', 'wall (median)', 'SQL per request', 'statements / rows per request', 'costliest statement (calls per request, total ms per request)', 'traineeRecordPages walk'],
-    people.flatMap((r) => r.postgres.profile.map((x: any) => [
+    people.flatMap((r) => (r.postgres?.profile ?? []).map((x: any) => [
       n0(r.people), x.name, `${x.wallMs.toFixed(0)} ms`, `${x.sqlMs.toFixed(0)} ms`, `${n0(x.statements)} / ${n0(x.rows)}`,
       x.top[0] ? `${x.top[0].query.slice(0, 90)}… (${(x.top[0].calls / x.requests).toFixed(0)}, ${(x.top[0].ms / x.requests).toFixed(0)} ms)` : '—',
       `${mmm(r.walk.ms, (v) => `${v.toFixed(0)} ms`)} (${n0(r.walk.people)} people)`,
     ])),
   );
+  const plans: string[] = [];
+  for (const r of people.filter((x) => x.explain)) {
+    console.log(`\nEXPLAIN ANALYZE (auto_explain) during one traineeRecordPages walk at ${n0(r.people)} people: ${r.explain.logged} statements over ${AUTO_EXPLAIN_MS} ms, ${r.explain.totalMs.toFixed(0)} ms in all; the slowest (all in bench/postgres-plans.txt):`);
+    console.log(r.explain.slowest ? r.explain.slowest.split('\n').slice(0, 40).join('\n') : '(none)');
+    plans.push(`# ${n0(r.people)} people: one traineeRecordPages walk\n${r.explain.all.join('\n')}`);
+  }
+  if (plans.length) {
+    mkdirSync(path.join(root, 'bench'), { recursive: true });
+    writeFileSync(path.join(root, 'bench/postgres-plans.txt'), plans.join('\n\n'));
+  }
   const first = attempts[0];
   if (first?.embedded.throughput) {
     const tp = (runs: any[] | undefined) => {
@@ -543,15 +597,15 @@ function print(attempts: any[], people: any[]) {
     table(
       `3. Throughput, ${CLIENTS} concurrent clients (each a different trainee on its own keep-alive connection, a request as soon as the last answered; on two servers half the clients on each), ${REPEATS} runs of ${TP_SECONDS} s after 1 s unrecorded; requests/s min / median / max over the runs (median of the runs' p95). Module pages 1–7 in turn; steps along ceiling-leak's best path, a new play (not counted) when one ends. Store of ${n0(first.attempts)} attempts; the load generator shares the 2 cores`,
       ['request', 'embedded, one server', 'PostgreSQL, one server', 'PostgreSQL, two servers'],
-      Object.keys(first.embedded.throughput.one).map((name) => [name, tp(first.embedded.throughput.one[name]), tp(first.postgres.throughput.one[name]), tp(first.postgres.throughput.two?.[name])]),
+      Object.keys(first.embedded.throughput.one).map((name) => [name, tp(first.embedded.throughput.one[name]), tp(first.postgres?.throughput.one[name]), tp(first.postgres?.throughput.two?.[name])]),
     );
     table(
       `4. Live vote, ${PHONES} phones over SSE (${first.embedded.live.advance.length / PHONES} decisions; even rounds all at once, odd rounds spread over ${SPREAD_MS / 1000} s): embedded on one server; PostgreSQL with phones on server B and the projector on server A. p50 / p95 / max (n samples)`,
       ['measure', 'embedded, one server', 'PostgreSQL, B → A'],
       [
-        ['vote → projector (all at once)', pct(first.embedded.live.burst), pct(first.postgres.live.burst)],
-        [`vote → projector (${SPREAD_MS / 1000} s spread)`, pct(first.embedded.live.spread), pct(first.postgres.live.spread)],
-        ['advance → each phone', pct(first.embedded.live.advance), pct(first.postgres.live.advance)],
+        ['vote → projector (all at once)', pct(first.embedded.live.burst), pct(first.postgres?.live.burst)],
+        [`vote → projector (${SPREAD_MS / 1000} s spread)`, pct(first.embedded.live.spread), pct(first.postgres?.live.spread)],
+        ['advance → each phone', pct(first.embedded.live.advance), pct(first.postgres?.live.advance)],
       ],
     );
   }
@@ -566,7 +620,7 @@ export async function runPostgresBench() {
     const people = await peoplePart(cluster);
     print(attempts, people);
     console.log(`\npostgres part: ${sec(performance.now() - t0)}`);
-    return { attempts, people: people.map((r) => ({ ...r, embedded: { ...r.embedded, figures: r.embedded.figures.map(({ all, ...f }: any) => f) }, postgres: { ...r.postgres, figures: r.postgres.figures.map(({ all, ...f }: any) => f) } })) };
+    return { attempts, people: people.map((r) => ({ ...r, explain: r.explain && { ...r.explain, all: undefined }, embedded: { ...r.embedded, figures: r.embedded.figures.map(({ all, ...f }: any) => f) }, postgres: r.postgres && { ...r.postgres, figures: r.postgres.figures.map(({ all, ...f }: any) => f) } })) };
   } finally {
     cluster.stop();
     for (const d of scratch) rmSync(d, { recursive: true, force: true });
@@ -583,8 +637,8 @@ async function enableStatements(cluster: Cluster) {
   cluster.resume();
 }
 
-if (process.argv.includes('--seed')) {
-  const i = process.argv.indexOf('--seed');
+if (process.argv.includes('--pg-seed')) {
+  const i = process.argv.indexOf('--pg-seed');
   const [kind, n, dir, url] = process.argv.slice(i + 1);
   seed(kind!, Number(n), dir!, url!).then(() => process.exit(0), (e) => (console.error(e), process.exit(1)));
 } else if (process.argv[1]?.endsWith('postgres.ts')) runPostgresBench().then(() => process.exit(0), (e) => (console.error(e), process.exit(1)));
