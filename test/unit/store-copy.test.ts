@@ -6,12 +6,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../scripts/bench/hr';
 import { storeCopy } from '../../scripts/store-copy';
 import { backupStore, restoreStore } from '../../src/store/backup';
 import { writeStoreFile } from '../../src/store/journal';
 import { readStoreData } from '../../src/store/store';
+import { emptyData } from '../../src/store/migrations';
 import { backupDatabase, restoreDatabase } from '../../src/store/pg/backup';
 import { databaseIsEmpty, dumpDatabase, loadDatabase } from '../../src/store/pg/copy';
 import type { DbData } from '../../src/store/types';
@@ -111,15 +114,41 @@ if (pgEnabled()) {
     }, 60_000);
 
     it('refuses a database that already holds records, and leaves it as it was', async () => {
-      // Different people from the source's (no shared username or id), so only the emptiness check can refuse the copy.
+      // Different people from the source's (no shared username or id) and no org row, so only the emptiness check can refuse the copy.
       const other = await company(3);
       for (const u of other.users) u.username = `other.${u.username}`;
+      other.sessions = [];
+      other.throttles = [];
       const db = await database();
       await loadDatabase(db.url, other);
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      await c.query('DELETE FROM org');
+      await c.end();
+      other.org = emptyData().org;
       const r = await run('--from', sourceDir, '--to', db.url);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/is not empty/);
       expectSameStore(await dumpDatabase(db.url), other);
+    }, 60_000);
+
+    it('refuses a folder a running server holds (its lock), and leaves it as it was', async () => {
+      const target = folder('locked');
+      // Another process holds the folder's lock, as a server running there does.
+      const holder = spawn(path.resolve('node_modules/.bin/tsx'), ['-e', `import { acquireLock } from ${JSON.stringify(path.resolve('src/store/lock.ts'))}; acquireLock(${JSON.stringify(path.join(target, 'db.lock'))}); console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          holder.stdout!.on('data', (b) => String(b).includes('held') && resolve());
+          holder.on('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
+        });
+        const before = filesOf(target);
+        const r = await run('--from', sourceDir, '--to', target);
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(/a server \(pid \d+\) is using/);
+        expect(filesOf(target)).toEqual(before);
+      } finally {
+        holder.kill();
+      }
     }, 60_000);
 
     it('refuses an invalid source, naming the record, and writes nothing', async () => {
