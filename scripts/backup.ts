@@ -4,7 +4,7 @@ import path from 'node:path';
 import { backupStore } from '../src/store/backup';
 import { backupDatabase } from '../src/store/pg/backup';
 
-const url = process.env.DATABASE_URL;
+const url = process.env.DATABASE_URL?.trim();
 const dataDir = path.resolve(process.env.DATA_DIR ?? 'data');
 const i = process.argv.indexOf('--out');
 const out = i > 0 ? path.resolve(process.argv[i + 1]!) : undefined;

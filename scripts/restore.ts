@@ -10,7 +10,7 @@ if (!file) {
   console.error('Usage: npm run restore <backup file>');
   process.exit(2);
 }
-const url = process.env.DATABASE_URL;
+const url = process.env.DATABASE_URL?.trim();
 const dataDir = path.resolve(process.env.DATA_DIR ?? 'data');
 const kept = (previous?: string) => (previous ? ` The replaced store was kept as ${previous}.` : '');
 const done = url
