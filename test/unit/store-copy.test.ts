@@ -16,7 +16,7 @@ import { writeStoreFile } from '../../src/store/journal';
 import { readStoreData } from '../../src/store/store';
 import { emptyData } from '../../src/store/migrations';
 import { backupDatabase, restoreDatabase } from '../../src/store/pg/backup';
-import { databaseIsEmpty, dumpDatabase, loadDatabase } from '../../src/store/pg/copy';
+import { LOAD_BATCH, databaseIsEmpty, dumpDatabase, loadDatabase } from '../../src/store/pg/copy';
 import type { DbData } from '../../src/store/types';
 import { freshDatabase, pgEnabled, type TestDatabase } from '../pg/database';
 
@@ -102,6 +102,18 @@ if (pgEnabled()) {
       const again = await run('--from', db.url, '--to', back);
       expect(again.code).toBe(0);
       expectSameStore(readStoreData(back), source);
+    }, 60_000);
+
+    it('loads more records than one statement takes, in order, with a certificate superseded by one stored thousands later', async () => {
+      const data = structuredClone(source);
+      const template = data.certificates[0]!;
+      const extra = Array.from({ length: LOAD_BATCH + 100 }, (_, i) => ({ ...template, id: randomUUID(), code: `EXTRA-${String(i).padStart(5, '0')}` }));
+      extra[0]!.supersededBy = extra.at(-1)!.id;
+      extra.at(-1)!.reissuedFrom = extra[0]!.id;
+      data.certificates.push(...extra);
+      const db = await database();
+      await loadDatabase(db.url, data);
+      expectSameStore(await dumpDatabase(db.url), data);
     }, 60_000);
 
     it('refuses a folder that already holds a store with accounts, and leaves it as it was', async () => {

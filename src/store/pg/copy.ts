@@ -10,8 +10,9 @@ import { isConnectionError, json, redactUrl } from './db';
 import { migrateDatabase } from './migrate';
 import { LOAD_ORDER, TABLES, type Collection } from './tables';
 
-/** Records per INSERT: a few thousand keeps each statement's parameter well under a few MB for typical records. */
+/** Records per INSERT: a few thousand, fewer when they are large (exam papers), so no statement's parameter passes ~8 MB. */
 export const LOAD_BATCH = 2_000;
+const LOAD_BATCH_BYTES = 8 * 2 ** 20;
 
 /** Every table that holds store data (events are the notifier's passing messages, not data). */
 const DATA_TABLES = ['org', ...LOAD_ORDER.map((c) => TABLES[c].table), 'counters'];
@@ -86,22 +87,49 @@ async function nonEmptyTables(c: pg.Client): Promise<string[]> {
 }
 
 /**
- * One batch of records as one INSERT: the rows (columns from TABLES plus doc)
- * travel as one jsonb array and are turned into the table's row type by
- * jsonb_populate_record; WITH ORDINALITY + ORDER BY keeps the array's order,
- * so `seq` follows it.
+ * A table's rows as INSERTs of a few thousand each: the rows (columns from
+ * TABLES plus doc) travel as one jsonb array per statement and are turned into
+ * the table's row type by jsonb_populate_record; WITH ORDINALITY + ORDER BY
+ * keeps the array's order, so `seq` follows it.
  */
-async function insertBatch<C extends Collection>(c: pg.Client, col: C, recs: ReadonlyArray<DbData[C][number]>): Promise<void> {
-  const def = TABLES[col] as { table: string; cols: (r: DbData[C][number]) => Record<string, unknown> };
-  const rows = recs.map((r) => ({ ...def.cols(r), doc: r }));
-  const names = [...Object.keys(rows[0]!)];
-  await c.query(
-    `INSERT INTO ${def.table} (${names.join(', ')})
+async function insertAll(c: pg.Client, table: string, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  if (!rows.length) return;
+  const names = Object.keys(rows[0]!);
+  const text = `INSERT INTO ${table} (${names.join(', ')})
      SELECT ${names.map((n) => `r.${n}`).join(', ')}
-     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n), jsonb_populate_record(NULL::${def.table}, e.v) AS r
-     ORDER BY e.n`,
-    [json(rows)],
-  );
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n), jsonb_populate_record(NULL::${table}, e.v) AS r
+     ORDER BY e.n`;
+  let batch: string[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length) await c.query(text, [`[${batch.join(',')}]`]);
+    batch = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    const s = json(row);
+    if (batch.length >= LOAD_BATCH || (batch.length && bytes + s.length > LOAD_BATCH_BYTES)) await flush();
+    batch.push(s);
+    bytes += s.length;
+  }
+  await flush();
+}
+
+/**
+ * A certificate names the one that superseded it, usually stored after it,
+ * possibly in a later batch than its own: the key is checked at the end of
+ * each statement, so every certificate goes in without it first, and the
+ * links (as TABLES wrote them) are set once all are there.
+ */
+async function insertCertificates(c: pg.Client, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  await insertAll(c, 'certificates', rows.map((r) => ({ ...r, superseded_by: null })));
+  const links = rows.filter((r) => r.superseded_by != null).map((r) => ({ id: r.id, superseded_by: r.superseded_by }));
+  for (let i = 0; i < links.length; i += LOAD_BATCH) {
+    await c.query(
+      `UPDATE certificates c SET superseded_by = l.superseded_by FROM jsonb_to_recordset($1::jsonb) AS l(id text, superseded_by text) WHERE c.id = l.id`,
+      [json(links.slice(i, i + LOAD_BATCH))],
+    );
+  }
 }
 
 export interface LoadOptions {
@@ -128,13 +156,12 @@ export async function loadDatabase(url: string, data: DbData, opts: LoadOptions 
       }
       await c.query('INSERT INTO org (doc) VALUES ($1::jsonb)', [json(data.org)]);
       for (const col of LOAD_ORDER) {
-        const list = data[col] as ReadonlyArray<DbData[typeof col][number]>;
-        for (let i = 0; i < list.length; i += LOAD_BATCH) await insertBatch(c, col, list.slice(i, i + LOAD_BATCH));
+        const def = TABLES[col] as { table: string; cols: (r: unknown) => Record<string, unknown> };
+        const rows = (data[col] as unknown[]).map((r) => ({ ...def.cols(r), doc: r }));
+        if (col !== 'certificates') await insertAll(c, def.table, rows);
+        else await insertCertificates(c, rows);
       }
-      for (let i = 0; i < data.throttles.length; i += LOAD_BATCH) {
-        const batch = data.throttles.slice(i, i + LOAD_BATCH).map((t) => ({ key: t.key, count: t.count, first: Date.parse(t.firstAt), last: Date.parse(t.lastAt), expires: Date.parse(t.expiresAt) }));
-        await c.query(`INSERT INTO counters (key, count, first, last, expires) SELECT key, count, first, last, expires FROM jsonb_populate_recordset(NULL::counters, $1::jsonb)`, [json(batch)]);
-      }
+      await insertAll(c, 'counters', data.throttles.map((t) => ({ key: t.key, count: t.count, first: Date.parse(t.firstAt), last: Date.parse(t.lastAt), expires: Date.parse(t.expiresAt) })));
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {});
@@ -150,7 +177,11 @@ export async function loadDatabase(url: string, data: DbData, opts: LoadOptions 
  */
 function refusal(e: unknown, url: string): unknown {
   const err = e as { code?: string; detail?: string; table?: string; constraint?: string };
-  const why = err.code === '23503' ? 'a record refers to one that is not in the store' : err.code === '23505' ? 'two records break a uniqueness rule of the schema' : undefined;
+  const why =
+    err.code === '23503' ? 'a record refers to one that is not in the store'
+    : err.code === '23505' ? 'two records break a uniqueness rule of the schema'
+    : err.code === '22P05' || err.code === '22021' ? 'a text holds a NUL character, which PostgreSQL cannot store'
+    : undefined;
   if (!why) return e;
   return new Error(`the store cannot be loaded into ${redactUrl(url)}: ${why} (${err.table}: ${err.detail ?? err.constraint}); nothing was written`);
 }
