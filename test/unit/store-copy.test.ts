@@ -116,6 +116,33 @@ if (pgEnabled()) {
       expectSameStore(await dumpDatabase(db.url), data);
     }, 60_000);
 
+    it('a dump is one state: a change committed while it reads is not half in it', async () => {
+      const db = await database();
+      await loadDatabase(db.url, source);
+      const trainer = source.users.find((u) => u.role === 'trainer')!;
+      const trainee = source.users.find((u) => u.role === 'trainee')!;
+      const writer = new pg.Client({ connectionString: db.url });
+      await writer.connect();
+      try {
+        // A waiver and its audit entry, committed together after the dump read the waivers but before the audit.
+        const dump = await dumpDatabase(db.url, {
+          afterTable: async (c) => {
+            if (c !== 'waivers') return;
+            const at = new Date().toISOString();
+            await writer.query('BEGIN');
+            await writer.query('INSERT INTO waivers (user_id, at, doc) VALUES ($1, $2, $3::jsonb)', [trainee.id, at, JSON.stringify({ userId: trainee.id, by: trainer.id, reason: '并发', at })]);
+            await writer.query('INSERT INTO audit (id, at, actor_id, action, target_id, doc) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', ['concurrent', at, trainer.id, 'prerequisites.waive', trainee.id, JSON.stringify({ id: 'concurrent', at, actorId: trainer.id, action: 'prerequisites.waive', targetId: trainee.id })]);
+            await writer.query('COMMIT');
+          },
+        });
+        expect(dump.waivers.length).toBe(source.waivers.length);
+        expect(dump.audit.map((a) => a.id)).toEqual(source.audit.map((a) => a.id));
+        expect((await dumpDatabase(db.url)).audit.at(-1)!.id).toBe('concurrent');
+      } finally {
+        await writer.end();
+      }
+    }, 60_000);
+
     it('refuses a folder that already holds a store with accounts, and leaves it as it was', async () => {
       const target = await writeFolder(await company(3), folder('full'));
       const before = filesOf(target);

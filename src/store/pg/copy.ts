@@ -55,9 +55,10 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 /**
  * The whole database as one DbData, read in one REPEATABLE READ transaction:
  * a single consistent state even while app servers write. The schema is
- * migrated first, as every app server does at start.
+ * migrated first, as every app server does at start. `afterTable` runs after
+ * each table is read (tests commit a write there to show it is not seen).
  */
-export async function dumpDatabase(url: string): Promise<DbData> {
+export async function dumpDatabase(url: string, opts: { afterTable?: (collection: Collection) => Promise<void> } = {}): Promise<DbData> {
   return withClient(url, async (c) => {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
@@ -68,6 +69,7 @@ export async function dumpDatabase(url: string): Promise<DbData> {
       for (const col of LOAD_ORDER) {
         const { rows } = await c.query(`SELECT doc FROM ${TABLES[col].table} ORDER BY ${ORDER[col] ?? 'seq'}`);
         (data as unknown as Record<string, unknown>)[col] = rows.map((r) => r.doc);
+        await opts.afterTable?.(col);
       }
       const counters = await c.query('SELECT key, count, first, last, expires FROM counters ORDER BY first, key');
       data.throttles = counters.rows.map((r): ThrottleRecord => ({ key: r.key, count: r.count, firstAt: iso(Number(r.first)), lastAt: iso(Number(r.last)), expiresAt: iso(Number(r.expires)) }));
