@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/403': EVERYONE,
   '/404': EVERYONE,
   '/account/password': SIGNED_IN,
+  '/health': EVERYONE,
   '/verify': EVERYONE,
   '/verify/[code]': EVERYONE,
   '/learn': ['trainee'],
