@@ -17,12 +17,6 @@ const LOAD_BATCH_BYTES = 8 * 2 ** 20;
 /** Every table that holds store data (events are the notifier's passing messages, not data). */
 const DATA_TABLES = ['org', ...LOAD_ORDER.map((c) => TABLES[c].table), 'counters'];
 
-/**
- * How a table's records are ordered in a dump: insertion order (`seq`), as the
- * embedded store keeps them. Sessions and counters have no seq column (they are
- * looked up by key only), so they come in the order they began.
- */
-const ORDER: Partial<Record<Collection, string>> = { sessions: 'created_at, id_hash' };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -67,10 +61,11 @@ export async function dumpDatabase(url: string, opts: { afterTable?: (collection
       const org = await c.query('SELECT doc FROM org');
       if (org.rows[0]) data.org = org.rows[0].doc;
       for (const col of LOAD_ORDER) {
-        const { rows } = await c.query(`SELECT doc FROM ${TABLES[col].table} ORDER BY ${ORDER[col] ?? 'seq'}`);
+        const { rows } = await c.query(`SELECT doc FROM ${TABLES[col].table} ORDER BY seq`);
         (data as unknown as Record<string, unknown>)[col] = rows.map((r) => r.doc);
         await opts.afterTable?.(col);
       }
+      // Counters have no insertion order worth keeping (they are looked up by key): oldest first.
       const counters = await c.query('SELECT key, count, first, last, expires FROM counters ORDER BY first, key');
       data.throttles = counters.rows.map((r): ThrottleRecord => ({ key: r.key, count: r.count, firstAt: iso(Number(r.first)), lastAt: iso(Number(r.last)), expiresAt: iso(Number(r.expires)) }));
       await c.query('COMMIT');
