@@ -34,6 +34,7 @@ import pg from 'pg';
 import { startCluster, type Cluster } from '../pg-cluster';
 import { SNAPSHOT, writeStoreFile } from '../../src/store/journal';
 import { openPgStorage } from '../../src/store/pg';
+import { loadDatabase } from '../../src/store/pg/copy';
 import { DEMO_PASSWORD } from '../../src/people/demo';
 import { readContent } from '../../src/content/read';
 import { loadExam } from '../../src/quiz';
@@ -109,7 +110,7 @@ async function seed(kind: string, n: number, dir: string, url: string) {
   const t0 = performance.now();
   await writeStoreFile(path.join(dir, SNAPSHOT), d, 0);
   const t1 = performance.now();
-  if (BACKENDS.includes('postgres')) await (await import('../../src/store/pg/copy')).loadDatabase(url, d);
+  await loadDatabase(url, d);
   const t2 = performance.now();
   const active = d.users.filter((u) => u.role === 'trainee' && u.active && u.username.startsWith('p'));
   const live = kind === 'attempts' ? d.cohorts.at(-1)! : undefined;
