@@ -569,13 +569,25 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     describe('ExamsPort', () => {
       it('creates attempts and reads them back by id and by person', async () => {
         const a = await s.createExamAttempt(examAttempt('u1'));
-        const b = await s.createExamAttempt(examAttempt('u1', { seed: 'seed-2' }));
+        // One open paper per person: the second comes once the first is handed in.
+        await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: undefined }, at(1), false);
+        const b = await s.createExamAttempt(examAttempt('u1', { seed: 'seed-2', startedAt: at(2) }));
         await s.createExamAttempt(examAttempt('u2'));
         expect(a).toEqual({ ...examAttempt('u1'), id: expect.any(String) });
-        expect(await s.getExamAttempt(a.id)).toEqual(a);
+        expect(await s.getExamAttempt(a.id)).toEqual({ ...a, submittedAt: at(1), result: examResult(50) });
         expect(ids(await s.listExamAttempts('u1'))).toEqual([a.id, b.id].sort());
         expect(await s.listExamAttempts('u3')).toEqual([]);
         expect(await s.getExamAttempt('no-such-id')).toBeUndefined();
+      });
+
+      it('refuses a second open paper for one person (ConflictError), creating nothing', async () => {
+        const a = await s.createExamAttempt(examAttempt('u1'));
+        const err = await s.createExamAttempt(examAttempt('u1', { seed: 'seed-2', startedAt: at(1) })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect(err).toMatchObject({ what: 'exam', id: 'u1' });
+        expect(await s.listExamAttempts('u1')).toEqual([a]);
+        // Someone else's open paper is no obstacle.
+        expect(await s.createExamAttempt(examAttempt('u2'))).toMatchObject({ userId: 'u2' });
       });
 
       it('saves and clears answers until the paper is handed in, then refuses', async () => {
@@ -1212,6 +1224,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(fresh).toHaveLength(1);
         expect(results.filter((r) => r && 'already' in r && r.already)).toHaveLength(N - 1);
         expect(await s.getExamAttempt(a.id)).toEqual((fresh[0] as { attempt: ExamAttemptRecord }).attempt);
+      });
+
+      it('of parallel creations of papers for one person exactly one is created; the others are ConflictErrors', async () => {
+        const { ok, errors } = await settle(Array.from({ length: N }, (_, i) => s.createExamAttempt(examAttempt('u1', { seed: `seed-${i}` }))));
+        expect(ok).toHaveLength(1);
+        expect(errors).toHaveLength(N - 1);
+        for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
+        expect(await s.listExamAttempts('u1')).toEqual(ok);
       });
 
       it('of parallel steps at one count exactly one is recorded', async () => {
