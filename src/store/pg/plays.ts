@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlaysPort, PlayStepResult } from '../ports';
 import type { PlayStepRecord, ScenarioAttemptRecord, ScenarioPlayRecord } from '../types';
-import { json, uniqueViolation, type Db, type Q } from './db';
+import { json, type Db, type Q } from './db';
 import { insertOf, insertRecord } from './tables';
 
 /** Why a step's guarded UPDATE matched nothing, checked in store.ts's order. */
@@ -28,31 +28,20 @@ const STEP_SQL = `UPDATE scenario_plays
   RETURNING doc`;
 
 export function playsPort(db: Db): PlaysPort {
-  /** The person's open play of the scenario is given up and the new one stored, in one transaction. */
-  async function startOnce(p: Omit<ScenarioPlayRecord, 'id' | 'steps'>): Promise<ScenarioPlayRecord> {
-    const rec: ScenarioPlayRecord = { ...p, id: randomUUID(), steps: [] };
-    return db.tx(async (q) => {
-      await q.run(
-        `UPDATE scenario_plays SET ended = true, doc = doc || $3::jsonb WHERE user_id = $1 AND scenario_id = $2 AND NOT ended`,
-        [p.userId, p.scenarioId, json({ end: 'abandoned', endedAt: p.startedAt })],
-      );
-      const { text, params } = insertOf('scenarioPlays', rec, 'RETURNING doc');
-      return (await q.one<{ doc: ScenarioPlayRecord }>(text, params))!.doc;
-    });
-  }
-
   return {
-    async startPlay(p) {
-      // Two starts at once: the later one's UPDATE ran before the earlier's insert
-      // committed, so its insert meets the new open play; start again, giving that one up.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await startOnce(p);
-        } catch (e) {
-          if (uniqueViolation(e) !== 'scenario_plays_one_open' || attempt >= 5) throw e;
-        }
-      }
-    },
+    /** The person's open play of the scenario is given up and the new one stored, in one transaction. */
+    startPlay: (p) =>
+      db.tx(async (q) => {
+        // The person's row serialises their starts: a start that ran its UPDATE before another's
+        // insert committed would otherwise meet that open play in scenario_plays_one_open.
+        await q.run(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [p.userId]);
+        await q.run(
+          `UPDATE scenario_plays SET ended = true, doc = doc || $3::jsonb WHERE user_id = $1 AND scenario_id = $2 AND NOT ended`,
+          [p.userId, p.scenarioId, json({ end: 'abandoned', endedAt: p.startedAt })],
+        );
+        const { text, params } = insertOf('scenarioPlays', { ...p, id: randomUUID(), steps: [] }, 'RETURNING doc');
+        return (await q.one<{ doc: ScenarioPlayRecord }>(text, params))!.doc;
+      }),
     async openPlay(userId, scenarioId) {
       const row = await db.q.one<{ doc: ScenarioPlayRecord }>(`SELECT doc FROM scenario_plays WHERE user_id = $1 AND scenario_id = $2 AND NOT ended`, [userId, scenarioId]);
       return row?.doc;
