@@ -581,13 +581,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('refuses a second open paper for one person (ConflictError), creating nothing', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
-        const err = await s.createExamAttempt(examAttempt('u1', { seed: 'seed-2', startedAt: at(1) })).catch((e: unknown) => e);
+        const [u1, u2] = await s.createUsers([person('exam.one'), person('exam.two')], NOW);
+        const a = await s.createExamAttempt(examAttempt(u1!.id));
+        const err = await s.createExamAttempt(examAttempt(u1!.id, { seed: 'seed-2', startedAt: at(1) })).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ConflictError);
-        expect(err).toMatchObject({ what: 'exam', id: 'u1' });
-        expect(await s.listExamAttempts('u1')).toEqual([a]);
+        expect(err).toMatchObject({ what: 'exam', id: u1!.id });
+        expect(await s.listExamAttempts(u1!.id)).toEqual([a]);
         // Someone else's open paper is no obstacle.
-        expect(await s.createExamAttempt(examAttempt('u2'))).toMatchObject({ userId: 'u2' });
+        expect(await s.createExamAttempt(examAttempt(u2!.id))).toMatchObject({ userId: u2!.id });
       });
 
       it('saves and clears answers until the paper is handed in, then refuses', async () => {
@@ -1227,11 +1228,41 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('of parallel creations of papers for one person exactly one is created; the others are ConflictErrors', async () => {
-        const { ok, errors } = await settle(Array.from({ length: N }, (_, i) => s.createExamAttempt(examAttempt('u1', { seed: `seed-${i}` }))));
+        const [u] = await s.createUsers([person('exam.taker')], NOW);
+        const { ok, errors } = await settle(Array.from({ length: N }, (_, i) => s.createExamAttempt(examAttempt(u!.id, { seed: `seed-${i}` }))));
         expect(ok).toHaveLength(1);
         expect(errors).toHaveLength(N - 1);
         for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
-        expect(await s.listExamAttempts('u1')).toEqual(ok);
+        expect(await s.listExamAttempts(u!.id)).toEqual(ok);
+      });
+
+      it('of parallel starts of one scenario for one person one play stays open, the others given up', async () => {
+        const [u] = await s.createUsers([person('player')], NOW);
+        const started = await Promise.all(Array.from({ length: N }, (_, i) => s.startPlay(play(u!.id, 's1', { seed: `seed-${i}` }))));
+        const plays = await s.listPlays(u!.id, 's1');
+        expect(ids(plays)).toEqual(ids(started));
+        expect(plays.filter((p) => !p.end)).toHaveLength(1);
+        expect(plays.filter((p) => p.end === 'abandoned')).toHaveLength(N - 1);
+        expect(await s.openPlay(u!.id, 's1')).toEqual(plays.find((p) => !p.end));
+      });
+
+      it('of parallel enrolments in one cohort every trainee is in it, each audited once', async () => {
+        const [trainer, ...people] = await s.createUsers([person('cohort.trainer', { role: 'trainer' }), ...Array.from({ length: N }, (_, i) => person(`joiner${i}`))], NOW);
+        const c = await s.createCohort({ name: '并发班', trainerId: trainer!.id, traineeIds: [], createdAt: NOW }, trainer!.id);
+        const results = await Promise.all(people.map((u) => s.enrol(c.id, [u.id], trainer!.id, at(1))));
+        expect(results.map((r) => r!.added)).toEqual(people.map(() => 1));
+        const stored = (await s.getCohort(c.id))!;
+        expect([...stored.traineeIds].sort()).toEqual(ids(people));
+        expect(stored.members!.map((m) => m.userId).sort()).toEqual(ids(people));
+        expect((await audit({ actions: ['cohort.enrol'] })).map((a) => a.targetId).sort()).toEqual(ids(people));
+      });
+
+      it('of parallel scores in one slot (session, agent, rater) one is kept', async () => {
+        const [agent, rater] = await s.createUsers([person('agent'), person('rater', { role: 'trainer' })], NOW);
+        const made = await Promise.all(Array.from({ length: N }, (_, i) => s.addObservation(observation({ agentId: agent!.id, raterId: rater!.id, comment: `第${i}次` }))));
+        const kept = await s.listObservations({ agentId: agent!.id });
+        expect(kept).toHaveLength(1);
+        expect(made.map((o) => o.id)).toContain(kept[0]!.id);
       });
 
       it('of parallel steps at one count exactly one is recorded', async () => {
