@@ -602,13 +602,26 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         const u1 = await who('u1');
         const u2 = await who('u2');
         const a = await s.createExamAttempt(examAttempt(u1));
-        const b = await s.createExamAttempt(examAttempt(u1, { seed: 'seed-2' }));
+        // One open paper per person: the second comes once the first is handed in.
+        await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: undefined }, at(1), false);
+        const b = await s.createExamAttempt(examAttempt(u1, { seed: 'seed-2', startedAt: at(2) }));
         await s.createExamAttempt(examAttempt(u2));
         expect(a).toEqual({ ...examAttempt(u1), id: expect.any(String) });
-        expect(await s.getExamAttempt(a.id)).toEqual(a);
+        expect(await s.getExamAttempt(a.id)).toEqual({ ...a, submittedAt: at(1), result: examResult(50) });
         expect(ids(await s.listExamAttempts(u1))).toEqual([a.id, b.id].sort());
         expect(await s.listExamAttempts('u3')).toEqual([]);
         expect(await s.getExamAttempt('no-such-id')).toBeUndefined();
+      });
+
+      it('refuses a second open paper for one person (ConflictError), creating nothing', async () => {
+        const [u1, u2] = await s.createUsers([person('exam.one'), person('exam.two')], NOW);
+        const a = await s.createExamAttempt(examAttempt(u1!.id));
+        const err = await s.createExamAttempt(examAttempt(u1!.id, { seed: 'seed-2', startedAt: at(1) })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect(err).toMatchObject({ what: 'exam', id: u1!.id });
+        expect(await s.listExamAttempts(u1!.id)).toEqual([a]);
+        // Someone else's open paper is no obstacle.
+        expect(await s.createExamAttempt(examAttempt(u2!.id))).toMatchObject({ userId: u2!.id });
       });
 
       it('saves and clears answers until the paper is handed in, then refuses', async () => {
@@ -1285,6 +1298,45 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(fresh).toHaveLength(1);
         expect(results.filter((r) => r && 'already' in r && r.already)).toHaveLength(N - 1);
         expect(await s.getExamAttempt(a.id)).toEqual((fresh[0] as { attempt: ExamAttemptRecord }).attempt);
+      });
+
+      it('of parallel creations of papers for one person exactly one is created; the others are ConflictErrors', async () => {
+        const [u] = await s.createUsers([person('exam.taker')], NOW);
+        const { ok, errors } = await settle(Array.from({ length: N }, (_, i) => s.createExamAttempt(examAttempt(u!.id, { seed: `seed-${i}` }))));
+        expect(ok).toHaveLength(1);
+        expect(errors).toHaveLength(N - 1);
+        for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
+        expect(await s.listExamAttempts(u!.id)).toEqual(ok);
+      });
+
+      it('of parallel starts of one scenario for one person one play stays open, the others given up', async () => {
+        const [u] = await s.createUsers([person('player')], NOW);
+        const started = await Promise.all(Array.from({ length: N }, (_, i) => s.startPlay(play(u!.id, 's1', { seed: `seed-${i}` }))));
+        const plays = await s.listPlays(u!.id, 's1');
+        expect(ids(plays)).toEqual(ids(started));
+        expect(plays.filter((p) => !p.end)).toHaveLength(1);
+        expect(plays.filter((p) => p.end === 'abandoned')).toHaveLength(N - 1);
+        expect(await s.openPlay(u!.id, 's1')).toEqual(plays.find((p) => !p.end));
+      });
+
+      it('of parallel enrolments in one cohort every trainee is in it, each audited once', async () => {
+        const [trainer, ...people] = await s.createUsers([person('cohort.trainer', { role: 'trainer' }), ...Array.from({ length: N }, (_, i) => person(`joiner${i}`))], NOW);
+        const c = await s.createCohort({ name: '并发班', trainerId: trainer!.id, traineeIds: [], createdAt: NOW }, trainer!.id);
+        const results = await Promise.all(people.map((u) => s.enrol(c.id, [u.id], trainer!.id, at(1))));
+        expect(results.map((r) => r!.added)).toEqual(people.map(() => 1));
+        const stored = (await s.getCohort(c.id))!;
+        expect([...stored.traineeIds].sort()).toEqual(ids(people));
+        expect(stored.members!.map((m) => m.userId).sort()).toEqual(ids(people));
+        expect((await audit({ actions: ['cohort.enrol'] })).map((a) => a.targetId).sort()).toEqual(ids(people));
+      });
+
+      it('of parallel scores in one slot (session, agent, rater) one is kept', async () => {
+        const agent = await who('agent');
+        const rater = await who('rater', { role: 'trainer' });
+        const made = await Promise.all(Array.from({ length: N }, (_, i) => s.addObservation(observation(agent, rater, { comment: `第${i}次` }))));
+        const kept = await s.listObservations({ agentId: agent });
+        expect(kept).toHaveLength(1);
+        expect(made.map((o) => o.id)).toContain(kept[0]!.id);
       });
 
       it('of parallel steps at one count exactly one is recorded', async () => {
