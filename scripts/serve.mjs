@@ -135,7 +135,14 @@ server.on('drop', () => {
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 4321);
-server.listen(port, host, () => console.log(`[serve] listening on http://${host.includes(':') ? `[${host}]` : host}:${port}/`));
+server.listen(port, host, () => {
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  console.log(`[serve] listening on ${base}/`);
+  // Open the store and load content now, not on the first visitor's request: a
+  // store that cannot be opened (locked, corrupt, a database that cannot be
+  // reached) stops the process at start with its message and a non-zero exit.
+  fetch(`${base}/health`).catch(() => {});
+});
 const stop = () => server.close(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -3,7 +3,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { runtime } from './app/runtime';
 import { SESSION_COOKIE, BEFORE_PASSWORD_CHANGE, decide, isHttps, isSameOrigin, routeFor } from './auth';
 import { resolveRequestUser } from './app/account-service';
-import { StoreWriteError } from './store';
+import { StoreUnavailableError, StoreWriteError } from './store';
 import { t } from './i18n';
 import { jsonError, safeNext } from './app/http';
 import { contentSecurityPolicy, STRICT_CSP } from './auth/csp';
@@ -91,13 +91,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return text(403, t.errors.crossSite);
   }
 
-  const user = await resolveRequestUser(rt, cookies.get(SESSION_COOKIE)?.value, new Date());
-  if (user) context.locals.user = user;
-
-  const decision = decide(url.pathname, user);
   const isApi = url.pathname.startsWith('/api/');
   let response: Response;
+  let user: Awaited<ReturnType<typeof resolveRequestUser>>;
   try {
+    user = await resolveRequestUser(rt, cookies.get(SESSION_COOKIE)?.value, new Date());
+    if (user) context.locals.user = user;
+    const decision = decide(url.pathname, user);
     if (user?.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(routeFor(url.pathname) ?? '')) {
       // An admin chose this password: nothing else until the person chooses their own.
       if (isApi) response = jsonError(403, t.errors.mustChangePassword);
@@ -117,7 +117,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
       response = await next();
     }
   } catch (e) {
-    if (e instanceof StoreWriteError) return isApi ? jsonError(503, t.errors.storeUnavailable) : text(503, t.errors.storeUnavailable);
+    // The store refused a write (disk full …) or cannot be reached at all (PostgreSQL down): 503, and the next request tries again.
+    if (e instanceof StoreWriteError) {
+      const message = e instanceof StoreUnavailableError ? t.errors.storeDown : t.errors.storeUnavailable;
+      return isApi ? jsonError(503, message) : text(503, message);
+    }
     throw e;
   }
   const https = isHttps(request.headers, 'http:', rt.config.trustProxy);

@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { openStore, type Storage } from '../store';
+import type { Storage } from '../store';
+import { openStorage, type StoreKind } from '../store/open';
 import { loadCourse, type Course } from '../modules';
 import { loadScenarios, type ScenarioLibrary } from '../scenarios';
 import { loadExam, type Exam } from '../quiz';
@@ -24,6 +24,8 @@ export interface Runtime {
   demo: boolean;
   /** trustProxy: some proxy is trusted (proxyHops > 0); proxyHops: how many (TRUST_PROXY, see parseTrustProxy); siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
   config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[]; siteOrigin: string };
+  /** Which store this server uses (the health check says so). */
+  storeKind?: StoreKind;
 }
 
 const storages = new WeakMap<Runtime, Storage>();
@@ -75,10 +77,11 @@ async function init(): Promise<Runtime> {
   const parsedRubric = parseRubric(content.rubric);
   if (!parsedRubric.rubric) throw new ContentError(parsedRubric.problems);
   const rubric = parsedRubric.rubric;
-  const store = await openStore(path.resolve(env('DATA_DIR') ?? 'data'));
+  const { storage: store, kind } = await openStorage({ DATABASE_URL: env('DATABASE_URL'), DATA_DIR: env('DATA_DIR') });
+  console.log(`[store] ${kind === 'postgres' ? 'PostgreSQL at' : 'embedded store in'} ${store.location}`);
   const seeded = await bootstrap(store, { production, adminUsername: env('ADMIN_USERNAME'), adminPassword: env('ADMIN_PASSWORD') }, new Date().toISOString());
-  if (seeded !== 'none') console.log(`[store] empty store in ${store.dataDir}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
-  if (store.migratedFrom !== undefined) console.log(`[store] migrated the store in ${store.dataDir} from schema ${store.migratedFrom}`);
+  if (seeded !== 'none') console.log(`[store] empty store in ${store.location}: seeded ${seeded === 'demo' ? 'the demo organisation' : 'the first administrator'}`);
+  if (store.migratedFrom !== undefined) console.log(`[store] migrated the store in ${store.location} from schema ${store.migratedFrom}`);
   const rt: Runtime = withStorage({
     course,
     scenarios,
@@ -86,6 +89,7 @@ async function init(): Promise<Runtime> {
     certification,
     rubric,
     demo: !production,
+    storeKind: kind,
     config: {
       trustProxy: proxyHops > 0,
       proxyHops,

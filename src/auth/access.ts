@@ -36,6 +36,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/api/exam/[id]/submit': ['trainee'],
   '/certificates': ['trainee'],
   '/certificates/[id]': ['trainee', 'hr', 'admin'],
+  '/health': 'public', // load balancers' health check: no session, says only whether the store answers
   '/verify': 'public',
   '/verify/[code]': 'public',
   '/hr/certificates': ['hr', 'admin'],

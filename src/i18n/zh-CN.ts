@@ -271,6 +271,7 @@ export const zhCN = {
   errors: {
     crossSite: '请求来源不被允许（跨站请求已拦截）。请从本站页面重新操作。',
     storeUnavailable: '暂时无法保存，请稍后再试。已保存的数据不受影响。',
+    storeDown: '数据库暂时无法连接，请稍后再试。已保存的数据不受影响，连接恢复后即可继续。',
     mustChangePassword: '请先修改密码：您的密码由管理员设置，设置自己的新密码后才能继续使用。',
     forbiddenTitle: '无权访问',
     forbiddenText: '您的账号没有访问此页面的权限。如需访问，请联系管理员。',

@@ -1,5 +1,5 @@
 import { hashPassword, generatePassword, passwordProblem } from '../auth/password';
-import type { Storage } from '../store';
+import { DuplicateUsernameError, type Storage } from '../store/ports';
 import type { UserRecord } from '../store/types';
 import { parseTraineeCsv, type ImportError } from './csv-import';
 import { DEMO_ORG, DEMO_PASSWORD, DEMO_USERS, DEMO_LOGINS } from './demo';
@@ -30,16 +30,30 @@ export async function bootstrap(store: Storage, env: BootstrapEnv, now: string):
     if (env.adminPassword.length < 12) throw new BootstrapError('ADMIN_PASSWORD must be at least 12 characters in production.');
     const problem = passwordProblem(env.adminPassword, { username: env.adminUsername });
     if (problem) throw new BootstrapError(`ADMIN_PASSWORD is refused by the password policy (common password, the username, or a repeated run): ${problem}`);
-    await store.createUsers(
+    const made = await seededByAnother(store.createUsers(
       [{ username: env.adminUsername, displayName: '系统管理员', role: 'admin', department: '', site: '', passwordHash: await hashPassword(env.adminPassword) }],
       now,
-    );
-    return 'admin';
+    ));
+    return made ? 'admin' : 'none';
   }
   await store.setOrg(DEMO_ORG);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await store.createUsers(DEMO_USERS.map((u) => ({ ...u, passwordHash })), now);
-  return 'demo';
+  return (await seededByAnother(store.createUsers(DEMO_USERS.map((u) => ({ ...u, passwordHash })), now))) ? 'demo' : 'none';
+}
+
+/**
+ * False when another app server filled the same empty database at the same
+ * moment (PostgreSQL, servers starting together): its accounts won, all or
+ * nothing, so this one has nothing left to seed.
+ */
+async function seededByAnother(creating: Promise<unknown>): Promise<boolean> {
+  try {
+    await creating;
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateUsernameError) return false;
+    throw e;
+  }
 }
 
 export type ImportOutcome =

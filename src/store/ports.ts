@@ -90,6 +90,8 @@ export class ConflictError extends Error {
 export class StoreCorruptError extends Error {}
 /** A write could not reach the disk or database (read-only, full, gone …): nothing was changed. */
 export class StoreWriteError extends Error {}
+/** The store cannot be reached at all (PostgreSQL down or unreachable): reads fail too; service resumes by itself when it is back. */
+export class StoreUnavailableError extends StoreWriteError {}
 
 // ---------------------------------------------------------------- ports
 
@@ -314,5 +316,7 @@ export interface Storage extends OrgPort, AccountsPort, SessionsPort, LearningPo
   readonly location: string;
   /** Set when opening migrated older data (its schema version). */
   readonly migratedFrom?: number;
+  /** Resolves while the store can serve requests; throws StoreWriteError (a 503) when it cannot (the health check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -449,6 +449,11 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     file,
     dataDir,
     migratedFrom,
+    /** Reads are served from memory; the store is unhealthy while writes are refused (a disk fault, a lost journal). */
+    ping: async () => {
+      if (fault) throw fault.err;
+      if (lost) throw lost;
+    },
     close: async () => {
       await flushing;
       await checkpointing;

@@ -4,13 +4,13 @@
 // (ports.ts): a database that cannot be reached is StoreUnavailableError (the
 // app answers 503 and carries on when it is back), never a crash.
 import pg from 'pg';
-import { StoreWriteError } from '../ports';
+import { StoreUnavailableError } from '../ports';
+
+export { StoreUnavailableError };
 
 // int8 (ids from identity columns, counters' ms) as numbers: every value we keep fits in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** The database cannot be reached (down, restarting, network): nothing was acknowledged. */
-export class StoreUnavailableError extends StoreWriteError {}
 
 /** What a query runs on: the pool, or one transaction's client. */
 export interface Q {
