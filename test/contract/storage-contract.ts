@@ -1221,6 +1221,23 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(results.filter((r) => !r.ok && r.reason === 'moved')).toHaveLength(N - 1);
         expect((await s.getPlay(p.id))!.steps).toHaveLength(1);
       });
+
+      it('of parallel knowledge checks on one module every one is folded into its progress', async () => {
+        const [u] = await s.createUsers([person('checker')], NOW);
+        // No progress yet: the first writers race to create it, the rest to change it.
+        const percents = Array.from({ length: N }, (_, i) => (i * 37) % 100);
+        await Promise.all(percents.map((p, i) => s.recordCheckAttempt(checkAttempt(u!.id, 1, p, at(i + 1)))));
+        const [progress, ...others] = await s.listModuleProgress(u!.id);
+        expect(others).toEqual([]);
+        expect(progress!.bestPercent).toBe(Math.max(...percents));
+        expect(progress!.completedAt).toBeDefined();
+      });
+
+      it('of parallel first opens of one module one record is made', async () => {
+        const [u] = await s.createUsers([person('opener')], NOW);
+        await Promise.all(Array.from({ length: N }, () => s.markModuleOpened(u!.id, 2, NOW)));
+        expect(await s.listModuleProgress(u!.id)).toEqual([{ userId: u!.id, chapter: 2, openedAt: NOW, lastOpenedAt: NOW }]);
+      });
     });
 
     describe('durability', () => {
