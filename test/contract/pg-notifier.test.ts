@@ -137,4 +137,31 @@ describe.skipIf(!pgEnabled())('NotifierPort across connections (PostgreSQL)', ()
     await until('the last one', () => onB.got.includes('last'));
     expect(onB.got).toEqual(['first', 'x1', 'x2', 'late', 'last']);
   });
+
+  it('delivers a publication still committing while the first subscriber starts listening', async () => {
+    const b = await open();
+    const onB = recorder();
+    // The publication on a connection of its own: `admin` watches pg_stat_activity, which a transaction would freeze.
+    const pub = new pg.Client({ connectionString: db.url });
+    await pub.connect();
+    await pub.query('BEGIN');
+    const { rows } = await pub.query(`INSERT INTO events (topic, payload) VALUES ('live:start', 'in-flight') RETURNING seq`);
+    await pub.query(`SELECT pg_notify('wuye_events', $1)`, [String(rows[0].seq)]);
+    b.notifier.subscribe('live:start', onB.listener);
+    // B's listener has found its starting point (its last statement) while the publication was uncommitted.
+    const ready = async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND state = 'idle' AND query ILIKE 'SELECT coalesce%'`, [LISTENER_NAME])).rows.length === 1;
+    await until("B's listener to start", ready);
+    await pub.query('COMMIT');
+    await pub.end();
+    await until('the publication to be delivered', () => onB.got.length >= 1);
+    expect(onB.got).toEqual(['in-flight']);
+  });
+
+  it('deletes events older than ten minutes as it publishes, keeping the recent ones', async () => {
+    const a = await open();
+    await admin.query(`INSERT INTO events (topic, payload, at) VALUES ('old', '1', now() - interval '20 minutes'), ('old', '2', now() - interval '11 minutes'), ('recent', '3', now() - interval '5 minutes')`);
+    await a.notifier.publish('live:1', 'new');
+    const left = (await admin.query(`SELECT payload FROM events ORDER BY seq`)).rows.map((r) => r.payload);
+    expect(left).toEqual(['3', 'new']);
+  });
 });

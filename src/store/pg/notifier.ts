@@ -31,7 +31,9 @@ export const CHANNEL = 'wuye_events';
 /** application_name of the listening connection (operators and tests find it in pg_stat_activity). */
 export const LISTENER_NAME = 'wuye-kefu-shixun-notifier';
 const HOLD_MS = 1_000;
-const KEEP_MS = 60_000;
+// A publication is one statement: one still committing after this long (past the pool's
+// 30 s query timeout) was rolled back, or never comes.
+const KEEP_MS = 30_000;
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 const EVENT_TTL = '10 minutes';
@@ -61,6 +63,8 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
   let backoff = BACKOFF_FIRST_MS;
   const timers = new Set<NodeJS.Timeout>();
   let lastSweep = -Infinity;
+  /** The latest (re)connection attempt, awaited by close so no client is left opening. */
+  let connecting: Promise<void> | undefined;
 
   const clock = () => performance.now();
   function later(ms: number, fn: () => void) {
@@ -128,7 +132,8 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
         readAgain = false;
         let wait: number | undefined;
         try {
-          wait = handle(await db.q.rows<EventRow>(`SELECT seq, topic, payload FROM events WHERE seq > $1 ORDER BY seq`, [floor]));
+          // Those above floor not yet delivered (only while a hole keeps floor back are there any to leave out).
+          wait = handle(await db.q.rows<EventRow>(`SELECT seq, topic, payload FROM events WHERE seq > $1 AND seq <> ALL($2::bigint[]) ORDER BY seq`, [floor, [...delivered]]));
         } catch {
           // The database is away: the listener's reconnection (or the next notification) reads again.
           later(BACKOFF_MAX_MS, read);
@@ -143,7 +148,7 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
     if (closed) return;
     const ms = backoff;
     backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
-    later(ms, () => void listen());
+    later(ms, () => (connecting = listen()));
   }
 
   /** Opens the listening connection, LISTENs, finds the starting point (first time) and catches up. */
@@ -168,11 +173,12 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
       await c.query(`LISTEN ${CHANNEL}`);
       if (floor === undefined) {
         // Everything published since the first subscribe (elapsed on our clock, measured back on the database's).
-        // Without older events: before the first one there is (all recent), else the sequence's
-        // last value, so seqs taken before events were swept are not waited for as holes.
+        // Without older events: before the first one there is (all are recent), else 0 (the
+        // sweep keeps the newest event, so only a database never published on has none).
+        // Never the sequence's value: that counts seqs taken by publications still committing.
         const secs = (clock() - startedAt) / 1000 + 1;
         const row = await c.query(
-          `SELECT coalesce((SELECT max(seq) FROM events WHERE at < now() - make_interval(secs => $1)), (SELECT min(seq) - 1 FROM events), pg_sequence_last_value(pg_get_serial_sequence('events', 'seq')), 0) AS floor`,
+          `SELECT coalesce((SELECT max(seq) FROM events WHERE at < now() - make_interval(secs => $1)), (SELECT min(seq) - 1 FROM events), 0) AS floor`,
           [secs],
         );
         floor = Number(row.rows[0].floor);
@@ -194,7 +200,8 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
   async function sweep() {
     if (clock() - lastSweep < SWEEP_MS) return;
     lastSweep = clock();
-    await db.q.run(`DELETE FROM events WHERE at < now() - interval '${EVENT_TTL}'`);
+    // The newest event stays, however old: a listener starting later takes its starting point from it.
+    await db.q.run(`DELETE FROM events WHERE at < now() - interval '${EVENT_TTL}' AND seq < (SELECT max(seq) FROM events)`);
   }
 
   return {
@@ -206,7 +213,7 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
       if (!started && !closed) {
         started = true;
         startedAt = clock();
-        void listen();
+        connecting = listen();
       }
       const set = topics.get(topic) ?? new Set();
       set.add(listener);
@@ -220,6 +227,7 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      await connecting;
       const c = client;
       client = undefined;
       await c?.end().catch(() => {});
