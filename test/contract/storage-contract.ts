@@ -1126,6 +1126,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect((await s.limiter.read(['p'], 1000))[0]!.count).toBe(n);
       });
 
+      it('counts parallel calls that hit the same counters in different orders', async () => {
+        const n = 20;
+        const results = await Promise.all(Array.from({ length: n }, (_, i) => s.limiter.add(i % 2 ? [hit('x'), hit('y'), hit('z')] : [hit('z'), hit('y'), hit('x')], 1000)));
+        // Each call's counters come back in the order it gave the keys.
+        results.forEach((r, i) => expect(r.map((c) => c.key)).toEqual(i % 2 ? ['x', 'y', 'z'] : ['z', 'y', 'x']));
+        expect((await s.limiter.read(['x', 'y', 'z'], 1000)).map((c) => c.count)).toEqual([n, n, n]);
+      });
+
       it('removes a counter; the next hit starts at 1, and removing an unknown key is harmless', async () => {
         await s.limiter.add([hit('r'), hit('keep')], 0);
         await s.limiter.add([hit('r')], 100);
