@@ -15,6 +15,10 @@ export interface Cluster {
   url(db?: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server but keeps its data (a database lost while the app runs). */
+  halt(): void;
+  /** Starts it again on the same port with the same data. */
+  resume(): void;
   stop(): void;
 }
 
@@ -69,10 +73,11 @@ export async function startCluster(): Promise<Cluster> {
     throw new Error(`initdb failed: ${e.stderr?.toString() || e.message}`);
   }
   let port = 0;
+  const start = () => pgTool(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB`, 'start']);
   for (let tries = 0; ; tries++) {
     port = await freePort();
     try {
-      pgTool(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB`, 'start']);
+      start();
       break;
     } catch (e: any) {
       if (tries >= 3) {
@@ -98,6 +103,8 @@ export async function startCluster(): Promise<Cluster> {
     port,
     url,
     stop,
+    halt: () => pgTool(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    resume: start,
     async createDatabase(name = `t${process.pid}_${++made}_${Date.now().toString(36)}`) {
       const c = new pg.Client({ connectionString: url() });
       await c.connect();

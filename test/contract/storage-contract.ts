@@ -117,12 +117,13 @@ const liveSession = (id: string, code: string, over: Partial<LiveSessionRecord> 
   ...over,
 });
 
-const observation = (over: Partial<Omit<ObservationRecord, 'id'>> = {}): Omit<ObservationRecord, 'id'> => ({
+/** Agent and rater are accounts (per-person records belong to real people). */
+const observation = (agentId: string, raterId: string, over: Partial<Omit<ObservationRecord, 'id'>> = {}): Omit<ObservationRecord, 'id'> => ({
   sessionId: 'live-1',
   cohortId: 'cohort-1',
   scenarioId: 's1',
-  agentId: 'agent-1',
-  raterId: 'rater-1',
+  agentId,
+  raterId,
   calmness: 4,
   empathy: 3,
   solution: 5,
@@ -222,14 +223,29 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
   describe(`storage contract: ${name}`, () => {
     let opened: OpenedStorage;
     let s: Storage;
+    let people: Map<string, Promise<string>>;
     beforeEach(async () => {
       opened = await open();
       s = opened.storage;
+      people = new Map();
     });
     afterEach(async () => {
       await opened.close();
     });
     const audit = (filter: Parameters<Storage['listAudit']>[0] = {}) => allPages((p) => s.listAudit(filter, p));
+    /**
+     * The id of the account named `name`, created (without audit notes) on the
+     * first ask in a test: records of a person name a real account, as the
+     * PostgreSQL schema's foreign keys require. Ids a test only reads may stay made up.
+     */
+    const who = (name: string, over: Partial<NewUser> = {}): Promise<string> => {
+      let id = people.get(name);
+      if (!id) {
+        id = s.createUsers([person(name, over)], NOW).then(([u]) => u!.id);
+        people.set(name, id);
+      }
+      return id;
+    };
 
     describe('lifecycle', () => {
       it('names where its data lives, and a fresh storage was not migrated', async () => {
@@ -400,15 +416,16 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
 
     describe('SessionsPort', () => {
       it('creates, finds (as a copy), touches and deletes sessions', async () => {
-        const rec = { idHash: 'h1', userId: 'u1', createdAt: NOW, lastSeenAt: NOW };
+        const u1 = await who('u1');
+        const rec = { idHash: 'h1', userId: u1, createdAt: NOW, lastSeenAt: NOW };
         await s.createSession(rec);
         rec.userId = '改了输入';
-        expect(await s.findSession('h1')).toEqual({ idHash: 'h1', userId: 'u1', createdAt: NOW, lastSeenAt: NOW });
+        expect(await s.findSession('h1')).toEqual({ idHash: 'h1', userId: u1, createdAt: NOW, lastSeenAt: NOW });
         const got = (await s.findSession('h1'))!;
         got.userId = 'u2';
-        expect((await s.findSession('h1'))!.userId).toBe('u1');
+        expect((await s.findSession('h1'))!.userId).toBe(u1);
         await s.touchSession('h1', at(10));
-        expect(await s.findSession('h1')).toEqual({ idHash: 'h1', userId: 'u1', createdAt: NOW, lastSeenAt: at(10) });
+        expect(await s.findSession('h1')).toEqual({ idHash: 'h1', userId: u1, createdAt: NOW, lastSeenAt: at(10) });
         await s.touchSession('unknown', at(10));
         expect(await s.findSession('unknown')).toBeUndefined();
         await s.deleteSession('h1');
@@ -417,48 +434,54 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it("deletes every session of one person and nobody else's", async () => {
-        for (const [idHash, userId] of [['a1', 'ua'], ['a2', 'ua'], ['b1', 'ub']]) await s.createSession({ idHash: idHash!, userId: userId!, createdAt: NOW, lastSeenAt: NOW });
-        await s.deleteSessionsOfUser('ua');
+        const ua = await who('ua');
+        const ub = await who('ub');
+        for (const [idHash, userId] of [['a1', ua], ['a2', ua], ['b1', ub]]) await s.createSession({ idHash: idHash!, userId: userId!, createdAt: NOW, lastSeenAt: NOW });
+        await s.deleteSessionsOfUser(ua);
         expect(await s.findSession('a1')).toBeUndefined();
         expect(await s.findSession('a2')).toBeUndefined();
-        expect(await s.findSession('b1')).toEqual({ idHash: 'b1', userId: 'ub', createdAt: NOW, lastSeenAt: NOW });
+        expect(await s.findSession('b1')).toEqual({ idHash: 'b1', userId: ub, createdAt: NOW, lastSeenAt: NOW });
       });
     });
 
     describe('LearningPort', () => {
       it('records a module opened; a re-open within the window is not written, a later one is', async () => {
-        await s.markModuleOpened('u1', 2, NOW);
-        expect(await s.listModuleProgress('u1')).toEqual([{ userId: 'u1', chapter: 2, openedAt: NOW, lastOpenedAt: NOW }]);
-        await s.markModuleOpened('u1', 2, new Date(T0 + 10_000).toISOString());
-        expect((await s.listModuleProgress('u1'))[0]!.lastOpenedAt).toBe(NOW);
-        await s.markModuleOpened('u1', 2, at(30));
-        expect(await s.listModuleProgress('u1')).toEqual([{ userId: 'u1', chapter: 2, openedAt: NOW, lastOpenedAt: at(30) }]);
+        const u1 = await who('u1');
+        await s.markModuleOpened(u1, 2, NOW);
+        expect(await s.listModuleProgress(u1)).toEqual([{ userId: u1, chapter: 2, openedAt: NOW, lastOpenedAt: NOW }]);
+        await s.markModuleOpened(u1, 2, new Date(T0 + 10_000).toISOString());
+        expect((await s.listModuleProgress(u1))[0]!.lastOpenedAt).toBe(NOW);
+        await s.markModuleOpened(u1, 2, at(30));
+        expect(await s.listModuleProgress(u1)).toEqual([{ userId: u1, chapter: 2, openedAt: NOW, lastOpenedAt: at(30) }]);
         expect(await s.listModuleProgress('u2')).toEqual([]);
       });
 
       it('stores knowledge checks, folds them into progress (best percent, first pass) and finds the latest', async () => {
-        await s.markModuleOpened('u1', 3, NOW);
-        const first = await s.recordCheckAttempt(checkAttempt('u1', 3, 40, at(1)));
-        expect(first).toEqual({ ...checkAttempt('u1', 3, 40, at(1)), id: expect.any(String) });
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        await s.markModuleOpened(u1, 3, NOW);
+        const first = await s.recordCheckAttempt(checkAttempt(u1, 3, 40, at(1)));
+        expect(first).toEqual({ ...checkAttempt(u1, 3, 40, at(1)), id: expect.any(String) });
         expect(await s.getCheckAttempt(first.id)).toEqual(first);
-        const pass = await s.recordCheckAttempt(checkAttempt('u1', 3, 100, at(2)));
-        const later = await s.recordCheckAttempt(checkAttempt('u1', 3, 80, at(3)));
-        await s.recordCheckAttempt(checkAttempt('u1', 4, 60, at(4)));
-        await s.recordCheckAttempt(checkAttempt('u2', 3, 20, at(5)));
+        const pass = await s.recordCheckAttempt(checkAttempt(u1, 3, 100, at(2)));
+        const later = await s.recordCheckAttempt(checkAttempt(u1, 3, 80, at(3)));
+        await s.recordCheckAttempt(checkAttempt(u1, 4, 60, at(4)));
+        await s.recordCheckAttempt(checkAttempt(u2, 3, 20, at(5)));
         expect(pass.id).not.toBe(later.id);
-        expect(await s.latestCheckAttempt('u1', 3)).toEqual(later);
-        expect(await s.latestCheckAttempt('u1', 5)).toBeUndefined();
-        const progress = (await s.listModuleProgress('u1')).sort((a, b) => a.chapter - b.chapter);
+        expect(await s.latestCheckAttempt(u1, 3)).toEqual(later);
+        expect(await s.latestCheckAttempt(u1, 5)).toBeUndefined();
+        const progress = (await s.listModuleProgress(u1)).sort((a, b) => a.chapter - b.chapter);
         expect(progress).toEqual([
-          { userId: 'u1', chapter: 3, openedAt: NOW, lastOpenedAt: NOW, bestPercent: 100, completedAt: at(2) },
+          { userId: u1, chapter: 3, openedAt: NOW, lastOpenedAt: NOW, bestPercent: 100, completedAt: at(2) },
           // A check without an earlier open starts the record.
-          { userId: 'u1', chapter: 4, openedAt: at(4), lastOpenedAt: at(4), bestPercent: 60 },
+          { userId: u1, chapter: 4, openedAt: at(4), lastOpenedAt: at(4), bestPercent: 60 },
         ]);
         expect(await s.getCheckAttempt('no-such-id')).toBeUndefined();
       });
 
       it('hands out copies of checks and progress, and keeps none of the caller’s objects', async () => {
-        const input = checkAttempt('u1', 1, 90, NOW);
+        const u1 = await who('u1');
+        const input = checkAttempt(u1, 1, 90, NOW);
         const rec = await s.recordCheckAttempt(input);
         input.results[0]!.correct = false;
         input.results.push({ id: 'q9', correct: true, answered: true, given: 'x' });
@@ -466,42 +489,46 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         rec.percent = 0;
         const got = (await s.getCheckAttempt(rec.id))!;
         got.results.length = 0;
-        (await s.latestCheckAttempt('u1', 1))!.results.push({ id: 'q8', correct: true, answered: true, given: 'y' });
-        (await s.listModuleProgress('u1'))[0]!.bestPercent = 1;
-        expect(await s.getCheckAttempt(rec.id)).toEqual({ ...checkAttempt('u1', 1, 90, NOW), id: rec.id });
-        expect((await s.listModuleProgress('u1'))[0]!.bestPercent).toBe(90);
+        (await s.latestCheckAttempt(u1, 1))!.results.push({ id: 'q8', correct: true, answered: true, given: 'y' });
+        (await s.listModuleProgress(u1))[0]!.bestPercent = 1;
+        expect(await s.getCheckAttempt(rec.id)).toEqual({ ...checkAttempt(u1, 1, 90, NOW), id: rec.id });
+        expect((await s.listModuleProgress(u1))[0]!.bestPercent).toBe(90);
       });
     });
 
     describe('PlaysPort', () => {
       it('starts a play and reads it back by id, as the open play and in the person’s list', async () => {
-        const p = await s.startPlay(play('u1', 's1', { mode: 'assessment', deadline: at(30) }));
-        expect(p).toEqual({ ...play('u1', 's1', { mode: 'assessment', deadline: at(30) }), id: expect.any(String), steps: [] });
+        const u1 = await who('u1');
+        const p = await s.startPlay(play(u1, 's1', { mode: 'assessment', deadline: at(30) }));
+        expect(p).toEqual({ ...play(u1, 's1', { mode: 'assessment', deadline: at(30) }), id: expect.any(String), steps: [] });
         expect(await s.getPlay(p.id)).toEqual(p);
-        expect(await s.openPlay('u1', 's1')).toEqual(p);
-        expect(await s.openPlay('u1', 's2')).toBeUndefined();
+        expect(await s.openPlay(u1, 's1')).toEqual(p);
+        expect(await s.openPlay(u1, 's2')).toBeUndefined();
         expect(await s.openPlay('u2', 's1')).toBeUndefined();
-        const other = await s.startPlay(play('u1', 's2'));
-        expect(ids(await s.listPlays('u1'))).toEqual([p.id, other.id].sort());
-        expect(ids(await s.listPlays('u1', 's2'))).toEqual([other.id]);
+        const other = await s.startPlay(play(u1, 's2'));
+        expect(ids(await s.listPlays(u1))).toEqual([p.id, other.id].sort());
+        expect(ids(await s.listPlays(u1, 's2'))).toEqual([other.id]);
         expect(await s.listPlays('u2')).toEqual([]);
         expect(await s.getPlay('no-such-id')).toBeUndefined();
       });
 
       it('gives up the open play of that scenario when another starts, and no other', async () => {
-        const first = await s.startPlay(play('u1', 's1'));
-        const elsewhere = await s.startPlay(play('u1', 's2'));
-        const someoneElse = await s.startPlay(play('u2', 's1'));
-        const second = await s.startPlay(play('u1', 's1', { startedAt: at(5) }));
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        const first = await s.startPlay(play(u1, 's1'));
+        const elsewhere = await s.startPlay(play(u1, 's2'));
+        const someoneElse = await s.startPlay(play(u2, 's1'));
+        const second = await s.startPlay(play(u1, 's1', { startedAt: at(5) }));
         expect(await s.getPlay(first.id)).toEqual({ ...first, end: 'abandoned', endedAt: at(5) });
-        expect(await s.openPlay('u1', 's1')).toEqual(second);
+        expect(await s.openPlay(u1, 's1')).toEqual(second);
         expect(await s.getPlay(elsewhere.id)).toEqual(elsewhere);
         expect(await s.getPlay(someoneElse.id)).toEqual(someoneElse);
         expect(await s.recordPlayStep(first.id, 0, step(6))).toEqual({ ok: false, reason: 'ended' });
       });
 
       it('records a step only while open, at the expected count and before the deadline', async () => {
-        const p = await s.startPlay(play('u1', 's1', { mode: 'assessment', deadline: at(10) }));
+        const u1 = await who('u1');
+        const p = await s.startPlay(play(u1, 's1', { mode: 'assessment', deadline: at(10) }));
         expect(await s.recordPlayStep('no-such-play', 0, step(1))).toEqual({ ok: false, reason: 'gone' });
         const one = await s.recordPlayStep(p.id, 0, step(1));
         expect(one).toEqual({ ok: true, play: { ...p, steps: [step(1)] } });
@@ -514,72 +541,79 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('stores the attempt and ends the play in the same step; later steps are refused', async () => {
-        const p = await s.startPlay(play('u1', 's1'));
+        const u1 = await who('u1');
+        const p = await s.startPlay(play(u1, 's1'));
         await s.recordPlayStep(p.id, 0, step(1));
-        const scored = scenarioAttempt('u1', 's1', { choiceIds: ['c1', 'c2'], at: at(2) });
+        const scored = scenarioAttempt(u1, 's1', { choiceIds: ['c1', 'c2'], at: at(2) });
         const r = await s.recordPlayStep(p.id, 1, step(2), scored);
         if (!r.ok) throw new Error(`step refused: ${r.reason}`);
         expect(r.attempt).toEqual({ ...scored, id: expect.any(String), playId: p.id });
         expect(r.play).toEqual({ ...p, steps: [step(1), step(2)], end: 'finished', endedAt: at(2), attemptId: r.attempt!.id });
         expect(await s.getPlay(p.id)).toEqual(r.play);
         expect(await s.getScenarioAttempt(r.attempt!.id)).toEqual(r.attempt);
-        expect(await s.listScenarioAttempts('u1', 's1')).toEqual([r.attempt]);
-        expect(await s.openPlay('u1', 's1')).toBeUndefined();
+        expect(await s.listScenarioAttempts(u1, 's1')).toEqual([r.attempt]);
+        expect(await s.openPlay(u1, 's1')).toBeUndefined();
         expect(await s.recordPlayStep(p.id, 2, step(3))).toEqual({ ok: false, reason: 'ended' });
-        expect(await s.listScenarioAttempts('u1')).toHaveLength(1);
+        expect(await s.listScenarioAttempts(u1)).toHaveLength(1);
       });
 
       it('stores scored attempts as they are and lists a person’s, by scenario', async () => {
-        const a = await s.recordScenarioAttempt(scenarioAttempt('u1', 's1'));
-        const b = await s.recordScenarioAttempt(scenarioAttempt('u1', 's2', { mode: 'assessment', outcome: 'failed', breaches: [{ node: 'n1', choice: 'c1', rule: 'r1', chapter: 6, heading: '保密' }] }));
-        await s.recordScenarioAttempt(scenarioAttempt('u2', 's1'));
-        expect(a).toEqual({ ...scenarioAttempt('u1', 's1'), id: expect.any(String) });
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        const a = await s.recordScenarioAttempt(scenarioAttempt(u1, 's1'));
+        const b = await s.recordScenarioAttempt(scenarioAttempt(u1, 's2', { mode: 'assessment', outcome: 'failed', breaches: [{ node: 'n1', choice: 'c1', rule: 'r1', chapter: 6, heading: '保密' }] }));
+        await s.recordScenarioAttempt(scenarioAttempt(u2, 's1'));
+        expect(a).toEqual({ ...scenarioAttempt(u1, 's1'), id: expect.any(String) });
         expect(await s.getScenarioAttempt(b.id)).toEqual(b);
-        expect(ids(await s.listScenarioAttempts('u1'))).toEqual([a.id, b.id].sort());
-        expect(await s.listScenarioAttempts('u1', 's2')).toEqual([b]);
+        expect(ids(await s.listScenarioAttempts(u1))).toEqual([a.id, b.id].sort());
+        expect(await s.listScenarioAttempts(u1, 's2')).toEqual([b]);
         expect(await s.listScenarioAttempts('u3')).toEqual([]);
         expect(await s.getScenarioAttempt('no-such-id')).toBeUndefined();
       });
 
       it('hands out copies of plays and attempts, and keeps none of the caller’s objects', async () => {
-        const p = await s.startPlay(play('u1', 's1'));
+        const u1 = await who('u1');
+        const p = await s.startPlay(play(u1, 's1'));
         const stepIn = step(1);
         await s.recordPlayStep(p.id, 0, stepIn);
         stepIn.choice = '改了输入';
         const got = (await s.getPlay(p.id))!;
         got.steps[0]!.mood = 99;
         got.steps.push(step(9));
-        (await s.openPlay('u1', 's1'))!.steps.length = 0;
-        (await s.listPlays('u1'))[0]!.seed = '篡改';
+        (await s.openPlay(u1, 's1'))!.steps.length = 0;
+        (await s.listPlays(u1))[0]!.seed = '篡改';
         expect(await s.getPlay(p.id)).toEqual({ ...p, steps: [step(1)] });
 
-        const input = scenarioAttempt('u1', 's1');
+        const input = scenarioAttempt(u1, 's1');
         const a = await s.recordScenarioAttempt(input);
         input.choiceIds.push('改了输入');
         input.totals.empathy = 99;
         a.moods.push(7);
         a.scores.overall = 0;
-        const listed = (await s.listScenarioAttempts('u1'))[0]!;
+        const listed = (await s.listScenarioAttempts(u1))[0]!;
         listed.choiceIds.length = 0;
         (await s.getScenarioAttempt(a.id))!.totals.calmness = -1;
-        expect(await s.getScenarioAttempt(a.id)).toEqual({ ...scenarioAttempt('u1', 's1'), id: a.id });
+        expect(await s.getScenarioAttempt(a.id)).toEqual({ ...scenarioAttempt(u1, 's1'), id: a.id });
       });
     });
 
     describe('ExamsPort', () => {
       it('creates attempts and reads them back by id and by person', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
-        const b = await s.createExamAttempt(examAttempt('u1', { seed: 'seed-2' }));
-        await s.createExamAttempt(examAttempt('u2'));
-        expect(a).toEqual({ ...examAttempt('u1'), id: expect.any(String) });
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        const a = await s.createExamAttempt(examAttempt(u1));
+        const b = await s.createExamAttempt(examAttempt(u1, { seed: 'seed-2' }));
+        await s.createExamAttempt(examAttempt(u2));
+        expect(a).toEqual({ ...examAttempt(u1), id: expect.any(String) });
         expect(await s.getExamAttempt(a.id)).toEqual(a);
-        expect(ids(await s.listExamAttempts('u1'))).toEqual([a.id, b.id].sort());
+        expect(ids(await s.listExamAttempts(u1))).toEqual([a.id, b.id].sort());
         expect(await s.listExamAttempts('u3')).toEqual([]);
         expect(await s.getExamAttempt('no-such-id')).toBeUndefined();
       });
 
       it('saves and clears answers until the paper is handed in, then refuses', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
+        const u1 = await who('u1');
+        const a = await s.createExamAttempt(examAttempt(u1));
         expect(await s.saveExamAnswer(a.id, 'q1', 'b', at(1))).toBe(true);
         expect(await s.saveExamAnswer(a.id, 'q2', ['d', 'e'], at(2))).toBe(true);
         expect(await s.getExamAttempt(a.id)).toEqual({ ...a, answers: { q1: 'b', q2: ['d', 'e'] }, savedAt: at(2) });
@@ -593,7 +627,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('hands a paper in once: a second submit comes back unchanged with already', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
+        const u1 = await who('u1');
+        const a = await s.createExamAttempt(examAttempt(u1));
         await s.saveExamAnswer(a.id, 'q1', 'a', at(1));
         const first = await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: at(1) }, at(2), false);
         const handedIn = { ...a, answers: { q1: 'a' }, savedAt: at(1), result: examResult(50), submittedAt: at(2) };
@@ -606,7 +641,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('refuses a grading of answers that have changed since (moved), handing nothing in', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
+        const u1 = await who('u1');
+        const a = await s.createExamAttempt(examAttempt(u1));
         await s.saveExamAnswer(a.id, 'q1', 'a', at(1));
         await s.saveExamAnswer(a.id, 'q1', 'b', at(2));
         expect(await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: at(1) }, at(3), false)).toEqual({ moved: true });
@@ -621,15 +657,20 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('a paper never saved hands in with savedAt undefined', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
+        const u1 = await who('u1');
+        const a = await s.createExamAttempt(examAttempt(u1));
         expect(await s.submitExamAttempt(a.id, { result: examResult(0), savedAt: undefined }, at(1), true)).toMatchObject({ already: false, attempt: { submittedAt: at(1), autoSubmitted: true } });
       });
 
       it('lists the open attempts whose deadline is before a time', async () => {
-        const early = await s.createExamAttempt(examAttempt('u1', { deadline: at(10) }));
-        const onTheDot = await s.createExamAttempt(examAttempt('u2', { deadline: at(20) }));
-        const late = await s.createExamAttempt(examAttempt('u3', { deadline: at(30) }));
-        const handedIn = await s.createExamAttempt(examAttempt('u4', { deadline: at(5) }));
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        const u3 = await who('u3');
+        const u4 = await who('u4');
+        const early = await s.createExamAttempt(examAttempt(u1, { deadline: at(10) }));
+        const onTheDot = await s.createExamAttempt(examAttempt(u2, { deadline: at(20) }));
+        const late = await s.createExamAttempt(examAttempt(u3, { deadline: at(30) }));
+        const handedIn = await s.createExamAttempt(examAttempt(u4, { deadline: at(5) }));
         await s.submitExamAttempt(handedIn.id, { result: examResult(90), savedAt: undefined }, at(4), false);
         expect(ids(await s.listOverdueExamAttempts(at(20)))).toEqual([early.id]);
         expect(ids(await s.listOverdueExamAttempts(at(31)))).toEqual([early.id, onTheDot.id, late.id].sort());
@@ -637,7 +678,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('hands out copies of attempts, and keeps none of the caller’s objects', async () => {
-        const input = examAttempt('u1', { answers: { q1: ['a'] } });
+        const u1 = await who('u1');
+        const input = examAttempt(u1, { answers: { q1: ['a'] } });
         const a = await s.createExamAttempt(input);
         (input.answers.q1 as string[]).push('改了输入');
         input.paper[0]!.order.reverse();
@@ -645,70 +687,77 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         (a.answers as Record<string, unknown>).q2 = 'x';
         const got = (await s.getExamAttempt(a.id))!;
         got.paper[1]!.order.push('z');
-        (await s.listExamAttempts('u1'))[0]!.answers.q1 = 'y';
+        (await s.listExamAttempts(u1))[0]!.answers.q1 = 'y';
         (await s.listOverdueExamAttempts(at(100)))[0]!.deadline = at(999);
         await s.saveExamAnswer(a.id, 'q2', 'd', at(1));
         expect(input.answers).toEqual({ q1: ['a', '改了输入'] });
         const submitted = await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: at(1) }, at(2), false);
         if (!submitted || 'moved' in submitted) throw new Error('not handed in');
         submitted.attempt.result!.questions[0]!.credit = 0;
-        expect(await s.getExamAttempt(a.id)).toEqual({ ...examAttempt('u1', { answers: { q1: ['a'], q2: 'd' } }), id: a.id, savedAt: at(1), submittedAt: at(2), result: examResult(50) });
+        expect(await s.getExamAttempt(a.id)).toEqual({ ...examAttempt(u1, { answers: { q1: ['a'], q2: 'd' } }), id: a.id, savedAt: at(1), submittedAt: at(2), result: examResult(50) });
       });
     });
 
     describe('CertificatesPort', () => {
       it('issues a certificate and finds it by id, code and holder', async () => {
-        const r = await s.issueCertificate(certificate('u1', 'AAAA-1111'));
-        expect(r).toEqual({ certificate: { ...certificate('u1', 'AAAA-1111'), id: expect.any(String) }, issued: true });
+        const u1 = await who('u1');
+        const r = await s.issueCertificate(certificate(u1, 'AAAA-1111'));
+        expect(r).toEqual({ certificate: { ...certificate(u1, 'AAAA-1111'), id: expect.any(String) }, issued: true });
         const c = r.certificate;
         expect(await s.getCertificate(c.id)).toEqual(c);
         expect(await s.getCertificateByCode('AAAA-1111')).toEqual(c);
-        expect(await s.listCertificates('u1')).toEqual([c]);
+        expect(await s.listCertificates(u1)).toEqual([c]);
         expect(await s.listCertificates('u2')).toEqual([]);
         expect(await s.getCertificate('no-such-id')).toBeUndefined();
         expect(await s.getCertificateByCode('ZZZZ-9999')).toBeUndefined();
       });
 
       it('does not issue while one is in force: gives back the one held', async () => {
-        const { certificate: held } = await s.issueCertificate(certificate('u1', 'AAAA-1111'));
-        const again = await s.issueCertificate(certificate('u1', 'BBBB-2222', { issuedAt: at(10) }));
+        const u1 = await who('u1');
+        const { certificate: held } = await s.issueCertificate(certificate(u1, 'AAAA-1111'));
+        const again = await s.issueCertificate(certificate(u1, 'BBBB-2222', { issuedAt: at(10) }));
         expect(again).toEqual({ certificate: held, issued: false });
-        expect(await s.listCertificates('u1')).toEqual([held]);
+        expect(await s.listCertificates(u1)).toEqual([held]);
         expect(await s.getCertificateByCode('BBBB-2222')).toBeUndefined();
       });
 
       it('issues again once the held one has expired or was revoked', async () => {
-        const { certificate: old } = await s.issueCertificate(certificate('u1', 'AAAA-1111', { expiresAt: at(100) }));
-        const renewed = await s.issueCertificate(certificate('u1', 'BBBB-2222', { issuedAt: at(100), expiresAt: at(100 + YEAR) }));
+        const u1 = await who('u1');
+        const { certificate: old } = await s.issueCertificate(certificate(u1, 'AAAA-1111', { expiresAt: at(100) }));
+        const renewed = await s.issueCertificate(certificate(u1, 'BBBB-2222', { issuedAt: at(100), expiresAt: at(100 + YEAR) }));
         expect(renewed.issued).toBe(true);
         expect(renewed.certificate.id).not.toBe(old.id);
         await s.revokeCertificate(renewed.certificate.id, 'hr-1', '材料造假', at(200));
-        const after = await s.issueCertificate(certificate('u1', 'CCCC-3333', { issuedAt: at(300), expiresAt: at(300 + YEAR) }));
+        const after = await s.issueCertificate(certificate(u1, 'CCCC-3333', { issuedAt: at(300), expiresAt: at(300 + YEAR) }));
         expect(after.issued).toBe(true);
-        expect(await s.listCertificates('u1')).toHaveLength(3);
+        expect(await s.listCertificates(u1)).toHaveLength(3);
       });
 
       it('refuses a code already used (DuplicateError certificate.code), issuing nothing', async () => {
-        await s.issueCertificate(certificate('u1', 'AAAA-1111'));
-        const err = await s.issueCertificate(certificate('u2', 'AAAA-1111')).catch((e: unknown) => e);
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        await s.issueCertificate(certificate(u1, 'AAAA-1111'));
+        const err = await s.issueCertificate(certificate(u2, 'AAAA-1111')).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DuplicateError);
         expect(err).not.toBeInstanceOf(DuplicateUsernameError);
         expect(err).toMatchObject({ field: 'certificate.code', value: 'AAAA-1111' });
-        expect(await s.listCertificates('u2')).toEqual([]);
+        expect(await s.listCertificates(u2)).toEqual([]);
       });
 
       it('revokes a current certificate once, with its audit entry', async () => {
-        const { certificate: c } = await s.issueCertificate(certificate('u1', 'AAAA-1111'));
+        const u1 = await who('u1');
+        const { certificate: c } = await s.issueCertificate(certificate(u1, 'AAAA-1111'));
         const revoked = await s.revokeCertificate(c.id, 'hr-1', '违规上岗', at(5));
         expect(revoked).toEqual({ ...c, revokedAt: at(5), revokedBy: 'hr-1', revokeReason: '违规上岗' });
         expect(await s.getCertificate(c.id)).toEqual(revoked);
         expect(await s.revokeCertificate(c.id, 'hr-2', '再次', at(6))).toBeUndefined();
         expect(await s.revokeCertificate('no-such-id', 'hr-1', '无', at(6))).toBeUndefined();
-        expect(await audit()).toEqual([{ id: expect.any(String), at: at(5), actorId: 'hr-1', action: 'certificate.revoke', targetId: c.id, reason: '违规上岗', details: { userId: 'u1', code: 'AAAA-1111' } }]);
+        expect(await audit()).toEqual([{ id: expect.any(String), at: at(5), actorId: 'hr-1', action: 'certificate.revoke', targetId: c.id, reason: '违规上岗', details: { userId: u1, code: 'AAAA-1111' } }]);
       });
 
       it('reissues a current certificate under a new code (same holder and expiry), superseding it; never a revoked or superseded one', async () => {
-        const { certificate: c } = await s.issueCertificate(certificate('u1', 'AAAA-1111'));
+        const u1 = await who('u1');
+        const { certificate: c } = await s.issueCertificate(certificate(u1, 'AAAA-1111'));
         const fresh = await s.reissueCertificate(c.id, 'BBBB-2222', 'hr-1', '姓名更正', at(5));
         const { revokedAt: _r, ...expected } = { ...c, id: expect.any(String), code: 'BBBB-2222', issuedAt: at(5), reissuedFrom: c.id, revokedAt: undefined };
         void _r;
@@ -719,48 +768,52 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         await s.revokeCertificate(fresh!.id, 'hr-1', '撤销', at(7));
         expect(await s.reissueCertificate(fresh!.id, 'DDDD-4444', 'hr-1', '不行', at(8))).toBeUndefined();
         expect(await s.reissueCertificate('no-such-id', 'EEEE-5555', 'hr-1', '无', at(8))).toBeUndefined();
-        expect(await s.listCertificates('u1')).toHaveLength(2);
-        expect((await audit({ actions: ['certificate.reissue'] })).map((a) => [a.actorId, a.targetId, a.reason, a.details])).toEqual([['hr-1', c.id, '姓名更正', { userId: 'u1', code: 'AAAA-1111', newCertificateId: fresh!.id, newCode: 'BBBB-2222' }]]);
+        expect(await s.listCertificates(u1)).toHaveLength(2);
+        expect((await audit({ actions: ['certificate.reissue'] })).map((a) => [a.actorId, a.targetId, a.reason, a.details])).toEqual([['hr-1', c.id, '姓名更正', { userId: u1, code: 'AAAA-1111', newCertificateId: fresh!.id, newCode: 'BBBB-2222' }]]);
       });
 
       it('reinstates only a revoked certificate, and not while the holder has another in force', async () => {
-        const { certificate: c } = await s.issueCertificate(certificate('u1', 'AAAA-1111'));
+        const u1 = await who('u1');
+        const { certificate: c } = await s.issueCertificate(certificate(u1, 'AAAA-1111'));
         expect(await s.reinstateCertificate(c.id, 'BBBB-2222', 'hr-1', '未撤销', at(1))).toBeUndefined();
         await s.revokeCertificate(c.id, 'hr-1', '误判', at(2));
         const back = await s.reinstateCertificate(c.id, 'BBBB-2222', 'hr-2', '复核通过', at(3));
-        expect(back).toMatchObject({ userId: 'u1', code: 'BBBB-2222', expiresAt: c.expiresAt, issuedAt: at(3), reissuedFrom: c.id });
+        expect(back).toMatchObject({ userId: u1, code: 'BBBB-2222', expiresAt: c.expiresAt, issuedAt: at(3), reissuedFrom: c.id });
         expect(back!.revokedAt).toBeUndefined();
         expect(await s.getCertificate(c.id)).toMatchObject({ revokedAt: at(2), revokeReason: '误判', supersededBy: back!.id });
         expect(await s.reinstateCertificate(c.id, 'CCCC-3333', 'hr-2', '再次', at(4))).toBeUndefined();
         expect((await audit({ actions: ['certificate.reinstate'] })).map((a) => [a.actorId, a.targetId, a.reason])).toEqual([['hr-2', c.id, '复核通过']]);
         // A second revoked one is not reinstated while the first's replacement is in force.
         await s.revokeCertificate(back!.id, 'hr-1', '再撤销', at(5));
-        const { certificate: other } = await s.issueCertificate(certificate('u1', 'DDDD-4444', { issuedAt: at(6) }));
+        const { certificate: other } = await s.issueCertificate(certificate(u1, 'DDDD-4444', { issuedAt: at(6) }));
         expect(await s.reinstateCertificate(back!.id, 'EEEE-5555', 'hr-1', '不行', at(7))).toBeUndefined();
-        expect(ids(await s.listCertificates('u1'))).toEqual([c.id, back!.id, other.id].sort());
+        expect(ids(await s.listCertificates(u1))).toEqual([c.id, back!.id, other.id].sort());
         expect(await s.reinstateCertificate('no-such-id', 'FFFF-6666', 'hr-1', '无', at(7))).toBeUndefined();
       });
 
       it('keeps waivers with their audit entries; getWaiver gives the latest', async () => {
-        expect(await s.getWaiver('u1')).toBeUndefined();
-        await s.addWaiver({ userId: 'u1', by: 'trainer-1', reason: '老员工转岗', at: at(1) });
-        const latest = { userId: 'u1', by: 'trainer-2', reason: '复核', at: at(2) };
+        const u1 = await who('u1');
+        const u2 = await who('u2');
+        expect(await s.getWaiver(u1)).toBeUndefined();
+        await s.addWaiver({ userId: u1, by: 'trainer-1', reason: '老员工转岗', at: at(1) });
+        const latest = { userId: u1, by: 'trainer-2', reason: '复核', at: at(2) };
         await s.addWaiver(latest);
-        await s.addWaiver({ userId: 'u2', by: 'trainer-1', reason: '其他人', at: at(3) });
+        await s.addWaiver({ userId: u2, by: 'trainer-1', reason: '其他人', at: at(3) });
         latest.reason = '改了输入';
-        expect(await s.getWaiver('u1')).toEqual({ userId: 'u1', by: 'trainer-2', reason: '复核', at: at(2) });
-        const got = (await s.getWaiver('u1'))!;
+        expect(await s.getWaiver(u1)).toEqual({ userId: u1, by: 'trainer-2', reason: '复核', at: at(2) });
+        const got = (await s.getWaiver(u1))!;
         got.by = '篡改';
-        expect((await s.getWaiver('u1'))!.by).toBe('trainer-2');
+        expect((await s.getWaiver(u1))!.by).toBe('trainer-2');
         expect((await audit({ actions: ['prerequisites.waive'] })).map((a) => [a.at, a.actorId, a.targetId, a.reason])).toEqual([
-          [at(1), 'trainer-1', 'u1', '老员工转岗'],
-          [at(2), 'trainer-2', 'u1', '复核'],
-          [at(3), 'trainer-1', 'u2', '其他人'],
+          [at(1), 'trainer-1', u1, '老员工转岗'],
+          [at(2), 'trainer-2', u1, '复核'],
+          [at(3), 'trainer-1', u2, '其他人'],
         ]);
       });
 
       it('hands out copies of certificates, and keeps none of the caller’s objects', async () => {
-        const input = certificate('u1', 'AAAA-1111');
+        const u1 = await who('u1');
+        const input = certificate(u1, 'AAAA-1111');
         const { certificate: c } = await s.issueCertificate(input);
         input.scenarios.push('改了输入');
         input.dimensions.calmness = 0;
@@ -769,32 +822,36 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         c.dimensions.empathy = 0;
         (await s.getCertificate(c.id))!.contentVersions.scenarios.s2 = 0;
         (await s.getCertificateByCode('AAAA-1111'))!.scenarios.push('x');
-        (await s.listCertificates('u1'))[0]!.dimensions.solution = 0;
+        (await s.listCertificates(u1))[0]!.dimensions.solution = 0;
         (await s.listAllCertificates({})).items[0]!.scenarios.pop();
-        expect(await s.getCertificate(c.id)).toEqual({ ...certificate('u1', 'AAAA-1111'), id: c.id });
+        expect(await s.getCertificate(c.id)).toEqual({ ...certificate(u1, 'AAAA-1111'), id: c.id });
       });
     });
 
     describe('CohortsPort', () => {
-      const cohort = (over: Partial<{ name: string; trainerId: string; traineeIds: string[]; dueDate: string; createdAt: string }> = {}) => ({ name: '十一月新员工班', trainerId: 'trainer-1', traineeIds: ['t1', 't2'], createdAt: NOW, ...over });
+      // The trainer is an account; trainees may stay made up (a cohort's trainee list references no account).
+      const cohort = (trainerId: string, over: Partial<{ name: string; traineeIds: string[]; dueDate: string; createdAt: string }> = {}) => ({ name: '十一月新员工班', trainerId, traineeIds: ['t1', 't2'], createdAt: NOW, ...over });
 
       it('creates a cohort with its trainees (each once) and the audit entries', async () => {
-        const c = await s.createCohort(cohort({ traineeIds: ['t1', 't2', 't1'], dueDate: '2026-12-31' }), 'trainer-1');
-        expect(c).toEqual({ id: expect.any(String), name: '十一月新员工班', trainerId: 'trainer-1', traineeIds: ['t1', 't2'], dueDate: '2026-12-31', createdAt: NOW, members: [{ userId: 't1', joinedAt: NOW }, { userId: 't2', joinedAt: NOW }] });
+        const trainer1 = await who('trainer-1');
+        const c = await s.createCohort(cohort(trainer1, { traineeIds: ['t1', 't2', 't1'], dueDate: '2026-12-31' }), trainer1);
+        expect(c).toEqual({ id: expect.any(String), name: '十一月新员工班', trainerId: trainer1, traineeIds: ['t1', 't2'], dueDate: '2026-12-31', createdAt: NOW, members: [{ userId: 't1', joinedAt: NOW }, { userId: 't2', joinedAt: NOW }] });
         expect(await s.getCohort(c.id)).toEqual(c);
         const details = { cohortId: c.id, cohortName: '十一月新员工班' };
         expect(await audit()).toEqual([
-          { id: expect.any(String), at: NOW, actorId: 'trainer-1', action: 'cohort.create', targetId: c.id, details: { ...details, count: 2 } },
-          { id: expect.any(String), at: NOW, actorId: 'trainer-1', action: 'cohort.enrol', targetId: 't1', details },
-          { id: expect.any(String), at: NOW, actorId: 'trainer-1', action: 'cohort.enrol', targetId: 't2', details },
+          { id: expect.any(String), at: NOW, actorId: trainer1, action: 'cohort.create', targetId: c.id, details: { ...details, count: 2 } },
+          { id: expect.any(String), at: NOW, actorId: trainer1, action: 'cohort.enrol', targetId: 't1', details },
+          { id: expect.any(String), at: NOW, actorId: trainer1, action: 'cohort.enrol', targetId: 't2', details },
         ]);
         expect(await s.getCohort('no-such-id')).toBeUndefined();
       });
 
       it("lists a trainer's own cohorts, or all; updates name and due date", async () => {
-        const a = await s.createCohort(cohort(), 'trainer-1');
-        const b = await s.createCohort(cohort({ trainerId: 'trainer-2', name: '二班' }), 'admin-1');
-        expect(ids(await s.listCohorts('trainer-1'))).toEqual([a.id]);
+        const trainer1 = await who('trainer-1');
+        const trainer2 = await who('trainer-2');
+        const a = await s.createCohort(cohort(trainer1), trainer1);
+        const b = await s.createCohort(cohort(trainer2, { name: '二班' }), 'admin-1');
+        expect(ids(await s.listCohorts(trainer1))).toEqual([a.id]);
         expect(ids(await s.listCohorts())).toEqual([a.id, b.id].sort());
         expect(await s.listCohorts('trainer-3')).toEqual([]);
         const updated = await s.updateCohort(a.id, { name: '改名班', dueDate: '2027-01-15' });
@@ -804,49 +861,53 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('enrols new trainees only, keeping the history, with an audit entry each', async () => {
-        const c = await s.createCohort(cohort(), 'trainer-1');
-        const r = await s.enrol(c.id, ['t2', 't3', 't3', 't4'], 'trainer-1', at(5));
+        const trainer1 = await who('trainer-1');
+        const c = await s.createCohort(cohort(trainer1), trainer1);
+        const r = await s.enrol(c.id, ['t2', 't3', 't3', 't4'], trainer1, at(5));
         expect(r).toEqual({ added: 2, cohort: { ...c, traineeIds: ['t1', 't2', 't3', 't4'], members: [...c.members!, { userId: 't3', joinedAt: at(5) }, { userId: 't4', joinedAt: at(5) }] } });
         expect(await s.getCohort(c.id)).toEqual(r!.cohort);
         expect((await audit({ actions: ['cohort.enrol'], from: at(5) })).map((a) => a.targetId)).toEqual(['t3', 't4']);
-        expect(await s.enrol(c.id, ['t1'], 'trainer-1', at(6))).toMatchObject({ added: 0 });
+        expect(await s.enrol(c.id, ['t1'], trainer1, at(6))).toMatchObject({ added: 0 });
         expect(await audit({ from: at(6) })).toEqual([]);
-        expect(await s.enrol('no-such-id', ['t9'], 'trainer-1', at(6))).toBeUndefined();
+        expect(await s.enrol('no-such-id', ['t9'], trainer1, at(6))).toBeUndefined();
       });
 
       it('unenrols a trainee (audited, the stay closed), enrols them again as a new stay', async () => {
-        const c = await s.createCohort(cohort(), 'trainer-1');
-        const out = await s.unenrol(c.id, 't1', 'trainer-1', at(5));
+        const trainer1 = await who('trainer-1');
+        const c = await s.createCohort(cohort(trainer1), trainer1);
+        const out = await s.unenrol(c.id, 't1', trainer1, at(5));
         expect(out).toEqual({ ...c, traineeIds: ['t2'], members: [{ userId: 't1', joinedAt: NOW, leftAt: at(5) }, { userId: 't2', joinedAt: NOW }] });
         expect(await s.getCohort(c.id)).toEqual(out);
-        expect(await s.unenrol(c.id, 't1', 'trainer-1', at(6))).toBeUndefined();
-        expect(await s.unenrol('no-such-id', 't2', 'trainer-1', at(6))).toBeUndefined();
-        expect(await audit({ actions: ['cohort.remove'] })).toEqual([{ id: expect.any(String), at: at(5), actorId: 'trainer-1', action: 'cohort.remove', targetId: 't1', details: { cohortId: c.id, cohortName: '十一月新员工班' } }]);
-        const back = await s.enrol(c.id, ['t1'], 'trainer-1', at(7));
+        expect(await s.unenrol(c.id, 't1', trainer1, at(6))).toBeUndefined();
+        expect(await s.unenrol('no-such-id', 't2', trainer1, at(6))).toBeUndefined();
+        expect(await audit({ actions: ['cohort.remove'] })).toEqual([{ id: expect.any(String), at: at(5), actorId: trainer1, action: 'cohort.remove', targetId: 't1', details: { cohortId: c.id, cohortName: '十一月新员工班' } }]);
+        const back = await s.enrol(c.id, ['t1'], trainer1, at(7));
         expect(back!.cohort.members).toEqual([{ userId: 't1', joinedAt: NOW, leftAt: at(5) }, { userId: 't2', joinedAt: NOW }, { userId: 't1', joinedAt: at(7) }]);
         expect(back!.cohort.traineeIds.sort()).toEqual(['t1', 't2']);
       });
 
       it('gives the cohorts a trainee is in now', async () => {
-        const a = await s.createCohort(cohort({ traineeIds: ['t1'] }), 'trainer-1');
-        const b = await s.createCohort(cohort({ traineeIds: ['t1', 't2'] }), 'trainer-2');
+        const trainer1 = await who('trainer-1');
+        const a = await s.createCohort(cohort(trainer1, { traineeIds: ['t1'] }), trainer1);
+        const b = await s.createCohort(cohort(trainer1, { traineeIds: ['t1', 't2'] }), 'trainer-2');
         expect(ids(await s.cohortsOf('t1'))).toEqual([a.id, b.id].sort());
-        await s.unenrol(a.id, 't1', 'trainer-1', at(1));
+        await s.unenrol(a.id, 't1', trainer1, at(1));
         expect(ids(await s.cohortsOf('t1'))).toEqual([b.id]);
         expect(await s.cohortsOf('t9')).toEqual([]);
       });
 
       it('hands out copies of cohorts, and keeps none of the caller’s objects', async () => {
-        const input = cohort();
-        const c = await s.createCohort(input, 'trainer-1');
+        const trainer1 = await who('trainer-1');
+        const input = cohort(trainer1);
+        const c = await s.createCohort(input, trainer1);
         input.traineeIds.push('改了输入');
         c.traineeIds.push('x');
         c.members!.length = 0;
         (await s.getCohort(c.id))!.members!.push({ userId: 'y', joinedAt: NOW });
         (await s.listCohorts())[0]!.traineeIds.length = 0;
         (await s.cohortsOf('t1'))[0]!.name = '篡改';
-        (await s.enrol(c.id, [], 'trainer-1', at(1)))!.cohort.traineeIds.pop();
-        expect(await s.getCohort(c.id)).toEqual({ ...cohort(), id: c.id, members: [{ userId: 't1', joinedAt: NOW }, { userId: 't2', joinedAt: NOW }] });
+        (await s.enrol(c.id, [], trainer1, at(1)))!.cohort.traineeIds.pop();
+        expect(await s.getCohort(c.id)).toEqual({ ...cohort(trainer1), id: c.id, members: [{ userId: 't1', joinedAt: NOW }, { userId: 't2', joinedAt: NOW }] });
       });
     });
 
@@ -911,32 +972,39 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('keeps one score per rater, agent and session: a second replaces the first', async () => {
-        const first = await s.addObservation(observation({ calmness: 2 }));
-        expect(first).toEqual({ ...observation({ calmness: 2 }), id: expect.any(String) });
-        const otherRater = await s.addObservation(observation({ raterId: 'rater-2' }));
-        const otherSession = await s.addObservation(observation({ sessionId: 'live-2' }));
-        const replaced = await s.addObservation(observation({ calmness: 5, comment: '改正后', at: at(5) }));
-        const all = await s.listObservations({ agentId: 'agent-1' });
+        const agent1 = await who('agent-1');
+        const rater1 = await who('rater-1');
+        const rater2 = await who('rater-2');
+        const first = await s.addObservation(observation(agent1, rater1, { calmness: 2 }));
+        expect(first).toEqual({ ...observation(agent1, rater1, { calmness: 2 }), id: expect.any(String) });
+        const otherRater = await s.addObservation(observation(agent1, rater2));
+        const otherSession = await s.addObservation(observation(agent1, rater1, { sessionId: 'live-2' }));
+        const replaced = await s.addObservation(observation(agent1, rater1, { calmness: 5, comment: '改正后', at: at(5) }));
+        const all = await s.listObservations({ agentId: agent1 });
         expect(ids(all)).toEqual([otherRater.id, otherSession.id, replaced.id].sort());
-        expect(all.find((o) => o.id === replaced.id)).toEqual({ ...observation({ calmness: 5, comment: '改正后', at: at(5) }), id: replaced.id });
+        expect(all.find((o) => o.id === replaced.id)).toEqual({ ...observation(agent1, rater1, { calmness: 5, comment: '改正后', at: at(5) }), id: replaced.id });
         expect(all.some((o) => o.id === first.id)).toBe(false);
       });
 
       it('lists observations by agent, session and cohort, combined', async () => {
-        const a = await s.addObservation(observation());
-        const b = await s.addObservation(observation({ agentId: 'agent-2' }));
-        const c = await s.addObservation(observation({ sessionId: 'live-2', cohortId: 'cohort-2' }));
-        const d = await s.addObservation(observation({ agentId: 'agent-2', sessionId: 'live-3', raterId: 'rater-3' }));
-        expect(ids(await s.listObservations({ agentId: 'agent-1' }))).toEqual([a.id, c.id].sort());
+        const agent1 = await who('agent-1');
+        const agent2 = await who('agent-2');
+        const rater1 = await who('rater-1');
+        const rater3 = await who('rater-3');
+        const a = await s.addObservation(observation(agent1, rater1));
+        const b = await s.addObservation(observation(agent2, rater1));
+        const c = await s.addObservation(observation(agent1, rater1, { sessionId: 'live-2', cohortId: 'cohort-2' }));
+        const d = await s.addObservation(observation(agent2, rater3, { sessionId: 'live-3' }));
+        expect(ids(await s.listObservations({ agentId: agent1 }))).toEqual([a.id, c.id].sort());
         expect(ids(await s.listObservations({ sessionId: 'live-1' }))).toEqual([a.id, b.id].sort());
         expect(ids(await s.listObservations({ cohortId: 'cohort-1' }))).toEqual([a.id, b.id, d.id].sort());
-        expect(ids(await s.listObservations({ agentId: 'agent-2', cohortId: 'cohort-1' }))).toEqual([b.id, d.id].sort());
-        expect(ids(await s.listObservations({ agentId: 'agent-2', sessionId: 'live-3' }))).toEqual([d.id]);
+        expect(ids(await s.listObservations({ agentId: agent2, cohortId: 'cohort-1' }))).toEqual([b.id, d.id].sort());
+        expect(ids(await s.listObservations({ agentId: agent2, sessionId: 'live-3' }))).toEqual([d.id]);
         expect(ids(await s.listObservations({ sessionId: 'live-2', cohortId: 'cohort-1' }))).toEqual([]);
         expect(ids(await s.listObservations({}))).toEqual([a.id, b.id, c.id, d.id].sort());
-        const got = (await s.listObservations({ agentId: 'agent-1' }))[0]!;
+        const got = (await s.listObservations({ agentId: agent1 }))[0]!;
         got.comment = '篡改';
-        expect((await s.listObservations({ sessionId: 'live-1', agentId: 'agent-1' }))[0]!.comment).toBe('处理得当');
+        expect((await s.listObservations({ sessionId: 'live-1', agentId: agent1 }))[0]!.comment).toBe('处理得当');
       });
     });
 
@@ -992,9 +1060,11 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
 
     describe('ReportsPort', () => {
       it('pages waivers and certificates newest first', async () => {
-        for (let i = 0; i < 7; i++) await s.addWaiver({ userId: `u${i}`, by: 'trainer-1', reason: '转岗', at: at(i) });
-        for (let i = 0; i < 7; i++) await s.issueCertificate(certificate(`u${i}`, `CODE-${i}`, { issuedAt: at(i) }));
-        const newestFirst = [6, 5, 4, 3, 2, 1, 0].map((i) => `u${i}`);
+        const u: string[] = [];
+        for (let i = 0; i < 7; i++) u.push(await who(`u${i}`));
+        for (let i = 0; i < 7; i++) await s.addWaiver({ userId: u[i]!, by: 'trainer-1', reason: '转岗', at: at(i) });
+        for (let i = 0; i < 7; i++) await s.issueCertificate(certificate(u[i]!, `CODE-${i}`, { issuedAt: at(i) }));
+        const newestFirst = [6, 5, 4, 3, 2, 1, 0].map((i) => u[i]!);
         await expectPaging((p) => s.listWaivers(p), newestFirst, (w) => w.userId);
         await expectPaging((p) => s.listAllCertificates(p), newestFirst, (c) => c.userId);
         await expectPaging((p) => s.listAllCertificates(p), newestFirst, (c) => c.userId, 2);
@@ -1021,7 +1091,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         const attempt = await s.recordScenarioAttempt(scenarioAttempt(a.id, 's1'));
         const exam = await s.createExamAttempt(examAttempt(a.id));
         const { certificate: cert } = await s.issueCertificate(certificate(a.id, 'AAAA-1111'));
-        const obs = await s.addObservation(observation({ agentId: a.id }));
+        // Rated by the trainer: an account, and none that the trainee lists below count.
+        const obs = await s.addObservation(observation(a.id, byName.get('trainer.x')!.id));
         const cohort = await s.createCohort({ name: '一班', trainerId: byName.get('trainer.x')!.id, traineeIds: [a.id, byName.get('t.b')!.id], createdAt: NOW }, 'admin-1');
         // Another trainee's records do not appear on a's.
         await s.recordScenarioAttempt(scenarioAttempt(byName.get('t.c')!.id, 's1'));
@@ -1192,10 +1263,11 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('of parallel issues for one person exactly one is issued; all give back that one', async () => {
-        const results = await Promise.all(Array.from({ length: N }, (_, i) => s.issueCertificate(certificate('u1', `CODE-${i}`))));
+        const u1 = await who('u1');
+        const results = await Promise.all(Array.from({ length: N }, (_, i) => s.issueCertificate(certificate(u1, `CODE-${i}`))));
         expect(results.filter((r) => r.issued)).toHaveLength(1);
         expect(new Set(results.map((r) => r.certificate.id)).size).toBe(1);
-        expect(await s.listCertificates('u1')).toHaveLength(1);
+        expect(await s.listCertificates(u1)).toHaveLength(1);
       });
 
       it('of parallel creations of one user name exactly one succeeds', async () => {
@@ -1214,7 +1286,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('of parallel submits of one paper exactly one hands it in', async () => {
-        const a = await s.createExamAttempt(examAttempt('u1'));
+        const u1 = await who('u1');
+        const a = await s.createExamAttempt(examAttempt(u1));
         const results = await Promise.all(Array.from({ length: N }, (_, i) => s.submitExamAttempt(a.id, { result: examResult(i * 5), savedAt: undefined }, at(i + 1), false)));
         const fresh = results.filter((r) => r && 'already' in r && !r.already);
         expect(fresh).toHaveLength(1);
@@ -1223,7 +1296,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       });
 
       it('of parallel steps at one count exactly one is recorded', async () => {
-        const p = await s.startPlay(play('u1', 's1'));
+        const u1 = await who('u1');
+        const p = await s.startPlay(play(u1, 's1'));
         const results = await Promise.all(Array.from({ length: N }, (_, i) => s.recordPlayStep(p.id, 0, step(1, { choice: `c${i}` }))));
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.reason === 'moved')).toHaveLength(N - 1);
@@ -1251,11 +1325,11 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     describe('durability', () => {
       it('every acknowledged write is there after reopening', async (ctx) => {
         if (!opened.reopen) return ctx.skip();
-        const [admin, trainee, renamed] = await s.createUsers([person('admin', { role: 'admin' }), person('trainee'), person('before.rename')], NOW, [{ actorId: 'system', action: 'user.create' }]);
+        const [admin, trainee, renamed, trainer] = await s.createUsers([person('admin', { role: 'admin' }), person('trainee'), person('before.rename'), person('trainer', { role: 'trainer' })], NOW, [{ actorId: 'system', action: 'user.create' }]);
         // Many writes in flight at once, then some that depend on earlier ones.
         const [, cohort, exam, p, { certificate: cert }, check, sa] = await Promise.all([
           s.setOrg({ name: '阳光物业', sites: ['阳光花园'], departments: ['客服部'] }),
-          s.createCohort({ name: '一班', trainerId: 'trainer-1', traineeIds: [trainee!.id, 'gone-later'], createdAt: NOW }, admin!.id),
+          s.createCohort({ name: '一班', trainerId: trainer!.id, traineeIds: [trainee!.id, 'gone-later'], createdAt: NOW }, admin!.id),
           s.createExamAttempt(examAttempt(trainee!.id)),
           s.startPlay(play(trainee!.id, 's1')),
           s.issueCertificate(certificate(trainee!.id, 'AAAA-1111')),
@@ -1269,7 +1343,7 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
           s.addWaiver({ userId: trainee!.id, by: admin!.id, reason: '转岗', at: at(1) }),
           s.appendAudit(auditEntry({ at: at(1) })),
           s.limiter.add([{ key: 'k1', quietMs: 3_600_000, spanMs: 3_600_000 }, { key: 'k2', quietMs: 3_600_000, spanMs: 3_600_000 }], 1000),
-          s.addObservation(observation({ agentId: trainee!.id, calmness: 1 })),
+          s.addObservation(observation(trainee!.id, trainer!.id, { calmness: 1 })),
         ]);
         await Promise.all([
           s.updateUser(renamed!.id, { username: 'after.rename', active: false }, at(2)),
@@ -1280,7 +1354,7 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
           s.recordPlayStep(p.id, 0, step(1)),
           s.revokeCertificate(cert.id, 'hr-1', '撤销', at(2)),
           s.updateLiveSession('live-1', 0, liveSession('live-1', '123456', { status: 'running' })),
-          s.addObservation(observation({ agentId: trainee!.id, calmness: 5 })),
+          s.addObservation(observation(trainee!.id, trainer!.id, { calmness: 5 })),
           s.limiter.add([{ key: 'k1', quietMs: 3_600_000, spanMs: 3_600_000 }], 2000),
           s.limiter.remove('k2'),
           s.updateCohort(cohort.id, { dueDate: '2026-12-31' }),
@@ -1319,7 +1393,7 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         });
         const before = await readAll(s);
         // What was written is what was read (a few spot checks, so the comparison below is not of two empty reads).
-        expect(before.users).toHaveLength(3);
+        expect(before.users).toHaveLength(4);
         expect(before.sessions.map((x) => x?.idHash)).toEqual(['sess-1', undefined, undefined]);
         expect(before.certificates).toHaveLength(2);
         expect(before.exams[0]!.submittedAt).toBe(at(3));

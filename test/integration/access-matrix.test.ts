@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/403': EVERYONE,
   '/404': EVERYONE,
   '/account/password': SIGNED_IN,
+  '/health': EVERYONE,
   '/verify': EVERYONE,
   '/verify/[code]': EVERYONE,
   '/learn': ['trainee'],
@@ -101,7 +102,7 @@ beforeAll(async () => {
   dir = dataDir();
   server = await serve(dir); // with the demo activity: real certificates and exam attempts to point at
   for (const who of SIGNED_IN) cookies[who] = await login(server.base, who, PASSWORD);
-  const db = readDb(dir);
+  const db = await readDb(dir);
   const li = db.users.find((u: { username: string }) => u.username === 'li.xiaoting');
   ids = {
     chapter: '3',
@@ -201,7 +202,7 @@ describe("someone else's records, by changing ids", () => {
     expect((await get(`/certificates/${ids.certificate}`)).status).toBe(404);
     expect((await call(server.base, t, 'PUT', `/api/exam/${ids.exam}/answers`, { questionId: 'law-001', response: true })).status).toBe(404);
     expect((await call(server.base, t, 'POST', `/api/exam/${ids.exam}/submit`, {})).status).toBe(404);
-    const db = readDb(dir);
+    const db = await readDb(dir);
     const other = db.scenarioAttempts.find((a: { userId: string }) => a.userId === ids.user);
     const page = await (await get(`/scenarios/${other.scenarioId}?attempt=${other.id}`)).text();
     expect(page).not.toContain('id="past-attempt"');
@@ -213,7 +214,7 @@ describe("someone else's records, by changing ids", () => {
   });
 
   it("a trainer cannot open a trainee outside their cohort through a cohort they own", async () => {
-    const res = await fetch(`${server.base}/trainer/cohorts/${ids.cohort}/trainees/${readDb(dir).users.find((u: { username: string }) => u.username === 'zhao.min').id}`, { headers: { cookie: cookies.trainer! } });
+    const res = await fetch(`${server.base}/trainer/cohorts/${ids.cohort}/trainees/${(await readDb(dir)).users.find((u: { username: string }) => u.username === 'zhao.min').id}`, { headers: { cookie: cookies.trainer! } });
     // zhao.min is in the other demo cohort, not this one.
     expect(res.status).toBe(404);
   });

@@ -19,14 +19,14 @@ const GIVEN = 'Chushi-mima-7Q';
 const OWN = 'Wode-xin-mima-3K';
 
 const get = (cookie: string, url: string) => fetch(server.base + url, { redirect: 'manual', headers: { cookie } });
-const user = (username: string) => readDb(dir).users.find((u: { username: string }) => u.username === username);
+const user = async (username: string) => (await readDb(dir)).users.find((u: { username: string }) => u.username === username);
 const signIn = (username: string, password: string) =>
   fetch(`${server.base}/login`, { method: 'POST', redirect: 'manual', headers: { Origin: server.base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username, password }) });
 
 async function newAccount(username: string): Promise<string> {
   const res = await form(server.base, admin, '/admin/users/new', { username, displayName: '新同事', role: 'trainee', department: '客服部', site: '阳光花园', password: GIVEN });
   expect(res.status).toBe(303);
-  return user(username).id;
+  return (await user(username)).id;
 }
 
 describe('the password policy on the admin form', () => {
@@ -41,14 +41,14 @@ describe('the password policy on the admin form', () => {
       expect(res.status, password).toBe(400);
       expect(await res.text()).toContain(message);
     }
-    expect(user('weak.person')).toBeUndefined();
+    expect(await user('weak.person')).toBeUndefined();
   });
 });
 
 describe('a password chosen by an admin', () => {
   it('sends the new person to the change page; every other page and API is refused until they change it', async () => {
     const id = await newAccount('new.hire');
-    expect(user('new.hire').mustChangePassword).toBe(true);
+    expect((await user('new.hire')).mustChangePassword).toBe(true);
     const cookie = await login(server.base, 'new.hire', GIVEN);
     for (const url of ['/learn', '/', '/scenarios', '/modules/1', '/certificates', '/verify', '/admin', '/no-such-page']) {
       const res = await get(cookie, url);
@@ -62,7 +62,7 @@ describe('a password chosen by an admin', () => {
     // A form post is sent to the change page too, and nothing is stored.
     const posted = await form(server.base, cookie, '/live', { code: '123456' });
     expect([posted.status, posted.headers.get('location')]).toEqual([303, '/account/password']);
-    expect(readDb(dir).scenarioPlays.filter((p: { userId: string }) => p.userId === id)).toEqual([]);
+    expect((await readDb(dir)).scenarioPlays.filter((p: { userId: string }) => p.userId === id)).toEqual([]);
 
     const page = await get(cookie, '/account/password?next=%2Flearn');
     expect(page.status).toBe(200);
@@ -74,7 +74,7 @@ describe('a password chosen by an admin', () => {
 
     const changed = await form(server.base, cookie, '/account/password?next=%2Flearn', { current: GIVEN, password: OWN, confirm: OWN });
     expect([changed.status, changed.headers.get('location')]).toEqual([303, '/learn']);
-    expect(user('new.hire').mustChangePassword).toBeUndefined();
+    expect((await user('new.hire')).mustChangePassword).toBeUndefined();
     expect((await get(cookie, '/learn')).status).toBe(200);
     expect((await call(server.base, cookie, 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' })).status).toBe(201);
   });
@@ -103,8 +103,8 @@ describe('a password chosen by an admin', () => {
 
     const again = await login(server.base, 'reset.me', 'Chongzhi-mima-5T');
     expect((await get(again, '/learn')).headers.get('location')).toBe('/account/password?next=%2Flearn');
-    const adminId = user('admin').id;
-    const entries = readDb(dir).audit.filter((a: { targetId: string; action: string }) => a.targetId === id && a.action.startsWith('user.password.'));
+    const adminId = (await user('admin')).id;
+    const entries = (await readDb(dir)).audit.filter((a: { targetId: string; action: string }) => a.targetId === id && a.action.startsWith('user.password.'));
     expect(entries.map((a: { action: string; actorId: string }) => [a.action, a.actorId])).toEqual([
       ['user.password.change', id],
       ['user.password.reset', adminId],
@@ -139,8 +139,8 @@ describe('changing one\'s own password', () => {
     expect((await get(phone, '/learn')).headers.get('location')).toMatch(/^\/login/);
     expect((await signIn('zhao.min', PASSWORD)).status).toBe(401);
     expect((await signIn('zhao.min', OWN)).status).toBe(303);
-    const me = user('zhao.min').id;
-    expect(readDb(dir).audit.filter((a: { action: string; targetId: string }) => a.action === 'user.password.change' && a.targetId === me)).toEqual([
+    const me = (await user('zhao.min')).id;
+    expect((await readDb(dir)).audit.filter((a: { action: string; targetId: string }) => a.action === 'user.password.change' && a.targetId === me)).toEqual([
       expect.objectContaining({ actorId: me, details: { username: 'zhao.min' } }),
     ]);
   });
@@ -158,15 +158,15 @@ describe('changing one\'s own password', () => {
 describe('a revoked certificate', () => {
   it('is not reissued by the plain reissue; reinstating it is its own action, needs a reason and is audited', async () => {
     const hr = await login(server.base, 'hr', PASSWORD);
-    const li = user('li.xiaoting').id;
-    const cert = readDb(dir).certificates.find((c: { userId: string }) => c.userId === li);
+    const li = (await user('li.xiaoting')).id;
+    const cert = (await readDb(dir)).certificates.find((c: { userId: string }) => c.userId === li);
     const act = (action: string, reason: string) => form(server.base, hr, '/hr/certificates', { id: cert.id, action, reason });
     expect((await act('revoke', '资料核查不符')).status).toBe(200);
 
     const reissue = await act('reissue', '重新发放');
     expect(reissue.status).toBe(400);
     expect(await reissue.text()).toContain('该证书已被撤销，不能直接补发');
-    expect(readDb(dir).certificates.filter((c: { userId: string }) => c.userId === li)).toHaveLength(1);
+    expect((await readDb(dir)).certificates.filter((c: { userId: string }) => c.userId === li)).toHaveLength(1);
 
     // The page offers reinstating only on the revoked certificate, and no plain reissue there.
     const card = (html: string, code: string) => html.split('<li class="card"').find((c) => c.includes(`data-cert="${code}"`))!;
@@ -181,7 +181,7 @@ describe('a revoked certificate', () => {
     expect(reinstated.status).toBe(200);
     expect(await reinstated.text()).toContain('已恢复 李晓婷 的证书');
 
-    const db = readDb(dir);
+    const db = await readDb(dir);
     const fresh = db.certificates.find((c: { reissuedFrom?: string }) => c.reissuedFrom === cert.id);
     expect(fresh).toMatchObject({ userId: li, expiresAt: cert.expiresAt });
     expect(fresh.revokedAt).toBeUndefined();

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataDir, serve, login, call, form, readDb, PASSWORD, type Server } from './helpers';
+import { dataDir, serve, login, call, form, readDb, PASSWORD, BACKEND, type Server } from './helpers';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
 
@@ -26,9 +26,9 @@ beforeAll(async () => {
   trainee = await login(server.base, 'sun.hao', PASSWORD);
   trainer = await login(server.base, 'trainer', PASSWORD);
   // sun.hao works at the demo trainer's site (阳光花园): the trainer may enrol them.
-  const me = readDb(dir).users.find((u: { username: string }) => u.username === 'sun.hao').id;
+  const me = (await readDb(dir)).users.find((u: { username: string }) => u.username === 'sun.hao').id;
   await form(server.base, trainer, '/trainer/cohorts', { name: '模糊测试班', trainee: me });
-  const cohort = readDb(dir).cohorts[0].id;
+  const cohort = (await readDb(dir)).cohorts[0].id;
   await form(server.base, trainer, '/trainer/waivers', { userId: me, reason: '测试' });
   examId = (await form(server.base, trainee, '/exam', {})).headers.get('location')!.split('/').pop()!;
   const html = await (await fetch(`${server.base}/exam/${examId}`, { headers: { cookie: trainee } })).text();
@@ -37,8 +37,8 @@ beforeAll(async () => {
   sessionId = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
 }, 60_000);
 
-/** Every byte the store keeps: snapshot and journal. */
-const storeBytes = () => ['db.json', 'db.log', 'db-old.log'].map((f) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '')).join('\u0000');
+/** Every byte the store keeps: snapshot and journal (on PostgreSQL, every record in the database). */
+const storeBytes = async () => (BACKEND === 'postgres' ? JSON.stringify(await readDb(dir)) : ['db.json', 'db.log', 'db-old.log'].map((f) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '')).join('\u0000'));
 
 /** Bodies: random JSON, near-valid shapes, broken JSON, huge payloads. (Shapes are built lazily: ids exist only after beforeAll.) */
 const body = (valid: fc.Arbitrary<unknown>) =>
@@ -68,14 +68,14 @@ describe('random and boundary input at every API', () => {
       let refused = 0;
       await fc.assert(
         fc.asyncProperty(body(api.valid()), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (text, type) => {
-          const before = storeBytes();
+          const before = await storeBytes();
           const res = await call(server.base, api.who(), api.method, api.url(), text, { 'Content-Type': type });
           const payload = await res.text();
           expect(res.status, payload).toBeLessThan(500);
           if (res.status >= 400) {
             refused++;
             expect(JSON.parse(payload)).toHaveProperty('error');
-            expect(storeBytes()).toBe(before);
+            expect(await storeBytes()).toBe(before);
           }
         }),
         { numRuns: 40 },

@@ -16,11 +16,11 @@ let db: any;
 const id = (username: string): string => db.users.find((u: { username: string }) => u.username === username).id;
 
 /** The audit log as it is on disk now. */
-const logNow = (): any[] => readDb(dir).audit;
+const logNow = async (): Promise<any[]> => (await readDb(dir)).audit;
 let seen: any[] = [];
 /** The entries appended since the last call; fails if any earlier entry changed or went away. */
-function appended(): any[] {
-  const now = logNow();
+async function appended(): Promise<any[]> {
+  const now = await logNow();
   expect(now.slice(0, seen.length)).toEqual(seen);
   const fresh = now.slice(seen.length);
   seen = now;
@@ -38,8 +38,8 @@ beforeAll(async () => {
   dir = dataDir();
   server = await serve(dir); // the demo company with its activity: 李晓婷 holds a certificate
   for (const who of Object.keys(cookie) as Array<keyof typeof cookie>) cookie[who] = await login(server.base, who, PASSWORD);
-  db = readDb(dir);
-  seen = logNow();
+  db = await readDb(dir);
+  seen = await logNow();
 }, 60_000);
 
 describe('audit log', () => {
@@ -50,60 +50,60 @@ describe('audit log', () => {
     // Create an account.
     const created = await form(server.base, cookie.admin, '/admin/users/new', { displayName: '吴新人', username: 'wu.xinren', role: 'trainee', department: '客服部', site: '阳光花园', hireDate: '', password: STRONG });
     expect(created.status).toBe(303);
-    db = readDb(dir);
+    db = await readDb(dir);
     const wu = id('wu.xinren');
-    expect(appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.create', targetId: wu, details: { role: 'trainee' } })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.create', targetId: wu, details: { role: 'trainee' } })]);
 
     // Import a CSV: one entry with the count and the usernames.
     const body = new FormData();
     body.append('file', new Blob(['\uFEFF用户名,姓名,部门,项目,入职日期\r\nqian.yi,钱一,客服部,阳光花园,2026-12-01\r\nsun.er,孙二,工程部,翠湖天地,2026-12-01\r\n'], { type: 'text/csv' }), '十二月新员工.csv');
     const imported = await fetch(`${server.base}/admin/import`, { method: 'POST', body, headers: { Origin: server.base, cookie: cookie.admin } });
     expect(imported.status).toBe(200);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.import', targetId: '十二月新员工.csv', details: { count: 2, usernames: ['qian.yi', 'sun.er'] } })]);
-    db = readDb(dir);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.import', targetId: '十二月新员工.csv', details: { count: 2, usernames: ['qian.yi', 'sun.er'] } })]);
+    db = await readDb(dir);
 
     // A profile change saved together with a role change: two entries, the role change on its own.
     const saved = await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'save', displayName: '吴新仁', username: 'wu.xinren', role: 'trainer', department: '客服部', site: '翠湖天地', hireDate: '', reason: '调任培训岗' });
     expect(saved.status).toBe(303);
-    expect(appended()).toEqual([
+    expect(await appended()).toEqual([
       expect.objectContaining({ actorId: admin, action: 'user.update', targetId: wu, reason: '调任培训岗', details: { fields: ['displayName', 'site'] } }),
       expect.objectContaining({ actorId: admin, action: 'user.role', targetId: wu, reason: '调任培训岗', details: { from: 'trainee', to: 'trainer' } }),
     ]);
     // Saving without a change records nothing.
     expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'save', displayName: '吴新仁', username: 'wu.xinren', role: 'trainer', department: '客服部', site: '翠湖天地', hireDate: '' })).status).toBe(303);
-    expect(appended()).toEqual([]);
+    expect(await appended()).toEqual([]);
 
     // Deactivate and reactivate, with reasons.
     expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'deactivate', reason: '长期病假' })).status).toBe(303);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.deactivate', targetId: wu, reason: '长期病假' })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.deactivate', targetId: wu, reason: '长期病假' })]);
     expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'reactivate', reason: '病愈返岗' })).status).toBe(303);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.reactivate', targetId: wu, reason: '病愈返岗' })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.reactivate', targetId: wu, reason: '病愈返岗' })]);
 
     // Waive a new trainee's prerequisites.
     expect((await form(server.base, cookie.admin, '/trainer/waivers', { userId: id('qian.yi'), reason: '有三年物业客服经验' })).status).toBe(200);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'prerequisites.waive', targetId: id('qian.yi'), reason: '有三年物业客服经验' })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'prerequisites.waive', targetId: id('qian.yi'), reason: '有三年物业客服经验' })]);
 
     // HR reissues 李晓婷's certificate, then revokes the new one with a formula as the reason.
     const old = db.certificates.find((c: { userId: string }) => c.userId === id('li.xiaoting'));
     expect((await form(server.base, cookie.hr, '/hr/certificates', { id: old.id, action: 'reissue', reason: '证书遗失' })).status).toBe(200);
-    const fresh = readDb(dir).certificates.find((c: { reissuedFrom?: string }) => c.reissuedFrom === old.id);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.reissue', targetId: old.id, reason: '证书遗失', details: expect.objectContaining({ code: old.code, newCode: fresh.code }) })]);
+    const fresh = (await readDb(dir)).certificates.find((c: { reissuedFrom?: string }) => c.reissuedFrom === old.id);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.reissue', targetId: old.id, reason: '证书遗失', details: expect.objectContaining({ code: old.code, newCode: fresh.code }) })]);
     expect((await form(server.base, cookie.hr, '/hr/certificates', { id: fresh.id, action: 'revoke', reason: FORMULA })).status).toBe(200);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.revoke', targetId: fresh.id, reason: FORMULA, details: expect.objectContaining({ code: fresh.code }) })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.revoke', targetId: fresh.id, reason: FORMULA, details: expect.objectContaining({ code: fresh.code }) })]);
 
     // HR exports and opens a person's full record.
     expect((await form(server.base, cookie.hr, '/hr/export.csv', { site: '阳光花园' })).status).toBe(200);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'export', targetId: 'certification-status.csv' })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'export', targetId: 'certification-status.csv' })]);
     expect((await get('hr', `/hr/people/${id('li.xiaoting')}`)).status).toBe(200);
-    expect(appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'view.sensitive', targetId: id('li.xiaoting') })]);
+    expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'view.sensitive', targetId: id('li.xiaoting') })]);
 
     // The page shows it all by name and code, never by id.
     const page = await get('admin', '/admin/audit');
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const label of ['新建账号', '批量导入学员', '修改资料', '变更角色', '停用账号', '恢复账号', '免除考前要求', '补发证书', '撤销证书', '导出数据', '查看完整档案']) expect(html).toContain(label);
-    for (const text of ['周建国', '<code>admin</code>', '陈丽华', '吴新仁', '<code>wu.xinren</code>', '钱一', '<code>qian.yi</code>', '导入 2 人：qian.yi、sun.er', '十二月新员工.csv', '角色：新员工 → 培训师', '修改：姓名、项目', '长期病假', '病愈返岗', '调任培训岗', '有三年物业客服经验', '证书遗失', `<code>${fresh.code}</code> 李晓婷`, `新验证码 ${fresh.code}`, '=HYPERLINK(&quot;http://evil.example&quot;', `共 ${logNow().length} 条`]) expect(html).toContain(text);
-    const all = readDb(dir);
+    for (const text of ['周建国', '<code>admin</code>', '陈丽华', '吴新仁', '<code>wu.xinren</code>', '钱一', '<code>qian.yi</code>', '导入 2 人：qian.yi、sun.er', '十二月新员工.csv', '角色：新员工 → 培训师', '修改：姓名、项目', '长期病假', '病愈返岗', '调任培训岗', '有三年物业客服经验', '证书遗失', `<code>${fresh.code}</code> 李晓婷`, `新验证码 ${fresh.code}`, '=HYPERLINK(&quot;http://evil.example&quot;', `共 ${(await logNow()).length} 条`]) expect(html).toContain(text);
+    const all = await readDb(dir);
     const ids = [...all.users, ...all.certificates, ...all.cohorts].map((r: { id: string }) => r.id);
     expect(ids.filter((x) => html.includes(x))).toEqual([]);
   }, 120_000);
@@ -115,8 +115,8 @@ describe('audit log', () => {
     expect(await count('?actor=hr')).toBe('4');
     expect(await count('?actor=hr&action=certificate.revoke')).toBe('1');
     // The demo seed's cohort entries are dated when their cohorts were made, weeks ago.
-    const ofToday = logNow().filter((e: { at: string }) => new Date(Date.parse(e.at) + 8 * 3600_000).toISOString().slice(0, 10) === today);
-    expect(ofToday.length).toBeLessThan(logNow().length);
+    const ofToday = (await logNow()).filter((e: { at: string }) => new Date(Date.parse(e.at) + 8 * 3600_000).toISOString().slice(0, 10) === today);
+    expect(ofToday.length).toBeLessThan((await logNow()).length);
     expect(await count(`?from=${today}&to=${today}`)).toBe(String(ofToday.length));
     expect(await count('?to=2020-01-01')).toBe('0');
     expect(await count(`?q=${encodeURIComponent('wu.xinren')}`)).toBe('5');
@@ -132,7 +132,7 @@ describe('audit log', () => {
   });
 
   it('exports the filtered log as CSV with a BOM, a header and formulas neutralised, and audits the export', async () => {
-    const before = logNow();
+    const before = await logNow();
     const res = await form(server.base, cookie.admin, '/admin/audit.csv', { actor: 'hr' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -146,7 +146,7 @@ describe('audit log', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
     expect(csv).not.toMatch(/,"?=HYPERLINK/);
     expect(lines.every((l, i) => i === 0 || l.includes(',陈丽华,hr,'))).toBe(true);
-    const after = logNow();
+    const after = await logNow();
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.slice(before.length)).toEqual([expect.objectContaining({ actorId: id('admin'), action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: 4, filters: { actor: 'hr' } } })]);
     // The export shows on the page, described.
@@ -155,7 +155,7 @@ describe('audit log', () => {
   });
 
   it('is read by admins and HR only: trainers and trainees get 403 for the page and the CSV, and nothing is logged for them', async () => {
-    const before = logNow().length;
+    const before = (await logNow()).length;
     // The page is a GET, the CSV export a POST.
     const open = {
       page: (who?: keyof typeof cookie) => fetch(server.base + '/admin/audit', { redirect: 'manual', headers: who ? { cookie: cookie[who] } : {} }),
@@ -168,14 +168,14 @@ describe('audit log', () => {
       expect((await request()).status).toBe(303);
     }
     // Only HR's one CSV export was added.
-    expect(logNow().slice(before)).toEqual([expect.objectContaining({ actorId: id('hr'), action: 'export', targetId: 'audit-log.csv' })]);
+    expect((await logNow()).slice(before)).toEqual([expect.objectContaining({ actorId: id('hr'), action: 'export', targetId: 'audit-log.csv' })]);
   });
 
   it('GET /admin/audit.csv answers 405 with Allow: POST and writes nothing; the page\'s POST form exports and is logged once', async () => {
-    const before = logNow();
+    const before = await logNow();
     const answers = [await get('admin', '/admin/audit.csv?actor=hr'), await get('hr', '/admin/audit.csv')];
     // GET never writes: no 'export' entry for a link followed, a prefetch or a crawler.
-    expect(logNow()).toEqual(before);
+    expect(await logNow()).toEqual(before);
     for (const res of answers) {
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
@@ -189,7 +189,7 @@ describe('audit log', () => {
     const notForm = await fetch(server.base + '/admin/audit.csv', { method: 'POST', redirect: 'manual', headers: { Origin: server.base, cookie: cookie.admin, 'Content-Type': 'application/json' }, body: '{}' });
     expect(notForm.status).toBe(415);
     expect(await notForm.text()).toBe('需要表单提交');
-    expect(logNow()).toEqual(before);
+    expect(await logNow()).toEqual(before);
 
     // What the page's button sends: its hidden fields, the filters shown.
     const fields = exportFields(await (await get('admin', '/admin/audit?actor=hr&action=certificate.revoke')).text());
@@ -199,7 +199,7 @@ describe('audit log', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(new TextDecoder().decode(await res.arrayBuffer()).trimEnd().split('\r\n')).toHaveLength(1 + 1);
-    const after = logNow();
+    const after = await logNow();
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.slice(before.length)).toEqual([expect.objectContaining({ actorId: id('admin'), action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: 1, filters: { actor: 'hr', action: 'certificate.revoke' } } })]);
   });

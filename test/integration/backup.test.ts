@@ -43,10 +43,10 @@ describe('npm run backup / npm run restore', () => {
     expect(refused.stderr).toMatch(/stop it before restoring/);
 
     await server.stop();
-    const countNow = readDb(dir).scenarioPlays.length;
+    const countNow = (await readDb(dir)).scenarioPlays.length;
     const ok = npm(['restore', file], dir);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(readDb(dir).scenarioPlays.length).toBe(copy.scenarioPlays.length);
+    expect((await readDb(dir)).scenarioPlays.length).toBe(copy.scenarioPlays.length);
     expect(countNow).toBe(200);
     // The replaced store was kept.
     expect(readdirSync(path.join(dir, 'backups')).some((f) => f.startsWith('db-before-restore-'))).toBe(true);

@@ -166,8 +166,8 @@ describe('request bodies are cut off while they stream', () => {
     const admin = await login(server.base, 'admin', PASSWORD);
     const trainer = await login(server.base, 'trainer', PASSWORD);
     const hr = await login(server.base, 'hr', PASSWORD);
-    const someone = readDb(dir).users.find((u: { username: string }) => u.username === 'trainee').id;
-    const before = readDb(dir);
+    const someone = (await readDb(dir)).users.find((u: { username: string }) => u.username === 'trainee').id;
+    const before = await readDb(dir);
     const pages: Array<[string, string, Record<string, string>]> = [
       [admin, '/admin/users/new', { username: 'big1', displayName: '大表单', role: 'trainee' }],
       [admin, `/admin/users/${someone}`, { action: 'save', displayName: '大表单' }],
@@ -180,7 +180,7 @@ describe('request bodies are cut off while they stream', () => {
       expect(res.status, path).toBe(413);
       expect(await res.text(), path).toContain('提交的内容过大');
     }
-    const after = readDb(dir);
+    const after = await readDb(dir);
     expect(after.users.length).toBe(before.users.length);
     expect(after.cohorts.length).toBe(before.cohorts.length);
     expect(after.users.find((u: { id: string }) => u.id === someone).displayName).toBe(before.users.find((u: { id: string }) => u.id === someone).displayName);
@@ -193,9 +193,9 @@ describe('idle and silent sockets', () => {
     const server = await serve(dir, { DEMO_ACTIVITY: '0' });
     // A live session's event stream (it sends a heartbeat every 15 s) must outlive the silent sockets' timeout.
     const trainer = await login(server.base, 'trainer', PASSWORD);
-    const me = readDb(dir).users.find((u: { username: string }) => u.username === 'trainee').id;
+    const me = (await readDb(dir)).users.find((u: { username: string }) => u.username === 'trainee').id;
     await form(server.base, trainer, '/trainer/cohorts', { name: '连接测试', trainee: me });
-    const cohort = readDb(dir).cohorts[0].id;
+    const cohort = (await readDb(dir)).cohorts[0].id;
     const id = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
     const events = await fetch(`${server.base}/api/live/${id}/events`, { headers: { cookie: trainer } });
     expect(events.status).toBe(200);

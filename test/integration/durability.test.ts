@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataDir, serve, login, call, form, readDb, answerable, PASSWORD } from './helpers';
+import { dataDir, serve, login, call, form, readDb, answerable, PASSWORD, BACKEND } from './helpers';
 import { root, freePort } from '../../scripts/bench/lib';
 import { readContent } from '../../src/content/read';
 import { loadScenarios } from '../../src/scenarios';
@@ -18,7 +18,7 @@ const leak = scenarios.get('ceiling-leak')!;
 const NO_DEMO = { DEMO_ACTIVITY: '0' };
 
 describe('crash safety', () => {
-  it('survives 20 SIGKILLs during concurrent writes: the file always parses and every acknowledged write is there', async () => {
+  it('survives 20 SIGKILLs during concurrent writes: the store always opens and every acknowledged write is there', async () => {
     const dir = dataDir();
     let server = await serve(dir, NO_DEMO);
     const users = ['trainee', 'li.xiaoting', 'sun.hao', 'zhao.min'];
@@ -26,7 +26,7 @@ describe('crash safety', () => {
     // An exam attempt for autosaves: the admin waives the prerequisites for zhao.min (of another site than the trainer's).
     const trainerCookie = await login(server.base, 'trainer', PASSWORD);
     const admin = await login(server.base, 'admin', PASSWORD);
-    const db0 = readDb(dir);
+    const db0 = await readDb(dir);
     const zhao = db0.users.find((u: { username: string }) => u.username === 'zhao.min').id;
     expect((await form(server.base, admin, '/trainer/waivers', { userId: zhao, reason: '压测' })).status).toBe(200);
     const start = await form(server.base, cookies[3]!, '/exam', {});
@@ -39,14 +39,14 @@ describe('crash safety', () => {
     const names = ['trainee', 'li.xiaoting', 'sun.hao'];
     const voterIds = names.map((n) => db0.users.find((u: { username: string }) => u.username === n).id);
     expect((await form(server.base, trainerCookie, '/trainer/cohorts', { name: '投票班', trainee: voterIds[0]! })).status).toBe(303);
-    const voteCohort = readDb(dir).cohorts.find((c: { name: string }) => c.name === '投票班');
+    const voteCohort = (await readDb(dir)).cohorts.find((c: { name: string }) => c.name === '投票班');
     const cohortPage = `/trainer/cohorts/${voteCohort.id}`;
     for (const v of voterIds.slice(1)) {
       // Add the others through the cohort form, as a trainer would.
       expect((await form(server.base, trainerCookie, cohortPage, { action: 'add', trainee: v })).status).toBe(200);
     }
     const sessionId = (await form(server.base, trainerCookie, cohortPage, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
-    const code = readDb(dir).liveSessions.find((x: { id: string }) => x.id === sessionId).code;
+    const code = (await readDb(dir)).liveSessions.find((x: { id: string }) => x.id === sessionId).code;
     for (const c of cookies.slice(0, 3)) expect((await call(server.base, c, 'POST', '/api/live/join', { code })).status).toBe(200);
     expect((await call(server.base, trainerCookie, 'POST', `/api/live/${sessionId}/control`, { action: 'start' })).status).toBe(200);
     const choices = leak.def.nodes[leak.def.start]!.choices!.map((c) => c.id);
@@ -105,7 +105,7 @@ describe('crash safety', () => {
       await exited;
       await Promise.allSettled(writes);
       // The file parses, every acknowledged write is in it.
-      const db = readDb(dir);
+      const db = await readDb(dir);
       const ids = new Set(db.scenarioPlays.map((a: { id: string }) => a.id));
       for (const id of acknowledgedPlays) expect(ids.has(id), `play ${id} lost after kill ${kills}`).toBe(true);
       const exam = db.examAttempts.find((a: { id: string }) => a.id === attemptId);
@@ -128,14 +128,14 @@ describe('concurrency', () => {
     const dir = dataDir();
     const server = await serve(dir, NO_DEMO);
     const cookies = await Promise.all(['trainee', 'li.xiaoting', 'zhang.wei', 'zhao.min', 'sun.hao'].map((u) => login(server.base, u, PASSWORD)));
-    const before = readDb(dir).scenarioPlays.length;
+    const before = (await readDb(dir)).scenarioPlays.length;
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
         call(server.base, cookies[i % 5], 'POST', '/api/scenarios/ceiling-leak/plays', { mode: 'practice' }).then(async (r) => (r.status === 201 ? (await r.json()).view.playId : `status ${r.status}`)),
       ),
     );
     expect(results.filter((r) => r.startsWith('status'))).toEqual([]);
-    const db = readDb(dir);
+    const db = await readDb(dir);
     expect(db.scenarioPlays.length - before).toBe(1000);
     expect(new Set(db.scenarioPlays.map((a: { id: string }) => a.id)).size).toBe(db.scenarioPlays.length);
     // One open play per person and scenario: each start gave up that person's previous one.
@@ -160,7 +160,10 @@ async function refusal(dir: string): Promise<{ code: number | null; stderr: stri
   });
 }
 
-describe('refusing to start', () => {
+// The rest is about the embedded store's own files (its lock, snapshot and journal); PostgreSQL's faults: postgres-faults.test.ts.
+const embeddedOnly = BACKEND === 'embedded' ? describe : describe.skip;
+
+embeddedOnly('refusing to start', () => {
   it('a second server on the same data folder refuses with a clear message', async () => {
     const dir = dataDir();
     await serve(dir, NO_DEMO);
@@ -179,12 +182,12 @@ describe('refusing to start', () => {
   }, 30_000);
 });
 
-describe('a disk that refuses writes', () => {
+embeddedOnly('a disk that refuses writes', () => {
   it('answers 503 with a message, keeps what was stored, and resumes by itself once the disk is back', async () => {
     const dir = dataDir();
     const server = await serve(dir, NO_DEMO);
     const cookie = await login(server.base, 'trainee', PASSWORD);
-    const before = readDb(dir);
+    const before = await readDb(dir);
     // The journal's name now points at something that can be neither appended to nor read, as a failing disk would.
     const log = path.join(dir, 'db.log');
     renameSync(log, `${log}.aside`);
@@ -194,7 +197,7 @@ describe('a disk that refuses writes', () => {
     expect((await r.json()).error).toMatch(/暂时无法保存/);
     rmSync(log, { recursive: true });
     renameSync(`${log}.aside`, log);
-    expect(readDb(dir)).toEqual(before);
+    expect((await readDb(dir))).toEqual(before);
     // No restart: once the journal is back, writes go through again (a failed reload is retried at most once a second).
     let status = 0;
     for (let i = 0; i < 100 && status !== 200; i++) {

@@ -4,30 +4,62 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { startServer, login, type Server } from '../../scripts/bench/lib';
 import { readStoreData } from '../../src/store';
+import { freshDatabase, type TestDatabase } from '../pg/database';
 
 export { startServer, login, type Server };
 export const PASSWORD = 'demo1234';
 
+/**
+ * The store the integration servers run on: the embedded store (a folder) by
+ * default, PostgreSQL when STORE_BACKEND=postgres (vitest's `postgres`
+ * project: a fresh database of the run's cluster per `dataDir()`).
+ */
+export const BACKEND: 'embedded' | 'postgres' = process.env.STORE_BACKEND === 'postgres' ? 'postgres' : 'embedded';
+
 const dirs: string[] = [];
 const servers: Server[] = [];
+/** Databases behind the locations dataDir() handed out on PostgreSQL, made on first use. */
+const databases = new Map<string, Promise<TestDatabase>>();
+let reserved = 0;
+
+/** A new, empty store for a test: a folder, or on PostgreSQL a database location (`pg:N`, made when first served or read). */
 export function dataDir(): string {
+  if (BACKEND === 'postgres') return `pg:${++reserved}`;
   const d = mkdtempSync(path.join(tmpdir(), 'wuye-int-'));
   dirs.push(d);
   return d;
 }
-/** A server over `dir` that is stopped after the file's tests. */
-export async function serve(dir: string, env: Record<string, string> = {}): Promise<Server> {
-  const s = await startServer(dir, env);
+const isDatabase = (loc: string) => loc.startsWith('pg:');
+async function database(loc: string): Promise<TestDatabase> {
+  let db = databases.get(loc);
+  if (!db) databases.set(loc, (db = freshDatabase()));
+  return db;
+}
+
+/** A server over the store at `loc` that is stopped after the file's tests. */
+export async function serve(loc: string, env: Record<string, string> = {}): Promise<Server> {
+  const s = isDatabase(loc) ? await startServer(scratch(), { ...env, DATABASE_URL: (await database(loc)).url }) : await startServer(loc, env);
   servers.push(s);
   return s;
+}
+/** A folder for DATA_DIR of a server on PostgreSQL (it holds nothing). */
+function scratch(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'wuye-int-pg-'));
+  dirs.push(d);
+  return d;
 }
 afterAll(async () => {
   for (const s of servers) if (s.proc.exitCode === null && s.proc.signalCode === null) await s.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const db of databases.values()) await (await db).drop();
 });
 
-/** The store as a restart would read it (snapshot plus journal). Typed loosely: tests look records up by hand. */
-export const readDb = (dir: string): any => readStoreData(dir);
+/** The store as a restart would read it (snapshot plus journal; on PostgreSQL, the whole database). Typed loosely: tests look records up by hand. */
+export async function readDb(loc: string): Promise<any> {
+  if (!isDatabase(loc)) return readStoreData(loc);
+  const { dumpDatabase } = await import('../../src/store/pg/copy');
+  return dumpDatabase((await database(loc)).url);
+}
 
 /** A JSON request with this site's Origin (CSRF check) and the given session cookie. */
 export function call(base: string, cookie: string | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {

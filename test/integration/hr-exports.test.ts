@@ -6,7 +6,7 @@ import { dataDir, serve, login, form, call, readDb, PASSWORD, type Server } from
 let server: Server;
 let dir: string;
 let hr: string;
-const audit = (): any[] => readDb(dir).audit;
+const audit = async (): Promise<any[]> => (await readDb(dir)).audit;
 
 beforeAll(async () => {
   dir = dataDir();
@@ -22,31 +22,31 @@ const EXPORTS = [
 describe('HR exports', () => {
   for (const e of EXPORTS) {
     it(`GET of an export writes nothing; POST logs one export entry (${e.url})`, async () => {
-      const before = audit();
+      const before = await audit();
       const got = await fetch(`${server.base}${e.url}?site=阳光花园`, { headers: { cookie: hr }, redirect: 'manual' });
       expect(got.status).toBe(405);
       expect(got.headers.get('allow')).toBe('POST');
       expect(await got.text()).toContain('只接受 POST');
-      expect(audit()).toEqual(before);
+      expect(await audit()).toEqual(before);
 
       const posted = await form(server.base, hr, e.url, { site: '阳光花园' });
       expect(posted.status).toBe(200);
       expect(posted.headers.get('content-type')).toBe(e.type);
       expect(posted.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
       await posted.arrayBuffer();
-      const fresh = audit().slice(before.length);
+      const fresh = (await audit()).slice(before.length);
       expect(fresh).toEqual([expect.objectContaining({ action: 'export', targetId: e.target })]);
       if (e.url.endsWith('.csv')) expect(fresh[0].details.filters).toEqual({ site: '阳光花园' });
     });
 
     it(`refuses a POST from another origin or without a form, with a 4xx and nothing logged (${e.url})`, async () => {
-      const before = audit();
+      const before = await audit();
       const cross = await fetch(server.base + e.url, { method: 'POST', redirect: 'manual', headers: { cookie: hr, Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'site=x' });
       expect(cross.status).toBe(403);
       const json = await call(server.base, hr, 'POST', e.url, {});
       expect(json.status).toBe(415);
       expect(await json.text()).toBe('需要表单提交');
-      expect(audit()).toEqual(before);
+      expect(await audit()).toEqual(before);
     });
   }
 

@@ -32,7 +32,7 @@ describe('integrity', () => {
     // Choice ids from the content are not what the server deals: refused, nothing stored.
     const byId = await call(server.base, trainee, 'POST', `/api/plays/${play}/steps`, { token: leak.analysis.bestPath.choices[0], at: 0, scores: { overall: 100 } });
     expect(byId.status).toBe(400);
-    expect(readDb(dir).scenarioPlays.find((p: { id: string }) => p.id === play).steps).toHaveLength(0);
+    expect((await readDb(dir)).scenarioPlays.find((p: { id: string }) => p.id === play).steps).toHaveLength(0);
     // Someone else's play is not found.
     const token = started.view.prompt.choices[0].token;
     expect((await call(server.base, other, 'POST', `/api/plays/${play}/steps`, { token, at: 0 })).status).toBe(404);
@@ -41,11 +41,11 @@ describe('integrity', () => {
     const replayed = await call(server.base, trainee, 'POST', `/api/plays/${play}/steps`, { token, at: 0 });
     expect(replayed.status).toBe(409);
     expect((await replayed.json()).view.step).toBe(1);
-    expect(readDb(dir).scenarioPlays.find((p: { id: string }) => p.id === play).steps).toHaveLength(1);
+    expect((await readDb(dir)).scenarioPlays.find((p: { id: string }) => p.id === play).steps).toHaveLength(1);
     // Played through, with a fake score in every request: the stored score is the engine's.
     const { status } = await playPath(server.base, trainee, leak, leak.analysis.bestPath.choices, 'assessment');
     expect(status).toBe(200);
-    const stored = readDb(dir).scenarioAttempts.at(-1);
+    const stored = (await readDb(dir)).scenarioAttempts.at(-1);
     expect(stored.scores).toEqual(leak.analysis.bestPath.scores);
     expect(stored.totals).toEqual(leak.analysis.bestPath.totals);
     expect(stored.playId).toBeTruthy();
@@ -53,11 +53,11 @@ describe('integrity', () => {
   });
 
   it('exam answers cannot name authored option ids or questions outside the paper; a replayed submission is refused', async () => {
-    const sun = readDb(dir).users.find((u: { username: string }) => u.username === 'sun.hao').id;
+    const sun = (await readDb(dir)).users.find((u: { username: string }) => u.username === 'sun.hao').id;
     await form(server.base, trainer, '/trainer/cohorts', { name: '完整性', trainee: sun });
     await form(server.base, trainer, '/trainer/waivers', { userId: sun, reason: '测试' });
     const examId = (await form(server.base, trainee, '/exam', {})).headers.get('location')!.split('/').pop()!;
-    const attempt = readDb(dir).examAttempts.find((a: { id: string }) => a.id === examId);
+    const attempt = (await readDb(dir)).examAttempts.find((a: { id: string }) => a.id === examId);
     const single = attempt.paper.find((q: { id: string }) => bank.get(q.id)!.type === 'single');
     const key = (bank.get(single.id) as { answer: string }).answer;
     // Guessing the authored id of the key (a, b, c …) is refused: the paper speaks in per-attempt tokens.
@@ -71,14 +71,14 @@ describe('integrity', () => {
     expect((await call(server.base, trainee, 'POST', `/api/exam/${examId}/submit`, {})).status).toBe(200);
     expect((await call(server.base, trainee, 'POST', `/api/exam/${examId}/submit`, {})).status).toBe(409);
     expect((await call(server.base, trainee, 'PUT', `/api/exam/${examId}/answers`, { questionId: single.id, response: null })).status).toBe(409);
-    expect(readDb(dir).examAttempts.find((a: { id: string }) => a.id === examId).result.percent).toBe(0);
+    expect((await readDb(dir)).examAttempts.find((a: { id: string }) => a.id === examId).result.percent).toBe(0);
     void createHash;
   });
 
   it('a vote in a session one is not in is refused', async () => {
-    const cohort = readDb(dir).cohorts[0].id;
+    const cohort = (await readDb(dir)).cohorts[0].id;
     const id = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
-    const code = readDb(dir).liveSessions.find((s: { id: string }) => s.id === id).code;
+    const code = (await readDb(dir)).liveSessions.find((s: { id: string }) => s.id === id).code;
     await call(server.base, trainer, 'POST', `/api/live/${id}/control`, { action: 'start' });
     // zhao.min is not in the cohort: cannot join, cannot vote.
     expect((await call(server.base, other, 'POST', '/api/live/join', { code })).status).toBe(403);
@@ -86,7 +86,7 @@ describe('integrity', () => {
     // A trainee of the cohort who has not joined cannot vote either, and no trainee controls the session.
     expect((await call(server.base, trainee, 'POST', `/api/live/${id}/vote`, { choiceId: leak.analysis.bestPath.choices[0] })).status).toBe(403);
     expect((await call(server.base, trainee, 'POST', `/api/live/${id}/control`, { action: 'end' })).status).toBe(403);
-    expect(readDb(dir).liveSessions.find((s: { id: string }) => s.id === id).votes).toEqual({});
+    expect((await readDb(dir)).liveSessions.find((s: { id: string }) => s.id === id).votes).toEqual({});
   });
 });
 

@@ -78,7 +78,7 @@ describe('links printed for others use the site address, never the Host header',
 
   it('certificate and live-session QR links use PUBLIC_ORIGIN, even behind a trusted proxy', async () => {
     const { server, dir } = b;
-    const db = readDb(dir);
+    const db = await readDb(dir);
     const cert = db.certificates[0];
     const hr = await login(server.base, 'hr', PASSWORD);
     const page = await rawGet(server.base, `/certificates/${cert.id}`, { ...forged, cookie: hr });
@@ -92,7 +92,7 @@ describe('links printed for others use the site address, never the Host header',
     const started = await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' });
     const live = started.headers.get('location')!;
     expect(live).toMatch(/^\/trainer\/live\//);
-    const code = readDb(dir).liveSessions.at(-1).code;
+    const code = (await readDb(dir)).liveSessions.at(-1).code;
     // The QR code's modules (its SVG path) are those of the join link it encodes.
     const modules = (url: string, cell: number) => /\bd="([^"]+)"/.exec(qrSvg(url, cell))![1]!;
     for (const [path, cell] of [[live, 6], [`${live}/projector`, 10]] as const) {
@@ -106,7 +106,7 @@ describe('links printed for others use the site address, never the Host header',
 
   it('without PUBLIC_ORIGIN, a certificate links to the address the server listens on', async () => {
     const { server, dir } = a;
-    const cert = readDb(dir).certificates[0];
+    const cert = (await readDb(dir)).certificates[0];
     const hr = await login(server.base, 'hr', PASSWORD);
     const page = await rawGet(server.base, `/certificates/${cert.id}`, { ...forged, cookie: hr });
     expect(page.status).toBe(200);
@@ -140,7 +140,7 @@ describe('response headers', () => {
   });
 
   it('/verify is never stored by a browser or proxy', async () => {
-    const code = readDb(a.dir).certificates[0].code;
+    const code = (await readDb(a.dir)).certificates[0].code;
     for (const path of ['/verify', `/verify/${code}`, '/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ', '/verify?code=bad']) {
       const res = await fetch(a.server.base + path);
       expect(res.headers.get('cache-control'), path).toBe('no-store');

@@ -74,7 +74,7 @@ describe('sign-in sessions', () => {
     const text = await after.text();
     if (after.status === 429) expect(text).toMatch(/尝试次数过多，请 \d+ 秒后再试/);
     else expect(text).toMatch(/为保护账号安全，请 30 秒后再试/);
-    expect(readDb(dir).throttles.length).toBeGreaterThan(0);
+    expect((await readDb(dir)).throttles.length).toBeGreaterThan(0);
   });
 });
 
@@ -84,11 +84,11 @@ describe('live sessions', () => {
     let server = await serve(dir, { DEMO_ACTIVITY: '0' });
     const trainer = await login(server.base, 'trainer', PASSWORD);
     const trainee = await login(server.base, 'trainee', PASSWORD);
-    const me = readDb(dir).users.find((u: { username: string }) => u.username === 'trainee').id;
+    const me = (await readDb(dir)).users.find((u: { username: string }) => u.username === 'trainee').id;
     await form(server.base, trainer, '/trainer/cohorts', { name: '重启测试', trainee: me });
-    const cohort = readDb(dir).cohorts[0].id;
+    const cohort = (await readDb(dir)).cohorts[0].id;
     const id = (await form(server.base, trainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
-    const code = readDb(dir).liveSessions[0].code;
+    const code = (await readDb(dir)).liveSessions[0].code;
     expect((await call(server.base, trainee, 'POST', '/api/live/join', { code })).status).toBe(200);
     expect((await call(server.base, trainer, 'POST', `/api/live/${id}/control`, { action: 'start' })).status).toBe(200);
     await server.stop();

@@ -21,10 +21,10 @@ let rival: string;
 let far: string;
 
 type Rec = { id: string; username?: string; name?: string; userId?: string; by?: string; trainerId?: string; traineeIds?: string[]; action?: string; actorId?: string; targetId?: string; details?: Record<string, unknown> };
-const db = () => readDb(dir) as { users: Rec[]; cohorts: Rec[]; waivers: Rec[]; audit: Rec[]; liveSessions: Array<Rec & { code: string; pairs: Array<{ owner: string; agent: string; observers: string[] }> }> };
-const idOf = (username: string) => db().users.find((u) => u.username === username)!.id;
+const db = async () => (await readDb(dir)) as { users: Rec[]; cohorts: Rec[]; waivers: Rec[]; audit: Rec[]; liveSessions: Array<Rec & { code: string; pairs: Array<{ owner: string; agent: string; observers: string[] }> }> };
+const idOf = async (username: string) => (await db()).users.find((u) => u.username === username)!.id;
 const get = (cookie: string, url: string) => fetch(server.base + url, { headers: { cookie }, redirect: 'manual' });
-const cohortNamed = (name: string) => db().cohorts.find((c) => c.name === name);
+const cohortNamed = async (name: string) => (await db()).cohorts.find((c) => c.name === name);
 
 let made = 0;
 /** A new account made through the admin form; returns its username. */
@@ -37,10 +37,10 @@ async function newUser(role: 'trainee' | 'trainer', site: string, displayName: s
 /** A cohort made through the new-cohort form by `cookie`; its id. */
 async function newCohort(cookie: string, name: string, trainees: string[]): Promise<string> {
   const body = new URLSearchParams({ name });
-  for (const t of trainees) body.append('trainee', idOf(t));
+  for (const t of trainees) body.append('trainee', await idOf(t));
   const res = await fetch(`${server.base}/trainer/cohorts`, { method: 'POST', redirect: 'manual', headers: { Origin: server.base, cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
   expect(res.status, await res.text()).toBe(303);
-  return cohortNamed(name)!.id;
+  return (await cohortNamed(name))!.id;
 }
 
 beforeAll(async () => {
@@ -54,27 +54,27 @@ beforeAll(async () => {
 
 describe('whom a trainer may enrol', () => {
   it("a trainer cannot enrol another trainer's trainee, on create or on add: 403 with a message, nothing written", async () => {
-    const before = db();
-    const res = await form(server.base, rival, '/trainer/cohorts', { name: '抢人班', trainee: idOf('trainee') });
+    const before = await db();
+    const res = await form(server.base, rival, '/trainer/cohorts', { name: '抢人班', trainee: await idOf('trainee') });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('请联系管理员');
-    expect(cohortNamed('抢人班')).toBeUndefined();
+    expect(await cohortNamed('抢人班')).toBeUndefined();
     // Into a cohort of their own, through the add form.
     const own = await newCohort(rival, '对手的班', []);
-    const add = await form(server.base, rival, `/trainer/cohorts/${own}`, { action: 'add', trainee: idOf('trainee') });
+    const add = await form(server.base, rival, `/trainer/cohorts/${own}`, { action: 'add', trainee: await idOf('trainee') });
     expect(add.status).toBe(403);
     expect(await add.text()).toContain('请联系管理员');
-    expect(cohortNamed('对手的班')!.traineeIds).toEqual([]);
+    expect((await cohortNamed('对手的班'))!.traineeIds).toEqual([]);
     // One forbidden name among allowed ones spoils the whole form.
     const free = await newUser('trainee', '阳光花园', '自由学员甲');
-    expect((await form(server.base, rival, `/trainer/cohorts/${own}`, { action: 'add', trainee: idOf(free) })).status).toBe(200);
+    expect((await form(server.base, rival, `/trainer/cohorts/${own}`, { action: 'add', trainee: await idOf(free) })).status).toBe(200);
     const mixed = new URLSearchParams({ action: 'add' });
-    mixed.append('trainee', idOf('sun.hao'));
+    mixed.append('trainee', await idOf('sun.hao'));
     const other = await newUser('trainee', '阳光花园', '自由学员乙');
-    mixed.append('trainee', idOf(other));
+    mixed.append('trainee', await idOf(other));
     const r = await fetch(`${server.base}/trainer/cohorts/${own}`, { method: 'POST', redirect: 'manual', headers: { Origin: server.base, cookie: rival, 'Content-Type': 'application/x-www-form-urlencoded' }, body: mixed });
     expect(r.status).toBe(403);
-    expect(cohortNamed('对手的班')!.traineeIds).toEqual([idOf(free)]);
+    expect((await cohortNamed('对手的班'))!.traineeIds).toEqual([await idOf(free)]);
     // The forms list only the people this trainer may enrol.
     const page = await (await get(rival, '/trainer/cohorts')).text();
     expect(page).toContain('自由学员乙');
@@ -83,37 +83,39 @@ describe('whom a trainer may enrol', () => {
     expect(addForm).toContain('自由学员乙');
     expect(addForm).not.toContain('孙浩');
     // The refusals wrote nothing to the audit log: only the empty cohort's creation and the one allowed enrolment.
-    const cohortEntries = db().audit.slice(before.audit.length).filter((a) => a.action!.startsWith('cohort.'));
-    expect(cohortEntries.map((a) => [a.action, a.targetId])).toEqual([['cohort.create', own], ['cohort.enrol', idOf(free)]]);
+    const cohortEntries = (await db()).audit.slice(before.audit.length).filter((a) => a.action!.startsWith('cohort.'));
+    expect(cohortEntries.map((a) => [a.action, a.targetId])).toEqual([['cohort.create', own], ['cohort.enrol', await idOf(free)]]);
   });
 
   it('a trainer cannot enrol a trainee of another site; one whose cohort is past its due date is free again', async () => {
     const sunny = await newUser('trainee', '阳光花园', '阳光学员');
-    const res = await form(server.base, far, '/trainer/cohorts', { name: '跨项目班', trainee: idOf(sunny) });
+    const res = await form(server.base, far, '/trainer/cohorts', { name: '跨项目班', trainee: await idOf(sunny) });
     expect(res.status).toBe(403);
-    expect(cohortNamed('跨项目班')).toBeUndefined();
+    expect(await cohortNamed('跨项目班')).toBeUndefined();
     const own = await newCohort(far, '翠湖班', []);
-    expect((await form(server.base, far, `/trainer/cohorts/${own}`, { action: 'add', trainee: idOf(sunny) })).status).toBe(403);
+    expect((await form(server.base, far, `/trainer/cohorts/${own}`, { action: 'add', trainee: await idOf(sunny) })).status).toBe(403);
     // A CSV import of new trainees is held to the trainer's site too.
     const csv = new FormData();
     csv.set('action', 'import');
     csv.set('file', new File(['用户名,姓名,部门,项目\nscope.csv.1,导入学员,客服部,阳光花园\n'], 'p.csv', { type: 'text/csv' }));
     const imp = await fetch(`${server.base}/trainer/cohorts/${own}`, { method: 'POST', headers: { Origin: server.base, cookie: far }, body: csv });
     expect(await imp.text()).toContain('不是你负责的项目');
-    expect(db().users.some((u) => u.username === 'scope.csv.1')).toBe(false);
-    expect(cohortNamed('翠湖班')!.traineeIds).toEqual([]);
+    expect((await db()).users.some((u) => u.username === 'scope.csv.1')).toBe(false);
+    expect((await cohortNamed('翠湖班'))!.traineeIds).toEqual([]);
     // 张伟 works at 翠湖天地 and sits only in the demo trainer's cohort whose due date has passed.
-    expect((await form(server.base, far, `/trainer/cohorts/${own}`, { action: 'add', trainee: idOf('zhang.wei') })).status).toBe(200);
-    expect(cohortNamed('翠湖班')!.traineeIds).toEqual([idOf('zhang.wei')]);
+    expect((await form(server.base, far, `/trainer/cohorts/${own}`, { action: 'add', trainee: await idOf('zhang.wei') })).status).toBe(200);
+    expect((await cohortNamed('翠湖班'))!.traineeIds).toEqual([await idOf('zhang.wei')]);
   });
 });
 
 describe('whose records a trainer reads', () => {
   it("a trainer cannot read another trainer's trainee on any route, even after trying to enrol them", async () => {
-    const target = idOf('trainee');
+    const target = await idOf('trainee');
     await form(server.base, rival, '/trainer/cohorts', { name: '偷看班', trainee: target });
-    const demoCohort = db().cohorts.find((c) => c.traineeIds!.includes(target) && c.trainerId === idOf('trainer'))!.id;
-    const mine = db().cohorts.filter((c) => c.trainerId === idOf('scope.trainer.0'));
+    const demoTrainerId = await idOf('trainer');
+    const demoCohort = (await db()).cohorts.find((c) => c.traineeIds!.includes(target) && c.trainerId === demoTrainerId)!.id;
+    const rivalId = await idOf('scope.trainer.0');
+    const mine = (await db()).cohorts.filter((c) => c.trainerId === rivalId);
     expect(mine.length).toBeGreaterThan(0);
     for (const c of mine) expect((await get(rival, `/trainer/cohorts/${c.id}/trainees/${target}`)).status, c.name).toBe(404);
     expect((await get(rival, `/trainer/cohorts/${demoCohort}`)).status).toBe(404);
@@ -128,31 +130,32 @@ describe('whose records a trainer reads', () => {
     const name = '移出学员';
     const u = await newUser('trainee', '阳光花园', name);
     const cohort = await newCohort(demoTrainer, '移出测试班', [u]);
-    expect((await get(demoTrainer, `/trainer/cohorts/${cohort}/trainees/${idOf(u)}`)).status).toBe(200);
+    expect((await get(demoTrainer, `/trainer/cohorts/${cohort}/trainees/${await idOf(u)}`)).status).toBe(200);
     expect(await (await get(demoTrainer, '/trainer')).text()).toContain(name);
-    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(u) })).status).toBe(200);
-    expect((await get(demoTrainer, `/trainer/cohorts/${cohort}/trainees/${idOf(u)}`)).status).toBe(404);
+    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: await idOf(u) })).status).toBe(200);
+    expect((await get(demoTrainer, `/trainer/cohorts/${cohort}/trainees/${await idOf(u)}`)).status).toBe(404);
     expect(await (await get(demoTrainer, '/trainer')).text()).not.toContain(name);
   });
 });
 
 describe('waivers', () => {
   it('a trainer cannot waive for a trainee who was never in their cohort, even after trying to enrol them', async () => {
-    const target = idOf('sun.hao');
+    const target = await idOf('sun.hao');
     await form(server.base, rival, '/trainer/cohorts', { name: '免除班', trainee: target });
     const res = await form(server.base, rival, '/trainer/waivers', { userId: target, reason: '想直接考试' });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('请联系管理员');
-    expect(db().waivers.filter((w) => w.userId === target)).toEqual([]);
+    expect((await db()).waivers.filter((w) => w.userId === target)).toEqual([]);
   });
 
   it('one enrolled before the request counts even when removed since; HR sees every waiver with who granted it', async () => {
     const u = await newUser('trainee', '阳光花园', '曾在班学员');
     const cohort = await newCohort(rival, '曾在班', [u]);
-    expect((await form(server.base, rival, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(u) })).status).toBe(200);
-    const res = await form(server.base, rival, '/trainer/waivers', { userId: idOf(u), reason: '有五年物业经验' });
+    expect((await form(server.base, rival, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: await idOf(u) })).status).toBe(200);
+    const res = await form(server.base, rival, '/trainer/waivers', { userId: await idOf(u), reason: '有五年物业经验' });
     expect(res.status).toBe(200);
-    expect(db().waivers.filter((w) => w.userId === idOf(u)).map((w) => w.by)).toEqual([idOf('scope.trainer.0')]);
+    const waived = await idOf(u);
+    expect((await db()).waivers.filter((w) => w.userId === waived).map((w) => w.by)).toEqual([await idOf('scope.trainer.0')]);
     const hr = await login(server.base, 'hr', PASSWORD);
     const table = (await (await get(hr, '/hr')).text()).split('data-testid="waivers"')[1] ?? '';
     expect(table).toContain('曾在班学员');
@@ -178,7 +181,7 @@ describe('live sessions of a cohort one was taken out of', () => {
     const [a, b] = [await newUser('trainee', '阳光花园', '直播甲'), await newUser('trainee', '阳光花园', '直播乙')];
     const cohort = await newCohort(demoTrainer, '直播班', [a, b]);
     const session = (await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'vote' })).headers.get('location')!.split('/').pop()!;
-    const code = db().liveSessions.find((s) => s.id === session)!.code;
+    const code = (await db()).liveSessions.find((s) => s.id === session)!.code;
     const [ca, cb] = [await login(server.base, a, OWN_PASSWORD), await login(server.base, b, OWN_PASSWORD)];
     for (const c of [ca, cb]) expect((await call(server.base, c, 'POST', '/api/live/join', { code })).status).toBe(200);
     const stream = await fetch(`${server.base}/api/live/${session}/events`, { headers: { cookie: ca } });
@@ -186,7 +189,7 @@ describe('live sessions of a cohort one was taken out of', () => {
     const reader = stream.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('retry');
 
-    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(a) })).status).toBe(200);
+    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: await idOf(a) })).status).toBe(200);
     // The class goes on: a push follows, which the removed trainee must not receive.
     const started = call(server.base, demoTrainer, 'POST', `/api/live/${session}/control`, { action: 'start' });
     expect(await endsBeforeNextPush(reader, started), 'the removed trainee\'s event stream should end').toBe(true);
@@ -206,12 +209,12 @@ describe('live sessions of a cohort one was taken out of', () => {
     const names = [await newUser('trainee', '阳光花园', '分组甲'), await newUser('trainee', '阳光花园', '分组乙'), await newUser('trainee', '阳光花园', '分组丙')];
     const cohort = await newCohort(demoTrainer, '分组班', names);
     const session = (await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'live', scenario: 'ceiling-leak', mode: 'pairs' })).headers.get('location')!.split('/').pop()!;
-    const code = db().liveSessions.find((s) => s.id === session)!.code;
+    const code = (await db()).liveSessions.find((s) => s.id === session)!.code;
     for (const n of names) expect((await call(server.base, await login(server.base, n, OWN_PASSWORD), 'POST', '/api/live/join', { code })).status).toBe(200);
-    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(names[0]!) })).status).toBe(200);
+    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: await idOf(names[0]!) })).status).toBe(200);
     expect((await call(server.base, demoTrainer, 'POST', `/api/live/${session}/control`, { action: 'pair' })).status).toBe(200);
-    const pairs = db().liveSessions.find((s) => s.id === session)!.pairs;
-    expect(pairs.flatMap((p) => [p.owner, p.agent, ...p.observers]).sort()).toEqual([idOf(names[1]!), idOf(names[2]!)].sort());
+    const pairs = (await db()).liveSessions.find((s) => s.id === session)!.pairs;
+    expect(pairs.flatMap((p) => [p.owner, p.agent, ...p.observers]).sort()).toEqual([await idOf(names[1]!), await idOf(names[2]!)].sort());
   });
 });
 
@@ -219,18 +222,18 @@ describe('audit of membership changes', () => {
   it("a trainer's create, enrol and remove are in the audit log with the cohort's id and name", async () => {
     const [x, y] = [await newUser('trainee', '阳光花园', '审计甲'), await newUser('trainee', '阳光花园', '审计乙')];
     const cohort = await newCohort(demoTrainer, '审计班', [x]);
-    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'add', trainee: idOf(y) })).status).toBe(200);
-    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: idOf(x) })).status).toBe(200);
+    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'add', trainee: await idOf(y) })).status).toBe(200);
+    expect((await form(server.base, demoTrainer, `/trainer/cohorts/${cohort}`, { action: 'remove', trainee: await idOf(x) })).status).toBe(200);
     const details = { cohortId: cohort, cohortName: '审计班' };
-    const entries = db()
+    const entries = (await db())
       .audit.filter((a) => a.details?.cohortId === cohort)
       .map((a) => ({ action: a.action, actorId: a.actorId, targetId: a.targetId, details: a.details }));
-    const trainerId = idOf('trainer');
+    const trainerId = await idOf('trainer');
     expect(entries).toEqual([
       { action: 'cohort.create', actorId: trainerId, targetId: cohort, details: { ...details, count: 1 } },
-      { action: 'cohort.enrol', actorId: trainerId, targetId: idOf(x), details },
-      { action: 'cohort.enrol', actorId: trainerId, targetId: idOf(y), details },
-      { action: 'cohort.remove', actorId: trainerId, targetId: idOf(x), details },
+      { action: 'cohort.enrol', actorId: trainerId, targetId: await idOf(x), details },
+      { action: 'cohort.enrol', actorId: trainerId, targetId: await idOf(y), details },
+      { action: 'cohort.remove', actorId: trainerId, targetId: await idOf(x), details },
     ]);
   });
 });
