@@ -133,7 +133,7 @@ export function sessionsPort(db: Db): SessionsPort {
     },
     async touchSession(idHash, now) {
       // The one field only, column and doc together (a request touches its session on every call).
-      await db.q.run(`UPDATE sessions SET last_seen_at = $2, doc = jsonb_set(doc, '{lastSeenAt}', to_jsonb($2::text)) WHERE id_hash = $1`, [idHash, now]);
+      await db.q.run(`UPDATE sessions SET last_seen_at = $2::timestamptz, doc = jsonb_set(doc, '{lastSeenAt}', to_jsonb($3::text)) WHERE id_hash = $1`, [idHash, now, now]);
     },
     async deleteSession(idHash) {
       await db.q.run(`DELETE FROM sessions WHERE id_hash = $1`, [idHash]);
