@@ -96,15 +96,18 @@ export function pgNotifier(db: Db): NotifierPort & { close(): Promise<void> } {
     for (const s of present) top = Math.max(top, s);
     for (const s of delivered) top = Math.max(top, s);
     for (let s = floor! + 1; s < top; s++) if (!present.has(s) && !delivered.has(s) && !holes.has(s)) holes.set(s, now);
+    for (const r of rows) holes.delete(r.seq);
+    // The lowest hole still worth waiting for: nothing above it is delivered yet.
+    let held = Infinity;
     let wait: number | undefined;
+    for (const [s, since] of holes) {
+      if (now - since >= HOLD_MS) continue;
+      held = Math.min(held, s);
+      wait = Math.min(wait ?? Infinity, since + HOLD_MS - now);
+    }
     for (const r of rows) {
-      holes.delete(r.seq);
+      if (r.seq > held) break;
       if (delivered.has(r.seq)) continue;
-      const fresh = [...holes].filter(([s, since]) => s < r.seq && now - since < HOLD_MS);
-      if (fresh.length) {
-        wait = Math.min(...fresh.map(([, since]) => since + HOLD_MS - now));
-        break;
-      }
       delivered.add(r.seq);
       if (!closed) deliver(r);
     }
