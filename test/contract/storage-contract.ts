@@ -1197,6 +1197,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect((await s.limiter.read(['p'], 1000))[0]!.count).toBe(n);
       });
 
+      it('counts a key given twice in one call twice, returning each step', async () => {
+        expect(await s.limiter.add([hit('twice'), hit('once'), hit('twice')], 1000)).toEqual([
+          { key: 'twice', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'once', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'twice', count: 2, first: 1000, last: 1000, expires: 2000 },
+        ]);
+      });
+
       it('counts parallel calls that hit the same counters in different orders', async () => {
         const n = 20;
         const results = await Promise.all(Array.from({ length: n }, (_, i) => s.limiter.add(i % 2 ? [hit('x'), hit('y'), hit('z')] : [hit('z'), hit('y'), hit('x')], 1000)));
