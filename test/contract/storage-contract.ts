@@ -1210,6 +1210,22 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect((await s.limiter.read(['p'], 1000))[0]!.count).toBe(n);
       });
 
+      it('counts a key given twice in one call twice, returning each step', async () => {
+        expect(await s.limiter.add([hit('twice'), hit('once'), hit('twice')], 1000)).toEqual([
+          { key: 'twice', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'once', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'twice', count: 2, first: 1000, last: 1000, expires: 2000 },
+        ]);
+      });
+
+      it('counts parallel calls that hit the same counters in different orders', async () => {
+        const n = 20;
+        const results = await Promise.all(Array.from({ length: n }, (_, i) => s.limiter.add(i % 2 ? [hit('x'), hit('y'), hit('z')] : [hit('z'), hit('y'), hit('x')], 1000)));
+        // Each call's counters come back in the order it gave the keys.
+        results.forEach((r, i) => expect(r.map((c) => c.key)).toEqual(i % 2 ? ['x', 'y', 'z'] : ['z', 'y', 'x']));
+        expect((await s.limiter.read(['x', 'y', 'z'], 1000)).map((c) => c.count)).toEqual([n, n, n]);
+      });
+
       it('removes a counter; the next hit starts at 1, and removing an unknown key is harmless', async () => {
         await s.limiter.add([hit('r'), hit('keep')], 0);
         await s.limiter.add([hit('r')], 100);
@@ -1346,6 +1362,23 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.reason === 'moved')).toHaveLength(N - 1);
         expect((await s.getPlay(p.id))!.steps).toHaveLength(1);
+      });
+
+      it('of parallel knowledge checks on one module every one is folded into its progress', async () => {
+        const [u] = await s.createUsers([person('checker')], NOW);
+        // No progress yet: the first writers race to create it, the rest to change it.
+        const percents = Array.from({ length: N }, (_, i) => (i * 37) % 100);
+        await Promise.all(percents.map((p, i) => s.recordCheckAttempt(checkAttempt(u!.id, 1, p, at(i + 1)))));
+        const [progress, ...others] = await s.listModuleProgress(u!.id);
+        expect(others).toEqual([]);
+        expect(progress!.bestPercent).toBe(Math.max(...percents));
+        expect(progress!.completedAt).toBeDefined();
+      });
+
+      it('of parallel first opens of one module one record is made', async () => {
+        const [u] = await s.createUsers([person('opener')], NOW);
+        await Promise.all(Array.from({ length: N }, () => s.markModuleOpened(u!.id, 2, NOW)));
+        expect(await s.listModuleProgress(u!.id)).toEqual([{ userId: u!.id, chapter: 2, openedAt: NOW, lastOpenedAt: NOW }]);
       });
     });
 
