@@ -467,6 +467,8 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
       const t0 = performance.now();
       if (!(await control('advance')).ok) throw new Error('advance failed');
       for (const t of await Promise.all(arrivals)) advance.push(t - t0);
+      // The next round reads its choices off the projector: on two servers it may hear of the advance after the phones.
+      await until(projector, (v) => v.step > step || !!v.ending);
       if (projector.last.ending) break;
     }
     return { burst, spread: spreadOut, advance };
