@@ -56,7 +56,7 @@ const WARMUP = Number(process.env.BENCH_PG_WARMUP ?? 10);
 const HR_REQUESTS = Number(process.env.BENCH_PG_HR_REQUESTS ?? 10);
 const CSV_REQUESTS = Number(process.env.BENCH_PG_CSV_REQUESTS ?? 5);
 /** A run of HR requests stops after this long, so a store that makes them seconds each does not hold the bench for long (the table gives n). */
-const RUN_SECONDS = Number(process.env.BENCH_PG_RUN_SECONDS ?? 60);
+const RUN_SECONDS = Number(process.env.BENCH_PG_RUN_SECONDS ?? 40);
 const CLIENTS = Number(process.env.BENCH_PG_CLIENTS ?? 32);
 const TP_SECONDS = Number(process.env.BENCH_PG_TP_SECONDS ?? 5);
 const PHONES = Number(process.env.BENCH_PG_PHONES ?? 200);
@@ -292,7 +292,7 @@ async function measureHr(server: Server, backend: Backend, p: Prepared) {
     if (backend === 'postgres') {
       for (const f of figures) {
         await resetStatements(p.url);
-        const n = f.csv ? 2 : 5;
+        const n = f.csv ? 2 : 3;
         const wall: number[] = [];
         for (let i = 0; i < n; i++) wall.push((await request(f.csv)()).ms);
         const st = await statements(p.url);
