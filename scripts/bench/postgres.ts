@@ -27,7 +27,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -617,13 +617,17 @@ function print(attempts: any[], people: any[]) {
 
 export async function runPostgresBench() {
   const t0 = performance.now();
+  // Other work on the machine shows in the figures: say how busy it was.
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+  const loadBefore = load();
+  console.log(`load average (1, 5, 15 min) before: ${loadBefore}`);
   const cluster = await startCluster();
   try {
     await enableStatements(cluster);
     const attempts = await attemptsPart(cluster);
     const people = await peoplePart(cluster);
     print(attempts, people);
-    console.log(`\npostgres part: ${sec(performance.now() - t0)}`);
+    console.log(`\npostgres part: ${sec(performance.now() - t0)}; load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
     return { attempts, people: people.map((r) => ({ ...r, explain: r.explain && { ...r.explain, all: undefined }, embedded: { ...r.embedded, figures: r.embedded.figures.map(({ all, ...f }: any) => f) }, postgres: r.postgres && { ...r.postgres, figures: r.postgres.figures.map(({ all, ...f }: any) => f) } })) };
   } finally {
     cluster.stop();
