@@ -441,6 +441,7 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
     await control('start');
     await Promise.all(phones.map((ph) => until(ph, (v) => v.status === 'running')));
     const burst: number[] = [];
+    const response: number[] = [];
     const spreadOut: number[] = [];
     const advance: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -458,6 +459,7 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
             body: JSON.stringify({ choiceId: i % 5 === 0 ? choices[choices.length - 1] : choices[0] }),
           });
           if (!res.ok) throw new Error(`vote ${res.status} ${await res.text()}`);
+          if (!spaced) response.push(performance.now() - t0);
           (spaced ? spreadOut : burst).push((await seen) - t0);
         }),
       );
@@ -471,7 +473,7 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
       await until(projector, (v) => v.step > step || !!v.ending);
       if (projector.last.ending) break;
     }
-    return { burst, spread: spreadOut, advance };
+    return { burst, response, spread: spreadOut, advance };
   } finally {
     for (const s of [projector, ...phones]) s.close();
   }
@@ -609,6 +611,7 @@ function print(attempts: any[], people: any[]) {
       [
         ['vote → projector (all at once)', pct(first.embedded.live.burst), pct(first.postgres?.live.burst)],
         [`vote → projector (${SPREAD_MS / 1000} s spread)`, pct(first.embedded.live.spread), pct(first.postgres?.live.spread)],
+        ['vote response (all at once; on PostgreSQL from B)', pct(first.embedded.live.response), pct(first.postgres?.live.response)],
         ['advance → each phone', pct(first.embedded.live.advance), pct(first.postgres?.live.advance)],
       ],
     );
