@@ -45,7 +45,7 @@ import { scaleAttempts, stepper } from './scale';
 import { open, until, type Stream } from './live';
 import { BROWSER, login, median, mmm, percentile, root, runsSummary, send, spread, startServer, table, type Server } from './lib';
 
-const list = (v: string | undefined, d: string) => (v ?? d).split(',').map(Number);
+const list = (v: string | undefined, d: string) => (v ?? d).split(',').map(Number).filter((n) => n > 0);
 const ATTEMPTS = list(process.env.BENCH_PG_ATTEMPTS, '1000,100000,500000');
 const PEOPLE = list(process.env.BENCH_PG_PEOPLE, '5000,20000,100000');
 /** The company the attempts are spread over (as scale.ts). */
@@ -61,6 +61,8 @@ const CLIENTS = Number(process.env.BENCH_PG_CLIENTS ?? 32);
 const TP_SECONDS = Number(process.env.BENCH_PG_TP_SECONDS ?? 5);
 const PHONES = Number(process.env.BENCH_PG_PHONES ?? 200);
 const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 4);
+/** The whole live vote fails (and says so in its table) after this long: a stream that never opens would hold the bench. */
+const LIVE_MS = Number(process.env.BENCH_PG_LIVE_SECONDS ?? 90) * 1000;
 /** Spread-out arrival of votes, as live.ts. */
 const SPREAD_MS = 5000;
 const POOL = Number(process.env.PG_POOL_MAX) || 10;
@@ -376,7 +378,7 @@ async function loop(clients: Array<() => Promise<{ ms: number }>>, seconds: numb
     clients.map(async (f) => {
       while (performance.now() < stop) {
         try {
-          times.push((await f()).ms);
+          times.push((await within(f(), 'answer to a throughput request')).ms);
         } catch {
           failed++;
         }
@@ -391,7 +393,9 @@ async function measureThroughput(servers: Server[], p: Prepared) {
   const agents = p.clients.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
     const at = (i: number) => servers[i % servers.length]!.base;
-    const cookies = await Promise.all(p.clients.map((u, i) => login(at(i), u, DEMO_PASSWORD)));
+    // 20 sign-ins at a time, as live.ts: sign-ins in flight count against the address's limit of 30 (src/auth/throttle.ts).
+    const cookies: string[] = [];
+    for (let i = 0; i < p.clients.length; i += 20) cookies.push(...(await Promise.all(p.clients.slice(i, i + 20).map((u, k) => login(at(i + k), u, DEMO_PASSWORD)))));
     let page = 0;
     const modules = cookies.map((cookie, i) => async () => {
       // A different person on each connection and a different module each time: no answer is a repeat of the one before.
@@ -414,6 +418,12 @@ async function measureThroughput(servers: Server[], p: Prepared) {
 
 // ---------------------------------------------------------------- 4. live vote
 
+/** `p`, or a failure naming what was awaited after `ms` (a lost update would otherwise hold the bench for ever). */
+function within<T>(p: Promise<T>, what: string, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p.finally(() => clearTimeout(timer)), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s`)), ms)))]);
+}
+
 /** A live vote of the cohort's trainees: phones through `phoneServer`, the projector and the trainer on `projectorServer`. */
 async function measureLive(projectorServer: Server, phoneServer: Server, p: Prepared) {
   const a = projectorServer.base;
@@ -430,16 +440,19 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
   if (!sessionId) throw new Error(`starting the live session: ${created.status}`);
   const controlPage = await (await fetch(`${a}/trainer/live/${sessionId}`, { headers: { cookie: tCookie } })).text();
   const code = /data-testid="join-code"[^>]*>([A-Z0-9]+)</.exec(controlPage)![1]!;
+  stage('live: phones signing in');
   const cookies: string[] = [];
   for (let i = 0; i < users.length; i += 20) cookies.push(...(await Promise.all(users.slice(i, i + 20).map((u) => login(b, u.username, DEMO_PASSWORD)))));
   await Promise.all(cookies.map((c) => fetch(`${b}/api/live/join`, { method: 'POST', headers: { cookie: c, Origin: b, 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) })));
+  stage('live: streams opening');
   const projector = await open(`${a}/api/live/${sessionId}/events`, tCookie);
   const phones: Stream[] = await Promise.all(cookies.map((c) => open(`${b}/api/live/${sessionId}/events`, c)));
   try {
-    await until(projector, (v) => v.participants.length === users.length);
+    stage('live: voting');
+    await within(until(projector, (v) => v.participants.length === users.length), `projector showing all ${users.length} participants`);
     const control = (action: string) => fetch(`${a}/api/live/${sessionId}/control`, { method: 'POST', headers: { cookie: tCookie, Origin: a, 'Content-Type': 'application/json' }, body: JSON.stringify({ action }) });
     await control('start');
-    await Promise.all(phones.map((ph) => until(ph, (v) => v.status === 'running')));
+    await within(Promise.all(phones.map((ph) => until(ph, (v) => v.status === 'running'))), 'start on every phone');
     const burst: number[] = [];
     const response: number[] = [];
     const spreadOut: number[] = [];
@@ -460,7 +473,7 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
           });
           if (!res.ok) throw new Error(`vote ${res.status} ${await res.text()}`);
           if (!spaced) response.push(performance.now() - t0);
-          (spaced ? spreadOut : burst).push((await seen) - t0);
+          (spaced ? spreadOut : burst).push((await within(seen, `vote of ${u.username} on the projector (round ${round})`)) - t0);
         }),
       );
       await control('reveal');
@@ -468,9 +481,9 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
       const arrivals = phones.map((ph) => until(ph, (v) => v.step > step || !!v.ending));
       const t0 = performance.now();
       if (!(await control('advance')).ok) throw new Error('advance failed');
-      for (const t of await Promise.all(arrivals)) advance.push(t - t0);
+      for (const t of await within(Promise.all(arrivals), `advance on every phone (round ${round})`)) advance.push(t - t0);
       // The next round reads its choices off the projector: on two servers it may hear of the advance after the phones.
-      await until(projector, (v) => v.step > step || !!v.ending);
+      await within(until(projector, (v) => v.step > step || !!v.ending), `advance on the projector (round ${round})`);
       if (projector.last.ending) break;
     }
     return { burst, response, spread: spreadOut, advance };
@@ -479,8 +492,20 @@ async function measureLive(projectorServer: Server, phoneServer: Server, p: Prep
   }
 }
 
+/** The live figures, or what went wrong (printed in the table: a stuck vote is a finding, not a reason to lose the other parts). */
+async function liveOrFailure(projectorServer: Server, phoneServer: Server, p: Prepared) {
+  try {
+    return await within(measureLive(projectorServer, phoneServer, p), 'end of the live vote', LIVE_MS);
+  } catch (e) {
+    console.error(`live vote failed: ${(e as Error).message}`);
+    return { failed: (e as Error).message };
+  }
+}
+
 // ---------------------------------------------------------------- the run
 
+/** Where the run is (stderr, so the tables stay clean). */
+const stage = (what: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
 const sec = (x: number) => `${(x / 1000).toFixed(1)} s`;
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (xs: number[] | undefined) => (xs?.length ? `${percentile(xs, 50).toFixed(1)} / ${percentile(xs, 95).toFixed(1)} / ${Math.max(...xs).toFixed(1)} ms (n ${xs.length})` : '—');
@@ -493,18 +518,22 @@ async function attemptsPart(cluster: Cluster) {
     try {
       const r: any = { attempts: n, records: p.records, fileMb: p.fileMb, dbMb: p.dbMb, writeMs: p.writeMs, loadMs: p.loadMs };
       for (const backend of BACKENDS) {
+        stage(`${backend}: ${n} attempts, writes`);
         const server = await serve(p, backend);
         try {
           r[backend] = { readyMs: server.readyMs, writes: await measureWrites(server, p) };
           // Throughput and the live vote on the smallest store (what they cost does not depend on the attempts stored).
           if (k === 0) {
+            stage(`${backend}: throughput`);
             r[backend].throughput = { one: await measureThroughput([server], p) };
-            if (backend === 'embedded') r[backend].live = await measureLive(server, server, p);
+            stage(`${backend}: live / two servers`);
+            if (backend === 'embedded') r[backend].live = await liveOrFailure(server, server, p);
             else {
               const second = await serve(p, backend);
               try {
                 r[backend].throughput.two = await measureThroughput([server, second], p);
-                r[backend].live = await measureLive(server, second, p);
+                stage(`${backend}: live on two servers`);
+                r[backend].live = await liveOrFailure(server, second, p);
               } finally {
                 await second.stop();
               }
@@ -531,6 +560,7 @@ async function peoplePart(cluster: Cluster) {
     try {
       const r: any = { people: n, records: p.records, fileMb: p.fileMb, dbMb: p.dbMb, writeMs: p.writeMs, loadMs: p.loadMs };
       for (const backend of BACKENDS) {
+        stage(`${backend}: ${n} people, HR`);
         const server = await serve(p, backend);
         try {
           r[backend] = { readyMs: server.readyMs, ...(await measureHr(server, backend, p)), rssMb: server.rssMb() };
@@ -538,6 +568,7 @@ async function peoplePart(cluster: Cluster) {
           await server.stop();
         }
       }
+      stage('walking the read model');
       r.walk = await walkRecords(p.url);
       r.explain = await explainWalk(p.url);
       results.push(r);
@@ -606,9 +637,10 @@ function print(attempts: any[], people: any[]) {
       Object.keys(first.embedded.throughput.one).map((name) => [name, tp(first.embedded.throughput.one[name]), tp(first.postgres?.throughput.one[name]), tp(first.postgres?.throughput.two?.[name])]),
     );
     table(
-      `4. Live vote, ${PHONES} phones over SSE (${first.embedded.live.advance.length / PHONES} decisions; even rounds all at once, odd rounds spread over ${SPREAD_MS / 1000} s): embedded on one server; PostgreSQL with phones on server B and the projector on server A. p50 / p95 / max (n samples)`,
+      `4. Live vote, ${PHONES} phones over SSE (${ROUNDS} rounds at most; even rounds all at once, odd rounds spread over ${SPREAD_MS / 1000} s): embedded on one server; PostgreSQL with phones on server B and the projector on server A. p50 / p95 / max (n samples)`,
       ['measure', 'embedded, one server', 'PostgreSQL, B → A'],
       [
+        ...(first.embedded.live.failed || first.postgres?.live.failed ? [['failed', first.embedded.live.failed ?? '', first.postgres?.live.failed ?? '']] : []),
         ['vote → projector (all at once)', pct(first.embedded.live.burst), pct(first.postgres?.live.burst)],
         [`vote → projector (${SPREAD_MS / 1000} s spread)`, pct(first.embedded.live.spread), pct(first.postgres?.live.spread)],
         ['vote response (all at once; on PostgreSQL from B)', pct(first.embedded.live.response), pct(first.postgres?.live.response)],
