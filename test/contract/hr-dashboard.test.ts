@@ -116,12 +116,13 @@ if (pgEnabled()) {
       ];
     };
 
-    async function expectSame() {
+    /** Both dashboards, every filter at every time; `step` names the change they follow. */
+    async function expectSame(step = 'as loaded') {
       for (const [nowName, now] of Object.entries(NOWS)) {
         for (const [name, filters] of filterCases()) {
           const want = await store.hrDashboard(filters, now.toISOString(), MODULES);
           const got = await hrDashboardSql(db, filters, now.toISOString(), MODULES);
-          expect(got, `${name}, ${nowName}`).toEqual(want);
+          expect(got, `${step}: ${name}, ${nowName}`).toEqual(want);
         }
       }
     }
@@ -145,14 +146,17 @@ if (pgEnabled()) {
       // Revoke one certificate, reissue another: written to PostgreSQL as the embedded store wrote them.
       const revoked = (await store.revokeCertificate(certs[3]!.id, 'hr', '测试', at))!;
       expect(await put('certificates', revoked)).toBe(1);
+      await expectSame('revoked');
       const reissued = (await store.reissueCertificate(certs[4]!.id, 'NEW-CODE-0000-0001', 'hr', '补发', at))!;
       await insertRecord(db.q, 'certificates', reissued);
       await put('certificates', (await store.getCertificate(certs[4]!.id))!);
+      await expectSame('reissued');
       // Someone who had not started takes the exam and passes.
       const idle = (await store.traineeRecords({}, { limit: 1000 })).items.find((r) => !r.moduleProgress.length && !r.scenarioAttempts.length && !r.examAttempts.length)!;
       const sample = data.examAttempts.find((e) => e.result)!;
       const exam: ExamAttemptRecord = await store.createExamAttempt({ ...structuredClone(sample), userId: idle.user.id, startedAt: at, deadline: at, submittedAt: at });
       await insertRecord(db.q, 'examAttempts', exam);
+      await expectSame('exam taken');
       // Enrol people in the last cohort and give it a due date already past.
       const cohort = data.cohorts.at(-1)!;
       const others = data.users.filter((u) => u.role === 'trainee' && !cohort.traineeIds.includes(u.id)).slice(0, 10).map((u) => u.id);
@@ -160,10 +164,11 @@ if (pgEnabled()) {
       const due = (await store.updateCohort(cohort.id, { dueDate: '2020-01-01' }))!;
       expect(due.traineeIds).toEqual(enrolled.traineeIds);
       await put('cohorts', due);
+      await expectSame('enrolled, due date changed');
       // One person moves site, another leaves.
       const [mover, leaver] = data.users.filter((u) => u.role === 'trainee' && u.active).slice(5, 7);
       for (const [u, patch] of [[mover!, { site: '新项目' }], [leaver!, { active: false }]] as const) await put('users', (await store.updateUser(u.id, patch, at))!);
-      await expectSame();
+      await expectSame('moved and left');
       const after = await store.hrDashboard({ site: '新项目' }, TODAY.toISOString(), MODULES);
       expect(after.headline.people).toBe(1);
     });
