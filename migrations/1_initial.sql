@@ -29,6 +29,7 @@ CREATE TABLE sessions (
   user_id text NOT NULL REFERENCES users (id),
   created_at timestamptz NOT NULL,
   last_seen_at timestamptz NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   doc jsonb NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (user_id);

@@ -128,15 +128,23 @@ export async function startExam(rt: Runtime, user: UserRecord, now: Date): Promi
   }
   const seed = randomBytes(12).toString('base64url');
   const paper = assemblePaper(rt.exam.questions, rt.exam.blueprint, seed, shownHistory(attempts));
-  return storageOf(rt).createExamAttempt({
-    userId: user.id,
-    seed,
-    paper: paper.questions,
-    bankVersion: rt.exam.version,
-    startedAt: now.toISOString(),
-    deadline: deadlineFor(now, rt.exam.blueprint).toISOString(),
-    answers: {},
-  });
+  try {
+    return await storageOf(rt).createExamAttempt({
+      userId: user.id,
+      seed,
+      paper: paper.questions,
+      bankVersion: rt.exam.version,
+      startedAt: now.toISOString(),
+      deadline: deadlineFor(now, rt.exam.blueprint).toISOString(),
+      answers: {},
+    });
+  } catch (e) {
+    // Two taps on 开始考试 at once: the other request's paper was stored first; both get that one.
+    if (!(e instanceof ConflictError)) throw e;
+    const open = (await storageOf(rt).listExamAttempts(user.id)).find((a) => !a.submittedAt);
+    if (!open) throw e;
+    return open;
+  }
 }
 
 /** The person's own attempt as stored; 404 for anyone else's. */

@@ -9,7 +9,8 @@ import type { DbData } from './types';
 
 export class BackupError extends Error {}
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+/** A time as it appears in backup file names. */
+export const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /**
  * Checks that text (a store file in format 1, one JSON document) is a usable
@@ -44,7 +45,7 @@ export function validateBackupFile(file: string): { data: object; summary: Retur
  * certificate codes, and an active administrator. Refuses with the place of
  * each problem (`users[3].username: …`). Returns a summary.
  */
-function validateStore(data: unknown): { schemaVersion: number; users: number; records: number } {
+export function validateStore(data: unknown): { schemaVersion: number; users: number; records: number } {
   let migrated;
   try {
     migrated = migrate(data).data;
@@ -87,7 +88,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * as the hold appeared) is read again. Appends made meanwhile are complete
  * batches or a torn last line (ignored), so any read is a state the store was in.
  */
-async function readConsistent(dataDir: string): Promise<DbData> {
+export async function readConsistent(dataDir: string): Promise<DbData> {
   const hold = holdFile(dataDir);
   try {
     writeFileSync(hold, String(process.pid), { mode: 0o600 });

@@ -668,8 +668,10 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     },
 
     // Final exam
+    /** One open paper per person: a second while one is unsubmitted is a ConflictError (two taps on 开始考试 give one paper). */
     createExamAttempt: (a: Omit<ExamAttemptRecord, 'id'>) =>
       mutate((x, w) => {
+        if (!a.submittedAt && ix.examByUser.all(x.examAttempts, a.userId).some((y) => !y.submittedAt)) throw new ConflictError('exam', a.userId);
         const rec = { ...copy(a), id: randomUUID() };
         x.examAttempts.push(rec);
         w.put('examAttempts', rec);

@@ -602,13 +602,26 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         const u1 = await who('u1');
         const u2 = await who('u2');
         const a = await s.createExamAttempt(examAttempt(u1));
-        const b = await s.createExamAttempt(examAttempt(u1, { seed: 'seed-2' }));
+        // One open paper per person: the second comes once the first is handed in.
+        await s.submitExamAttempt(a.id, { result: examResult(50), savedAt: undefined }, at(1), false);
+        const b = await s.createExamAttempt(examAttempt(u1, { seed: 'seed-2', startedAt: at(2) }));
         await s.createExamAttempt(examAttempt(u2));
         expect(a).toEqual({ ...examAttempt(u1), id: expect.any(String) });
-        expect(await s.getExamAttempt(a.id)).toEqual(a);
+        expect(await s.getExamAttempt(a.id)).toEqual({ ...a, submittedAt: at(1), result: examResult(50) });
         expect(ids(await s.listExamAttempts(u1))).toEqual([a.id, b.id].sort());
         expect(await s.listExamAttempts('u3')).toEqual([]);
         expect(await s.getExamAttempt('no-such-id')).toBeUndefined();
+      });
+
+      it('refuses a second open paper for one person (ConflictError), creating nothing', async () => {
+        const [u1, u2] = await s.createUsers([person('exam.one'), person('exam.two')], NOW);
+        const a = await s.createExamAttempt(examAttempt(u1!.id));
+        const err = await s.createExamAttempt(examAttempt(u1!.id, { seed: 'seed-2', startedAt: at(1) })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect(err).toMatchObject({ what: 'exam', id: u1!.id });
+        expect(await s.listExamAttempts(u1!.id)).toEqual([a]);
+        // Someone else's open paper is no obstacle.
+        expect(await s.createExamAttempt(examAttempt(u2!.id))).toMatchObject({ userId: u2!.id });
       });
 
       it('saves and clears answers until the paper is handed in, then refuses', async () => {
@@ -1197,6 +1210,22 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect((await s.limiter.read(['p'], 1000))[0]!.count).toBe(n);
       });
 
+      it('counts a key given twice in one call twice, returning each step', async () => {
+        expect(await s.limiter.add([hit('twice'), hit('once'), hit('twice')], 1000)).toEqual([
+          { key: 'twice', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'once', count: 1, first: 1000, last: 1000, expires: 2000 },
+          { key: 'twice', count: 2, first: 1000, last: 1000, expires: 2000 },
+        ]);
+      });
+
+      it('counts parallel calls that hit the same counters in different orders', async () => {
+        const n = 20;
+        const results = await Promise.all(Array.from({ length: n }, (_, i) => s.limiter.add(i % 2 ? [hit('x'), hit('y'), hit('z')] : [hit('z'), hit('y'), hit('x')], 1000)));
+        // Each call's counters come back in the order it gave the keys.
+        results.forEach((r, i) => expect(r.map((c) => c.key)).toEqual(i % 2 ? ['x', 'y', 'z'] : ['z', 'y', 'x']));
+        expect((await s.limiter.read(['x', 'y', 'z'], 1000)).map((c) => c.count)).toEqual([n, n, n]);
+      });
+
       it('removes a counter; the next hit starts at 1, and removing an unknown key is harmless', async () => {
         await s.limiter.add([hit('r'), hit('keep')], 0);
         await s.limiter.add([hit('r')], 100);
@@ -1287,6 +1316,45 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(await s.getExamAttempt(a.id)).toEqual((fresh[0] as { attempt: ExamAttemptRecord }).attempt);
       });
 
+      it('of parallel creations of papers for one person exactly one is created; the others are ConflictErrors', async () => {
+        const [u] = await s.createUsers([person('exam.taker')], NOW);
+        const { ok, errors } = await settle(Array.from({ length: N }, (_, i) => s.createExamAttempt(examAttempt(u!.id, { seed: `seed-${i}` }))));
+        expect(ok).toHaveLength(1);
+        expect(errors).toHaveLength(N - 1);
+        for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
+        expect(await s.listExamAttempts(u!.id)).toEqual(ok);
+      });
+
+      it('of parallel starts of one scenario for one person one play stays open, the others given up', async () => {
+        const [u] = await s.createUsers([person('player')], NOW);
+        const started = await Promise.all(Array.from({ length: N }, (_, i) => s.startPlay(play(u!.id, 's1', { seed: `seed-${i}` }))));
+        const plays = await s.listPlays(u!.id, 's1');
+        expect(ids(plays)).toEqual(ids(started));
+        expect(plays.filter((p) => !p.end)).toHaveLength(1);
+        expect(plays.filter((p) => p.end === 'abandoned')).toHaveLength(N - 1);
+        expect(await s.openPlay(u!.id, 's1')).toEqual(plays.find((p) => !p.end));
+      });
+
+      it('of parallel enrolments in one cohort every trainee is in it, each audited once', async () => {
+        const [trainer, ...people] = await s.createUsers([person('cohort.trainer', { role: 'trainer' }), ...Array.from({ length: N }, (_, i) => person(`joiner${i}`))], NOW);
+        const c = await s.createCohort({ name: '并发班', trainerId: trainer!.id, traineeIds: [], createdAt: NOW }, trainer!.id);
+        const results = await Promise.all(people.map((u) => s.enrol(c.id, [u.id], trainer!.id, at(1))));
+        expect(results.map((r) => r!.added)).toEqual(people.map(() => 1));
+        const stored = (await s.getCohort(c.id))!;
+        expect([...stored.traineeIds].sort()).toEqual(ids(people));
+        expect(stored.members!.map((m) => m.userId).sort()).toEqual(ids(people));
+        expect((await audit({ actions: ['cohort.enrol'] })).map((a) => a.targetId).sort()).toEqual(ids(people));
+      });
+
+      it('of parallel scores in one slot (session, agent, rater) one is kept', async () => {
+        const agent = await who('agent');
+        const rater = await who('rater', { role: 'trainer' });
+        const made = await Promise.all(Array.from({ length: N }, (_, i) => s.addObservation(observation(agent, rater, { comment: `第${i}次` }))));
+        const kept = await s.listObservations({ agentId: agent });
+        expect(kept).toHaveLength(1);
+        expect(made.map((o) => o.id)).toContain(kept[0]!.id);
+      });
+
       it('of parallel steps at one count exactly one is recorded', async () => {
         const u1 = await who('u1');
         const p = await s.startPlay(play(u1, 's1'));
@@ -1294,6 +1362,23 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.reason === 'moved')).toHaveLength(N - 1);
         expect((await s.getPlay(p.id))!.steps).toHaveLength(1);
+      });
+
+      it('of parallel knowledge checks on one module every one is folded into its progress', async () => {
+        const [u] = await s.createUsers([person('checker')], NOW);
+        // No progress yet: the first writers race to create it, the rest to change it.
+        const percents = Array.from({ length: N }, (_, i) => (i * 37) % 100);
+        await Promise.all(percents.map((p, i) => s.recordCheckAttempt(checkAttempt(u!.id, 1, p, at(i + 1)))));
+        const [progress, ...others] = await s.listModuleProgress(u!.id);
+        expect(others).toEqual([]);
+        expect(progress!.bestPercent).toBe(Math.max(...percents));
+        expect(progress!.completedAt).toBeDefined();
+      });
+
+      it('of parallel first opens of one module one record is made', async () => {
+        const [u] = await s.createUsers([person('opener')], NOW);
+        await Promise.all(Array.from({ length: N }, () => s.markModuleOpened(u!.id, 2, NOW)));
+        expect(await s.listModuleProgress(u!.id)).toEqual([{ userId: u!.id, chapter: 2, openedAt: NOW, lastOpenedAt: NOW }]);
       });
     });
 

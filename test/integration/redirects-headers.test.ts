@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { describe, it, expect, beforeAll } from 'vitest';
-import { dataDir, serve, login, form, readDb, PASSWORD, type Server } from './helpers';
+import { dataDir, serve, login, form, readDb, PASSWORD, BACKEND, type Server } from './helpers';
 import { HOSTILE_NEXT } from '../fixtures/hostile-next';
 import { qrSvg } from '../../src/app/qr';
 
@@ -145,5 +145,13 @@ describe('response headers', () => {
       const res = await fetch(a.server.base + path);
       expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
+  });
+
+  it('/health answers without a session, names only the kind of store, and is never cached', async () => {
+    const res = await fetch(a.server.base + '/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await res.json()).toEqual({ status: 'ok', store: BACKEND });
   });
 });

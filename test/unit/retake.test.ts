@@ -87,3 +87,15 @@ describe('retake draw (exam service over a real store)', () => {
     expect(papers[2]!.filter((id) => earlier.has(id))).toEqual([]);
   });
 });
+
+describe('starting the exam twice at once (two taps on 开始考试)', () => {
+  it('gives both requests the one paper stored', async () => {
+    const start = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(start);
+    const user = (await rt.store.getUserByUsername('sun.hao'))!;
+    await rt.store.addWaiver({ userId: user.id, by: (await rt.store.getUserByUsername('trainer'))!.id, reason: '测试', at: start.toISOString() });
+    const [a, b] = await Promise.all([startExam(rt, user, start), startExam(rt, user, start)]);
+    expect(b.id).toBe(a.id);
+    expect((await rt.store.listExamAttempts(user.id)).map((x) => x.id)).toEqual([a.id]);
+  });
+});

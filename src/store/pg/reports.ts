@@ -1,3 +1,130 @@
-// Stub: replaced by the port's implementation.
-import type { Db } from './db';
-export function reportsPort(db: Db): any { void db; throw new Error('reportsPort: not implemented'); }
+// ReportsPort on PostgreSQL: HR reads every trainee, so nothing here reads a
+// whole table. People are chosen, ordered and paged in SQL (by user name,
+// COLLATE "C"); a page's records are then read with one query per table for
+// the page's people, and grouped here.
+import { MAX_PAGE, type Page, type PageRequest, type PersonRecords, type ReportsPort, type UserFilter } from '../ports';
+import type { CertificateRecord, CohortRecord, UserRecord, WaiverRecord } from '../types';
+import type { Db, Q } from './db';
+
+type TraineeFilter = UserFilter & { ids?: readonly string[] };
+type Doc<T> = { doc: T };
+
+/** Offset and size of a page request, as store.ts's pageOf reads them. */
+function bounds(req: PageRequest) {
+  const from = Math.max(0, Math.floor(req.from ?? 0));
+  const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(req.limit ?? MAX_PAGE)));
+  return { from, limit };
+}
+const pageOf = <T>(items: T[], total: number, from: number, limit: number): Page<T> => ({ items, total, next: from + limit < total ? from + limit : undefined });
+
+/** The WHERE clause choosing a report's people (store.ts traineesOf), its parameters from $1. */
+function whereOf(f: TraineeFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [f.role ?? 'trainee'];
+  const conds = ['role = $1'];
+  const add = (cond: (n: string) => string, v: unknown) => {
+    params.push(v);
+    conds.push(cond(`$${params.length}`));
+  };
+  if (!f.includeInactive) conds.push('active');
+  if (f.site) add((n) => `site = ${n}`, f.site);
+  if (f.department) add((n) => `department = ${n}`, f.department);
+  if (f.ids) add((n) => `id = ANY(${n}::text[])`, [...f.ids]);
+  return { sql: conds.join(' AND '), params };
+}
+
+/** Rows of `table` for these people, in insertion order, by person. */
+async function byPerson<T>(q: Q, table: string, column: string, ids: string[]): Promise<Map<string, T[]>> {
+  const rows = await q.rows<{ k: string; doc: T }>(`SELECT ${column} AS k, doc FROM ${table} WHERE ${column} = ANY($1::text[]) ORDER BY seq`, [ids]);
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const held = out.get(r.k);
+    if (held) held.push(r.doc);
+    else out.set(r.k, [r.doc]);
+  }
+  return out;
+}
+
+// The cohorts any of a page's people are in, one GIN probe (trainee_ids @> {id}) per person.
+// Not `trainee_ids && $1`: with a page of 1000 ids the planner misjudges the overlap and
+// compares every cohort's array with all 1000 ids (seconds at 4,000 cohorts; milliseconds this way).
+const COHORTS_OF_PAGE = `SELECT DISTINCT ON (c.seq) c.doc FROM unnest($1::text[]) AS t(uid)
+  CROSS JOIN LATERAL (SELECT seq, doc FROM cohorts WHERE trainee_ids @> ARRAY[t.uid]) c ORDER BY c.seq`;
+
+/** The records of a page of people: one query per table (and one for their cohorts). */
+async function recordsOf(q: Q, users: UserRecord[]): Promise<PersonRecords[]> {
+  if (!users.length) return [];
+  const ids = users.map((u) => u.id);
+  const [progress, attempts, exams, certificates, observations, cohortRows] = await Promise.all([
+    byPerson<PersonRecords['moduleProgress'][number]>(q, 'module_progress', 'user_id', ids),
+    byPerson<PersonRecords['scenarioAttempts'][number]>(q, 'scenario_attempts', 'user_id', ids),
+    byPerson<PersonRecords['examAttempts'][number]>(q, 'exam_attempts', 'user_id', ids),
+    byPerson<PersonRecords['certificates'][number]>(q, 'certificates', 'user_id', ids),
+    byPerson<PersonRecords['observations'][number]>(q, 'observations', 'agent_id', ids),
+    q.rows<Doc<CohortRecord>>(COHORTS_OF_PAGE, [ids]),
+  ]);
+  const cohorts = new Map<string, CohortRecord[]>();
+  const wanted = new Set(ids);
+  for (const { doc: c } of cohortRows) {
+    for (const t of c.traineeIds) {
+      if (!wanted.has(t)) continue;
+      const held = cohorts.get(t);
+      if (held) held.push(c);
+      else cohorts.set(t, [c]);
+    }
+  }
+  return users.map((user) => ({
+    user,
+    moduleProgress: progress.get(user.id) ?? [],
+    scenarioAttempts: attempts.get(user.id) ?? [],
+    examAttempts: exams.get(user.id) ?? [],
+    certificates: certificates.get(user.id) ?? [],
+    observations: observations.get(user.id) ?? [],
+    cohorts: cohorts.get(user.id) ?? [],
+  }));
+}
+
+/** A newest-first page of a whole table (its `<order>` index serves it). */
+async function newestFirst<T>(q: Q, table: string, order: string, req: PageRequest): Promise<Page<T>> {
+  const { from, limit } = bounds(req);
+  const [items, count] = await Promise.all([
+    q.rows<Doc<T>>(`SELECT doc FROM ${table} ORDER BY ${order} OFFSET $1 LIMIT $2`, [from, limit]),
+    q.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`),
+  ]);
+  return pageOf(items.map((r) => r.doc), count!.n, from, limit);
+}
+
+export function reportsPort(db: Db): ReportsPort {
+  return {
+    async traineeRecords(f, req) {
+      const { from, limit } = bounds(req);
+      const w = whereOf(f);
+      const n = w.params.length;
+      const [users, count] = await Promise.all([
+        db.q.rows<Doc<UserRecord>>(`SELECT doc FROM users WHERE ${w.sql} ORDER BY username OFFSET $${n + 1} LIMIT $${n + 2}`, [...w.params, from, limit]),
+        db.q.one<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${w.sql}`, w.params),
+      ]);
+      return pageOf(await recordsOf(db.q, users.map((r) => r.doc)), count!.n, from, limit);
+    },
+    async *traineeRecordPages(f, pageSize = MAX_PAGE) {
+      const size = Math.min(MAX_PAGE, Math.max(1, Math.floor(pageSize)));
+      const w = whereOf(f);
+      const n = w.params.length;
+      // Keyset walk by user name: each page starts after the last name of the one before.
+      // (A plain range on username after the first page, so the index on it serves every page.)
+      let last: string | undefined;
+      for (;;) {
+        const after = last === undefined ? '' : ` AND username > $${n + 2}`;
+        const rows: Array<{ username: string; doc: UserRecord }> = await db.q.rows(
+          `SELECT username, doc FROM users WHERE ${w.sql}${after} ORDER BY username LIMIT $${n + 1}`,
+          last === undefined ? [...w.params, size] : [...w.params, size, last],
+        );
+        if (!rows.length) return;
+        yield await recordsOf(db.q, rows.map((r) => r.doc));
+        if (rows.length < size) return;
+        last = rows[rows.length - 1]!.username;
+      }
+    },
+    listWaivers: (req) => newestFirst<WaiverRecord>(db.q, 'waivers', 'at DESC, seq DESC', req),
+    listAllCertificates: (req) => newestFirst<CertificateRecord>(db.q, 'certificates', 'issued_at DESC, seq DESC', req),
+  };
+}
