@@ -14,8 +14,11 @@
 -- lookups per person). Bulk loads may switch the triggers off
 -- (SET session_replication_role = replica) and call refresh_all_person_facts() once.
 
+-- No foreign key to users: store:copy and restore TRUNCATE the store's tables
+-- together (a key would refuse that); a person's row goes when they do
+-- (refresh_person_facts_of) and with a TRUNCATE (person_facts_truncated).
 CREATE TABLE person_facts (
-  user_id text PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  user_id text PRIMARY KEY,
   site text NOT NULL,
   department text NOT NULL,
   -- The user's hireDate as stored (YYYY-MM-DD); the hire-month filter is a prefix match, as startsWith.
@@ -195,6 +198,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- TRUNCATE fires no row or delete triggers: recompute everyone (nobody, when users went too).
+CREATE FUNCTION person_facts_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM refresh_all_person_facts();
+  RETURN NULL;
+END $$;
+
 -- Row triggers for updates that rarely matter (WHEN is checked before anything runs).
 CREATE FUNCTION person_facts_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -234,7 +244,22 @@ CREATE TRIGGER person_facts_ins AFTER INSERT ON cohorts REFERENCING NEW TABLE AS
 CREATE TRIGGER person_facts_upd AFTER UPDATE ON cohorts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION person_facts_changed('unnest(trainee_ids)');
 CREATE TRIGGER person_facts_del AFTER DELETE ON cohorts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION person_facts_changed('unnest(trainee_ids)');
 
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON users FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON module_progress FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON scenario_attempts FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON exam_attempts FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON certificates FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON observations FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+CREATE TRIGGER person_facts_truncate AFTER TRUNCATE ON cohorts FOR EACH STATEMENT EXECUTE FUNCTION person_facts_truncated();
+
 -- Down Migration
+DROP TRIGGER person_facts_truncate ON users;
+DROP TRIGGER person_facts_truncate ON module_progress;
+DROP TRIGGER person_facts_truncate ON scenario_attempts;
+DROP TRIGGER person_facts_truncate ON exam_attempts;
+DROP TRIGGER person_facts_truncate ON certificates;
+DROP TRIGGER person_facts_truncate ON observations;
+DROP TRIGGER person_facts_truncate ON cohorts;
 DROP TRIGGER person_facts_ins ON users; DROP TRIGGER person_facts_upd ON users; DROP TRIGGER person_facts_del ON users;
 DROP TRIGGER person_facts_ins ON module_progress; DROP TRIGGER person_facts_upd ON module_progress; DROP TRIGGER person_facts_del ON module_progress;
 DROP TRIGGER person_facts_ins ON scenario_attempts; DROP TRIGGER person_facts_upd ON scenario_attempts; DROP TRIGGER person_facts_del ON scenario_attempts;
@@ -242,7 +267,7 @@ DROP TRIGGER person_facts_ins ON exam_attempts; DROP TRIGGER person_facts_upd ON
 DROP TRIGGER person_facts_ins ON certificates; DROP TRIGGER person_facts_upd ON certificates; DROP TRIGGER person_facts_del ON certificates;
 DROP TRIGGER person_facts_ins ON observations; DROP TRIGGER person_facts_upd ON observations; DROP TRIGGER person_facts_del ON observations;
 DROP TRIGGER person_facts_ins ON cohorts; DROP TRIGGER person_facts_upd ON cohorts; DROP TRIGGER person_facts_del ON cohorts;
-DROP FUNCTION person_facts_row_changed(), person_facts_changed(), refresh_all_person_facts(), refresh_person_facts(text), refresh_person_facts_of(text[]);
+DROP FUNCTION person_facts_row_changed(), person_facts_truncated(), person_facts_changed(), refresh_all_person_facts(), refresh_person_facts(text), refresh_person_facts_of(text[]);
 DROP VIEW person_facts_source;
 DROP FUNCTION rubric_to_percent(float8);
 DROP TABLE person_facts;

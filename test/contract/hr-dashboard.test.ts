@@ -172,5 +172,12 @@ if (pgEnabled()) {
       const after = await store.hrDashboard({ site: '新项目' }, TODAY.toISOString(), MODULES);
       expect(after.headline.people).toBe(1);
     });
+
+    // Last: it empties the database. store:copy --replace and restore TRUNCATE every table together.
+    it('forgets everyone when the tables are truncated (store:copy --replace, restore)', async () => {
+      await db.q.run('TRUNCATE users, module_progress, scenario_attempts, exam_attempts, certificates, observations, cohorts, sessions, check_attempts, scenario_plays, waivers, live_sessions');
+      expect((await db.q.one<{ n: number }>('SELECT count(*)::int AS n FROM person_facts'))!.n).toBe(0);
+      expect((await hrDashboardSql(db, {}, TODAY.toISOString(), MODULES)).headline.people).toBe(0);
+    });
   });
 } else describe.skip('HR dashboard on PostgreSQL (PG_TESTS=0: no cluster in this run)', () => {});
