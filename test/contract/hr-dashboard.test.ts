@@ -16,7 +16,9 @@ import { Db } from '../../src/store/pg/db';
 import { hrDashboardSql } from '../../src/store/pg/dashboard';
 import { LOAD_ORDER, insertRecord, updateOf, type Collection } from '../../src/store/pg/tables';
 import type { HrFilters } from '../../src/hr';
-import type { CertificateRecord, CohortRecord, DbData, ExamAttemptRecord } from '../../src/store/types';
+import type { CertificateRecord, DbData } from '../../src/store/types';
+import type { Storage } from '../../src/store/ports';
+import { openPgStorage } from '../../src/store/pg';
 import { freshDatabase, pgEnabled, type TestDatabase } from '../pg/database';
 
 const DAY = 86_400_000;
@@ -71,6 +73,7 @@ if (pgEnabled()) {
     let store: Store;
     let pgDb: TestDatabase;
     let db: Db;
+    let pg: Storage;
 
     beforeAll(async () => {
       data = await generateCompany(400, TODAY);
@@ -97,9 +100,11 @@ if (pgEnabled()) {
           await q.run(text, params);
         }
       });
+      pg = await openPgStorage(pgDb.url, { poolMax: 4 });
     }, 120_000);
     afterAll(async () => {
       await store?.close();
+      await pg?.close();
       await db?.close();
       await pgDb?.drop();
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -121,7 +126,7 @@ if (pgEnabled()) {
       for (const [nowName, now] of Object.entries(NOWS)) {
         for (const [name, filters] of filterCases()) {
           const want = await store.hrDashboard(filters, now.toISOString(), MODULES);
-          const got = await hrDashboardSql(db, filters, now.toISOString(), MODULES);
+          const got = await pg.hrDashboard(filters, now.toISOString(), MODULES);
           expect(got, `${step}: ${name}, ${nowName}`).toEqual(want);
         }
       }
@@ -136,41 +141,40 @@ if (pgEnabled()) {
       await expectSame();
     });
 
-    it('still agrees after certificates, exams, cohorts and people change', async () => {
-      const put = (c: Collection, rec: object, key = 'id = $W1', params: unknown[] = [(rec as { id: string }).id]) => {
-        const { text, params: all } = updateOf(c, rec as never, key, params);
-        return db.q.run(text, all);
-      };
+    it('still agrees after certificates, exams, cohorts and people change through the ports', async () => {
+      // Each change made on both stores through their ports, with the same arguments.
+      const both = async <T,>(change: (s: Storage) => Promise<T>): Promise<[T, T]> => [await change(store), await change(pg)];
       const at = new Date().toISOString();
       const certs = data.certificates.filter((c) => !c.revokedAt && !c.supersededBy);
-      // Revoke one certificate, reissue another: written to PostgreSQL as the embedded store wrote them.
-      const revoked = (await store.revokeCertificate(certs[3]!.id, 'hr', '测试', at))!;
-      expect(await put('certificates', revoked)).toBe(1);
+      const [revoked, pgRevoked] = await both((s) => s.revokeCertificate(certs[3]!.id, 'hr', '测试', at));
+      expect(revoked && pgRevoked).toBeTruthy();
       await expectSame('revoked');
-      const reissued = (await store.reissueCertificate(certs[4]!.id, 'NEW-CODE-0000-0001', 'hr', '补发', at))!;
-      await insertRecord(db.q, 'certificates', reissued);
-      await put('certificates', (await store.getCertificate(certs[4]!.id))!);
+      const [reissued, pgReissued] = await both((s) => s.reissueCertificate(certs[4]!.id, 'NEW-CODE-0000-0001', 'hr', '补发', at));
+      expect(reissued && pgReissued).toBeTruthy();
       await expectSame('reissued');
       // Someone who had not started takes the exam and passes.
       const idle = (await store.traineeRecords({}, { limit: 1000 })).items.find((r) => !r.moduleProgress.length && !r.scenarioAttempts.length && !r.examAttempts.length)!;
       const sample = data.examAttempts.find((e) => e.result)!;
-      const exam: ExamAttemptRecord = await store.createExamAttempt({ ...structuredClone(sample), userId: idle.user.id, startedAt: at, deadline: at, submittedAt: at });
-      await insertRecord(db.q, 'examAttempts', exam);
+      await both((s) => s.createExamAttempt({ ...structuredClone(sample), userId: idle.user.id, startedAt: at, deadline: at, submittedAt: at }));
       await expectSame('exam taken');
-      // Enrol people in the last cohort and give it a due date already past.
+      // Enrol people in the last cohort, then give it a due date already past.
       const cohort = data.cohorts.at(-1)!;
       const others = data.users.filter((u) => u.role === 'trainee' && !cohort.traineeIds.includes(u.id)).slice(0, 10).map((u) => u.id);
-      const enrolled: CohortRecord = (await store.enrol(cohort.id, others, 'hr', at))!.cohort;
-      const due = (await store.updateCohort(cohort.id, { dueDate: '2020-01-01' }))!;
-      expect(due.traineeIds).toEqual(enrolled.traineeIds);
-      await put('cohorts', due);
-      await expectSame('enrolled, due date changed');
+      const [enrolled, pgEnrolled] = await both((s) => s.enrol(cohort.id, others, 'hr', at));
+      expect(pgEnrolled?.added).toBe(enrolled?.added);
+      await expectSame('enrolled');
+      await both((s) => s.updateCohort(cohort.id, { dueDate: '2020-01-01' }));
+      await expectSame('due date changed');
+      // An observed role-play for someone, scored again by the same rater (the second replaces the first).
+      const rater = data.users.find((u) => u.role === 'trainer')!;
+      for (const score of [2, 5]) await both((s) => s.addObservation({ sessionId: 'new-session', cohortId: cohort.id, scenarioId: 'ceiling-leak', agentId: idle.user.id, raterId: rater.id, calmness: score, empathy: 3, solution: 4, comment: '', at }));
+      await expectSame('observed');
       // One person moves site, another leaves.
       const [mover, leaver] = data.users.filter((u) => u.role === 'trainee' && u.active).slice(5, 7);
-      for (const [u, patch] of [[mover!, { site: '新项目' }], [leaver!, { active: false }]] as const) await put('users', (await store.updateUser(u.id, patch, at))!);
+      await both((s) => s.updateUser(mover!.id, { site: '新项目' }, at));
+      await both((s) => s.updateUser(leaver!.id, { active: false }, at));
       await expectSame('moved and left');
-      const after = await store.hrDashboard({ site: '新项目' }, TODAY.toISOString(), MODULES);
-      expect(after.headline.people).toBe(1);
+      expect((await pg.hrDashboard({ site: '新项目' }, TODAY.toISOString(), MODULES)).headline.people).toBe(1);
     });
 
     // Last: it empties the database. store:copy --replace and restore TRUNCATE every table together.
