@@ -136,22 +136,22 @@ LEFT JOIN LATERAL (
 WHERE u.role = 'trainee';
 
 -- Recomputes these people's rows (people who are no longer trainees lose theirs).
--- Each person's refresh is serialised by an advisory lock held to the end of
--- the transaction, taken before reading: of two transactions changing one
--- person's records, the later one recomputes after the earlier has committed
--- (READ COMMITTED reads afresh per statement), so neither's change is lost.
--- Under REPEATABLE READ the upsert of a row changed meanwhile is a
--- serialisation failure, which Db.tx retries.
+-- Each person's refresh is serialised by a lock on their users row held to the
+-- end of the transaction, taken before reading: of two transactions changing
+-- one person's records, the later one recomputes after the earlier has
+-- committed (READ COMMITTED reads afresh per statement), so neither's change
+-- is lost. Under REPEATABLE READ the upsert of a row changed meanwhile is a
+-- serialisation failure, which Db.tx retries. A row lock, not an advisory
+-- lock: a load of 100,000 people in one transaction would exhaust the lock
+-- table; FOR NO KEY UPDATE does not conflict with the key-share locks that
+-- inserting a person's records takes on the same row.
 CREATE FUNCTION refresh_person_facts_of(uids text[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  ids text[] := ARRAY(SELECT DISTINCT x FROM unnest(uids) x WHERE x IS NOT NULL ORDER BY x);
-  uid text;
+  ids text[] := ARRAY(SELECT DISTINCT x FROM unnest(uids) x WHERE x IS NOT NULL);
 BEGIN
   IF cardinality(ids) = 0 THEN RETURN; END IF;
   -- In one order, so two transactions refreshing the same people do not deadlock each other.
-  FOREACH uid IN ARRAY ids LOOP
-    PERFORM pg_advisory_xact_lock(1414, hashtext(uid));
-  END LOOP;
+  PERFORM 1 FROM users u WHERE u.id = ANY (ids) ORDER BY u.id FOR NO KEY UPDATE;
   DELETE FROM person_facts f WHERE f.user_id = ANY (ids)
     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.user_id AND u.role = 'trainee');
   INSERT INTO person_facts SELECT * FROM person_facts_source s WHERE s.user_id = ANY (ids)
