@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client as PgClient } from 'pg';
 import { generateCompany } from '../../scripts/bench/hr';
 import { openStore, type Store } from '../../src/store/store';
 import { Db } from '../../src/store/pg/db';
 import { hrDashboardSql } from '../../src/store/pg/dashboard';
-import { LOAD_ORDER, insertRecord, updateOf, type Collection } from '../../src/store/pg/tables';
+import { LOAD_ORDER, insertOf, insertRecord, updateOf, type Collection } from '../../src/store/pg/tables';
 import type { HrFilters } from '../../src/hr';
 import type { CertificateRecord, DbData } from '../../src/store/types';
 import type { Storage } from '../../src/store/ports';
@@ -175,6 +176,35 @@ if (pgEnabled()) {
       await both((s) => s.updateUser(leaver!.id, { active: false }, at));
       await expectSame('moved and left');
       expect((await pg.hrDashboard({ site: '新项目' }, TODAY.toISOString(), MODULES)).headline.people).toBe(1);
+    });
+
+    it('keeps both of two concurrent changes to one person (the later refresh waits for the earlier commit)', async () => {
+      const clients = [new PgClient({ connectionString: pgDb.url }), new PgClient({ connectionString: pgDb.url })];
+      const [first, second] = clients as [PgClient, PgClient];
+      try {
+        for (const c of clients) await c.connect();
+        const idle = (await store.traineeRecords({}, { limit: 1000 })).items.find((r) => !r.scenarioAttempts.length && !r.examAttempts.length && !r.certificates.length)!;
+        const at = new Date().toISOString();
+        const sample = data.examAttempts.find((e) => e.result)!;
+        const exam = insertOf('examAttempts', { ...structuredClone(sample), id: randomUUID(), userId: idle.user.id, startedAt: at, deadline: at, submittedAt: at });
+        const cert = insertOf('certificates', { ...structuredClone(data.certificates[0]!), id: randomUUID(), userId: idle.user.id, code: 'RACE-0000-0000-0001', issuedAt: at, expiresAt: new Date(Date.now() + 700 * DAY).toISOString(), revokedAt: undefined, revokedBy: undefined, revokeReason: undefined, supersededBy: undefined, reissuedFrom: undefined });
+        await first.query('BEGIN');
+        await first.query(exam.text, exam.params);
+        await second.query('BEGIN');
+        const pid = (await second.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const secondInsert = second.query(cert.text, cert.params);
+        // The second change's refresh is under way and waits for the first transaction.
+        while (!(await db.q.one(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]))) await new Promise((r) => setImmediate(r));
+        await first.query('COMMIT');
+        await secondInsert;
+        await second.query('COMMIT');
+        const row = await db.q.one(`SELECT has_exam, has_certificate, started FROM person_facts WHERE user_id = $1`, [idle.user.id]);
+        expect(row).toEqual({ has_exam: true, has_certificate: true, started: true });
+        // And it is exactly what the rules give from the base tables now.
+        expect(await db.q.rows(`SELECT * FROM person_facts WHERE user_id = $1`, [idle.user.id])).toEqual(await db.q.rows(`SELECT * FROM person_facts_source WHERE user_id = $1`, [idle.user.id]));
+      } finally {
+        for (const c of clients) await c.end().catch(() => {});
+      }
     });
 
     // Last: it empties the database. store:copy --replace and restore TRUNCATE every table together.
