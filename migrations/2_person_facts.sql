@@ -152,9 +152,11 @@ BEGIN
   IF cardinality(ids) = 0 THEN RETURN; END IF;
   -- In one order, so two transactions refreshing the same people do not deadlock each other.
   PERFORM 1 FROM users u WHERE u.id = ANY (ids) ORDER BY u.id FOR NO KEY UPDATE;
-  DELETE FROM person_facts f WHERE f.user_id = ANY (ids)
-    AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.user_id AND u.role = 'trainee');
-  INSERT INTO person_facts SELECT * FROM person_facts_source s WHERE s.user_id = ANY (ids)
+  -- Planned afresh each time (EXECUTE), not a plan cached when the tables were
+  -- small: a bulk load with the triggers on would keep scanning whole tables.
+  EXECUTE 'DELETE FROM person_facts f WHERE f.user_id = ANY ($1)
+    AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.user_id AND u.role = ''trainee'')' USING ids;
+  EXECUTE 'INSERT INTO person_facts SELECT * FROM person_facts_source s WHERE s.user_id = ANY ($1)
   ON CONFLICT (user_id) DO UPDATE SET
     site = EXCLUDED.site, department = EXCLUDED.department, hire_date = EXCLUDED.hire_date, active = EXCLUDED.active,
     cohort_ids = EXCLUDED.cohort_ids, due_date = EXCLUDED.due_date, started = EXCLUDED.started,
@@ -165,7 +167,7 @@ BEGIN
     scenario_n = EXCLUDED.scenario_n, scenario_calmness = EXCLUDED.scenario_calmness,
     scenario_empathy = EXCLUDED.scenario_empathy, scenario_solution = EXCLUDED.scenario_solution,
     observed_n = EXCLUDED.observed_n, observed_calmness = EXCLUDED.observed_calmness,
-    observed_empathy = EXCLUDED.observed_empathy, observed_solution = EXCLUDED.observed_solution;
+    observed_empathy = EXCLUDED.observed_empathy, observed_solution = EXCLUDED.observed_solution' USING ids;
 END $$;
 
 CREATE FUNCTION refresh_person_facts(uid text) RETURNS void LANGUAGE sql

@@ -39,11 +39,13 @@ async function main() {
     await c.connect();
     await migrateDatabase(c, 'bench');
     const triggers = (on: boolean) => c.query(['users', 'module_progress', 'scenario_attempts', 'exam_attempts', 'certificates', 'observations', 'cohorts'].map((t) => `ALTER TABLE ${t} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER USER`).join('; '));
-    await triggers(false);
+    // BENCH_TRIGGERS_ON=1 loads with them on, to see what that costs.
+    const on = process.env.BENCH_TRIGGERS_ON === '1';
+    if (!on) await triggers(false);
     const [loadMs] = await timed(() => loadDatabase(url, data));
     await triggers(true);
     await c.end();
-    console.log(`load (store:copy, read-model triggers off): ${(loadMs / 1000).toFixed(1)} s`);
+    console.log(`load (store:copy, read-model triggers ${on ? 'on' : 'off'}): ${(loadMs / 1000).toFixed(1)} s`);
     const db = new Db(url, { max: 4 });
     try {
       await db.q.run('VACUUM ANALYZE');
