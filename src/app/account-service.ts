@@ -5,9 +5,10 @@ import type { UserRecord } from '../store';
 import { hashToken, resolveSession, signIn, signInThrottle, signOut } from '../auth';
 import { changeOwnPassword } from '../people';
 
-/** The signed-in person for a session cookie at `now`, or undefined (none, expired, unknown, deactivated, or the look-up failed). */
+/** The signed-in person for a session cookie at `now`, or undefined (none, expired, unknown, deactivated); a store that cannot be read throws (a 503). */
 export async function resolveRequestUser(rt: Runtime, cookie: string | undefined, now: Date): Promise<UserRecord | undefined> {
-  return resolveSession(storageOf(rt), cookie, now).catch(() => undefined);
+  // Store faults propagate: the middleware answers 503 rather than sending a signed-in person to the sign-in page.
+  return resolveSession(storageOf(rt), cookie, now);
 }
 
 export type SignInOutcome = { kind: 'wait'; wait: number } | { kind: 'failed'; again: number } | { kind: 'ok'; token: string; user: UserRecord };

@@ -2,13 +2,12 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, certState, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { applyFilters, certState, factsOf, statementsFor, toCsv, type PersonFacts } from '../hr';
 import { filtersFrom, type FieldSource } from './hr-filters';
-import { certificateStatus, latestCertificate } from '../certification';
-import { CATEGORIES, type Category } from '../quiz';
+import { certificateStatus } from '../certification';
 import { rubricToPercent } from '../live';
 import { t } from '../i18n';
-import type { PageRequest, PersonRecords, UserRecord } from '../store';
+import type { PageRequest, UserRecord } from '../store';
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
 export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): Promise<PersonFacts[]> {
@@ -21,65 +20,6 @@ export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readon
 export async function* peopleFactPages(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): AsyncGenerator<PersonFacts[]> {
   const total = rt.course.modules.length;
   for await (const people of storageOf(rt).traineeRecordPages({ ...filter, includeInactive: true })) yield people.map((r) => factsOf(r, total, now));
-}
-
-type ExamAttempt = PersonRecords['examAttempts'][number];
-
-/** The best submitted exam attempt (the first of equal bests). */
-function bestExam(attempts: PersonRecords['examAttempts']): ExamAttempt | undefined {
-  let best: ExamAttempt | undefined;
-  for (const a of attempts) if (a.result && (!best || a.result.percent > best.result!.percent)) best = a;
-  return best;
-}
-
-/**
- * The best attempt per scenario and whether any passed, as summariseAttempts
- * (src/scenarios) reads them — the earliest of equal best scores — in one pass
- * without sorting: this runs for every trainee on every dashboard request.
- */
-export function bestPerScenario(attempts: PersonRecords['scenarioAttempts']): PersonFacts['scenarioBest'] {
-  const out = new Map<string, { a: (typeof attempts)[number]; passed: boolean }>();
-  for (const a of attempts) {
-    const prev = out.get(a.scenarioId);
-    if (!prev) out.set(a.scenarioId, { a, passed: a.scores.passed });
-    else {
-      if (a.scores.overall > prev.a.scores.overall || (a.scores.overall === prev.a.scores.overall && a.at < prev.a.at)) prev.a = a;
-      prev.passed ||= a.scores.passed;
-    }
-  }
-  return [...out].map(([scenarioId, { a, passed }]) => ({ scenarioId, passed, calmness: a.scores.calmness, empathy: a.scores.empathy, solution: a.scores.solution }));
-}
-
-/** What HR reads about one trainee, from their records. */
-function factsOf(r: PersonRecords, total: number, now: Date): PersonFacts {
-  const u = r.user;
-  const ex = bestExam(r.examAttempts);
-  const current = latestCertificate(r.certificates);
-  const cohorts = r.cohorts;
-  let due: string | undefined;
-  for (const c of cohorts) if (c.dueDate && (!due || c.dueDate < due)) due = c.dueDate;
-  let modulesDone = 0;
-  for (const m of r.moduleProgress) if (m.completedAt) modulesDone++;
-  return {
-    id: u.id,
-    name: u.displayName,
-    username: u.username,
-    site: u.site,
-    department: u.department,
-    hireDate: u.hireDate,
-    active: u.active,
-    cohortIds: cohorts.map((c) => c.id),
-    cohortNames: cohorts.map((c) => c.name),
-    dueDate: due,
-    modulesDone,
-    modulesTotal: total,
-    started: r.moduleProgress.length > 0 || r.scenarioAttempts.length > 0 || !!ex,
-    scenarioBest: bestPerScenario(r.scenarioAttempts),
-    observed: r.observations.map((o) => ({ calmness: o.calmness, empathy: o.empathy, solution: o.solution })),
-    exam: ex ? { percent: ex.result!.percent, passed: ex.result!.passed, at: ex.submittedAt ?? ex.startedAt, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, ex.result!.byCategory[c].percent])) as Record<Category, number> } : undefined,
-    certificate: current ? { id: current.id, code: current.code, issuedAt: current.issuedAt, expiresAt: current.expiresAt, status: certificateStatus(current, now) } : undefined,
-    issued: r.certificates.filter((c) => !c.reissuedFrom).map((c) => c.issuedAt),
-  };
 }
 
 const CSV_STATE = { certified: '已认证', expired: '已过期', inProgress: '培训中', notStarted: '未开始' } as const;

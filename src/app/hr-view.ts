@@ -3,23 +3,22 @@
 // certificate-service.ts.
 import { storageOf, type Runtime } from './runtime';
 import type { UserRecord } from '../store';
-import { dashboardTally, peoplePage, type PeopleSort } from '../hr';
+import { peoplePage, type PeopleSort } from '../hr';
 import { filterFields, filterQuery, filtersFrom } from './hr-filters';
-import { peopleFactPages, peopleFacts, personTimeline, waiverRows } from './hr-service';
+import { peopleFacts, personTimeline, waiverRows } from './hr-service';
 import { certificateList, type CertificateView } from './certificate-service';
 import { EXPIRING_DAYS } from '../hr';
 
 /** The dashboard: its figures for the filters in the query, the filters as links and form fields, and the waivers. */
 export async function hrDashboardView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
   const filters = filtersFrom(query);
-  // Counted a page of people at a time: the figures need no list of everyone.
-  const tally = dashboardTally(filters, now);
-  for await (const page of peopleFactPages(rt, now)) for (const p of page) tally.add(p);
+  // Counted by the store, where the records are (PostgreSQL: one aggregate over its read model).
+  const dashboard = await storageOf(rt).hrDashboard(filters, now.toISOString(), rt.course.modules.length);
   return {
     filters,
     qs: filterQuery(filters),
     fields: filterFields(filters),
-    dashboard: tally.result(),
+    dashboard,
     waivers: await waiverRows(rt),
   };
 }

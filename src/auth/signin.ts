@@ -1,4 +1,4 @@
-import type { Storage } from '../store';
+import { StoreUnavailableError, StoreWriteError, type Storage } from '../store/ports';
 import type { UserRecord } from '../store/types';
 import { verifyPassword, dummyHash } from './password';
 import { hashToken, newSessionToken, sessionState, needsTouch } from './session';
@@ -32,11 +32,25 @@ export async function resolveSession(store: Storage, token: string | undefined, 
   if (!session) return undefined;
   const t = now.getTime();
   if (sessionState(session, t) !== 'valid') {
-    await store.deleteSession(idHash);
+    await bestEffort(store.deleteSession(idHash));
     return undefined;
   }
   const user = await store.getUser(session.userId);
   if (!user || !user.active) return undefined;
-  if (needsTouch(session, t)) await store.touchSession(idHash, now.toISOString());
+  if (needsTouch(session, t)) await bestEffort(store.touchSession(idHash, now.toISOString()));
   return user;
+}
+
+/**
+ * A session's housekeeping write that may fail without failing the request: a
+ * store refusing writes (a full disk) still serves pages to signed-in people.
+ * A store that cannot be reached at all is no such case: the request gets its
+ * 503 instead of being treated as signed out.
+ */
+async function bestEffort(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (e) {
+    if (!(e instanceof StoreWriteError) || e instanceof StoreUnavailableError) throw e;
+  }
 }

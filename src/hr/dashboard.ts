@@ -19,7 +19,7 @@ export function expiresSoon(c: { status: CertificateStatus; expiresAt: string },
   return c.status === 'valid' && c.expiresAt <= expiryHorizon(now);
 }
 /** The last expiry time (ISO) that counts as "expiring soon" at `now`. */
-const expiryHorizon = (now: Date) => new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
+export const expiryHorizon = (now: Date) => new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
 
 /** Whether one person is in the filters' scope. */
 export function inScope(p: PersonFacts, f: HrFilters): boolean {
@@ -54,9 +54,10 @@ export interface Dashboard {
 }
 
 /** A mean rounded to one decimal, from a running sum; null for no values. */
-const meanOf = (sum: number, n: number) => (n ? Math.round((sum / n) * 10) / 10 : null);
+export const meanOf = (sum: number, n: number) => (n ? Math.round((sum / n) * 10) / 10 : null);
 
-function lastMonths(now: Date, n: number): string[] {
+/** The `n` months (YYYY-MM, UTC) up to and including `now`'s, oldest first. */
+export function lastMonths(now: Date, n: number): string[] {
   const out: string[] = [];
   for (let i = n - 1; i >= 0; i--) {
     const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
@@ -67,6 +68,10 @@ function lastMonths(now: Date, n: number): string[] {
 
 /** Chinese collation for names and sites, made once (a Collator compares far faster than localeCompare with a locale). */
 const zh = new Intl.Collator('zh-CN');
+/** The order of the per-site rows. */
+export const bySiteName = (a: { site: string }, b: { site: string }) => zh.compare(a.site, b.site);
+/** certified ÷ people as 0–100 with one decimal. */
+export const rateOf = (certified: number, people: number) => (people ? Math.round((certified / people) * 1000) / 10 : 0);
 const byDefault = new Intl.Collator();
 
 const zeroDims = (): Record<Dimension, number> => ({ calmness: 0, empathy: 0, solution: 0 });
@@ -129,9 +134,9 @@ export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFa
       overdue,
       expired: states.expired,
       expiringSoon,
-      rate: people ? Math.round((states.certified / people) * 1000) / 10 : 0,
+      rate: rateOf(states.certified, people),
     },
-    bySite: [...sites.values()].sort((a, b) => zh.compare(a.site, b.site)),
+    bySite: [...sites.values()].sort(bySiteName),
     perMonth: months.map((month, i) => ({ month, count: perMonth[i]! })),
     competency: {
       scenario: Object.fromEntries(DIMENSIONS.map((d) => [d, meanOf(scenario[d], scenarioN)])) as Record<Dimension, number | null>,

@@ -13,6 +13,7 @@
 // - Lists are bounded by who or what they are about (one person's attempts, one
 //   cohort's sessions); reports over the whole company go through ReportsPort, paged.
 import type { Role } from '../auth/roles';
+import type { Dashboard, HrFilters } from '../hr/dashboard';
 import type {
   AuditAction,
   AuditRecord,
@@ -277,6 +278,13 @@ export interface ReportsPort {
    * (capped at MAX_PAGE).
    */
   traineeRecordPages(filter: UserFilter & { ids?: readonly string[] }, pageSize?: number): AsyncIterable<PersonRecords[]>;
+  /**
+   * The HR dashboard's figures at `now` (ISO) for the trainees the filters
+   * pick, exactly as src/hr computes them from every trainee's records
+   * (factsOf, dashboardTally): an adapter may count them where the data is
+   * (PostgreSQL: a read model kept by triggers) but must give the same Dashboard.
+   */
+  hrDashboard(filters: HrFilters, now: string, modulesTotal: number): Promise<Dashboard>;
 }
 
 /** A sign-in or verification counter (src/auth/throttle.ts). Times in ms since the epoch. */

@@ -15,6 +15,8 @@ import { stints } from '../cohorts';
 import { isInForce } from '../certification/certificate';
 import { foldCheckAttempt, shouldRecordOpen } from '../modules/progress';
 import { replacesObservation } from '../live/rubric';
+import { factsOf } from '../hr/facts';
+import { dashboardTally, type Dashboard, type HrFilters } from '../hr/dashboard';
 
 import { ConflictError, DuplicateError, DuplicateUsernameError, StoreCorruptError, StoreWriteError, MAX_PAGE, type AuditFilter, type AuditNote, type NewUser, type Page, type PageRequest, type PersonRecords, type PlayStepResult, type RateLimiterPort, type Counter, type Storage, type UserFilter } from './ports';
 import { memoryNotifier } from './memory-notifier';
@@ -917,6 +919,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         const now = d();
         yield people.slice(from, from + size).map((user) => recordsOf(now, user, cohorts));
       }
+    },
+
+    /** The dashboard from every trainee's records, by the rules in src/hr (the reference the PostgreSQL read model must equal). */
+    hrDashboard: async (filters: HrFilters, now: string, modulesTotal: number): Promise<Dashboard> => {
+      const x = d();
+      const at = new Date(now);
+      const cohorts = cohortsByTrainee(x);
+      const tally = dashboardTally(filters, at);
+      for (const user of traineesOf(x, { includeInactive: true })) tally.add(factsOf(recordsOf(x, user, cohorts), modulesTotal, at));
+      return tally.result();
     },
 
     getCheckAttempt: async (id: string) => {

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { computeDashboard, applyFilters, certState, expiresSoon, type PersonFacts, type HrFilters } from '../../src/hr';
-import { bestPerScenario } from '../../src/app/hr-service';
+import { bestPerScenario } from '../../src/hr/facts';
 import { summariseAttempts } from '../../src/scenarios';
 import { rubricToPercent } from '../../src/live';
 

@@ -5,6 +5,7 @@
 import { MAX_PAGE, type Page, type PageRequest, type PersonRecords, type ReportsPort, type UserFilter } from '../ports';
 import type { CertificateRecord, CohortRecord, UserRecord, WaiverRecord } from '../types';
 import type { Db, Q } from './db';
+import { hrDashboardSql } from './dashboard';
 
 type TraineeFilter = UserFilter & { ids?: readonly string[] };
 type Doc<T> = { doc: T };
@@ -126,5 +127,7 @@ export function reportsPort(db: Db): ReportsPort {
     },
     listWaivers: (req) => newestFirst<WaiverRecord>(db.q, 'waivers', 'at DESC, seq DESC', req),
     listAllCertificates: (req) => newestFirst<CertificateRecord>(db.q, 'certificates', 'issued_at DESC, seq DESC', req),
+    // Counted over the person_facts read model (migrations/2_person_facts.sql).
+    hrDashboard: (filters, now, modulesTotal) => hrDashboardSql(db, filters, now, modulesTotal),
   };
 }
