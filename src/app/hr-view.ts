@@ -26,12 +26,12 @@ export async function hrDashboardView(rt: Runtime, _user: UserRecord, query: URL
 /** The choices of the filter form: sites, departments and hire months of every trainee, and the cohorts. */
 export async function hrFiltersView(rt: Runtime) {
   const store = storageOf(rt);
-  const users = await store.listUsers({ role: 'trainee', includeInactive: true });
+  const facets = await store.traineeFacets();
   return {
-    sites: [...new Set(users.map((u) => u.site).filter(Boolean))].sort(),
-    departments: [...new Set(users.map((u) => u.department).filter(Boolean))].sort(),
+    sites: facets.sites,
+    departments: facets.departments,
     cohorts: (await store.listCohorts()).map((c) => ({ id: c.id, name: c.name })),
-    months: [...new Set(users.map((u) => u.hireDate?.slice(0, 7)).filter((m): m is string => !!m))].sort().reverse(),
+    months: facets.hireMonths,
   };
 }
 

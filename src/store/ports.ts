@@ -285,6 +285,14 @@ export interface ReportsPort {
    * (PostgreSQL: a read model kept by triggers) but must give the same Dashboard.
    */
   hrDashboard(filters: HrFilters, now: string, modulesTotal: number): Promise<Dashboard>;
+  /** The choices of HR's filter form: every trainee's site, department (non-empty, by code point) and hire month (YYYY-MM, newest first), active or not. */
+  traineeFacets(): Promise<TraineeFacets>;
+}
+
+export interface TraineeFacets {
+  sites: string[];
+  departments: string[];
+  hireMonths: string[];
 }
 
 /** A sign-in or verification counter (src/auth/throttle.ts). Times in ms since the epoch. */

@@ -931,6 +931,16 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       return tally.result();
     },
 
+    traineeFacets: async () => {
+      const trainees = traineesOf(d(), { includeInactive: true });
+      const distinct = (xs: Array<string | undefined>) => [...new Set(xs.filter((v): v is string => !!v))].sort();
+      return {
+        sites: distinct(trainees.map((u) => u.site)),
+        departments: distinct(trainees.map((u) => u.department)),
+        hireMonths: distinct(trainees.map((u) => u.hireDate?.slice(0, 7))).reverse(),
+      };
+    },
+
     getCheckAttempt: async (id: string) => {
       const a = ix.checkById.last(d().checkAttempts, id);
       return a && copy(a);

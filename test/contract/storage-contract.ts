@@ -1072,6 +1072,17 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     });
 
     describe('ReportsPort', () => {
+      it("gives HR's filter choices: trainees' sites, departments and hire months, active or not, and no one else's", async () => {
+        await s.createUsers([
+          person('t1', { site: '翠湖天地', department: '客服部', hireDate: '2026-03-02' }),
+          person('t2', { site: '阳光花园', department: '工程部', hireDate: '2026-11-20', active: false }),
+          person('t3', { site: '阳光花园', department: '', hireDate: '2026-03-15' }),
+          person('t4', { site: '', department: '客服部' }),
+          person('boss', { role: 'trainer', site: '金色家园', department: '培训部', hireDate: '2020-01-01' }),
+        ], NOW);
+        expect(await s.traineeFacets()).toEqual({ sites: ['翠湖天地', '阳光花园'].sort(), departments: ['客服部', '工程部'].sort(), hireMonths: ['2026-11', '2026-03'] });
+      });
+
       it('pages waivers and certificates newest first', async () => {
         const u: string[] = [];
         for (let i = 0; i < 7; i++) u.push(await who(`u${i}`));

@@ -97,6 +97,14 @@ if (pgEnabled()) {
       expect(there.code).toBe(0);
       expect(there.out).toMatch(/users\s+30\d\s+30\d/);
       expectSameStore(await dumpDatabase(db.url), source);
+      // The HR read model was computed for the loaded people (its triggers are off during a load).
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const model = (await c.query(`SELECT (SELECT count(*)::int FROM person_facts) AS n,
+        (SELECT count(*)::int FROM (SELECT * FROM person_facts_source EXCEPT SELECT * FROM person_facts) d) AS missing,
+        (SELECT count(*)::int FROM (SELECT * FROM person_facts EXCEPT SELECT * FROM person_facts_source) d) AS stale`)).rows[0];
+      await c.end();
+      expect(model).toEqual({ n: source.users.filter((u) => u.role === 'trainee').length, missing: 0, stale: 0 });
 
       const back = folder('back');
       const again = await run('--from', db.url, '--to', back);

@@ -14,6 +14,9 @@ import { LOAD_ORDER, TABLES, type Collection } from './tables';
 export const LOAD_BATCH = 2_000;
 const LOAD_BATCH_BYTES = 8 * 2 ** 20;
 
+/** The tables whose triggers keep the HR read model (migrations/2_person_facts.sql). */
+const READ_MODEL_TABLES = ['users', 'module_progress', 'scenario_attempts', 'exam_attempts', 'certificates', 'observations', 'cohorts'];
+
 /** Every table that holds store data (events are the notifier's passing messages, not data). */
 const DATA_TABLES = ['org', ...LOAD_ORDER.map((c) => TABLES[c].table), 'counters'];
 
@@ -151,6 +154,11 @@ export async function loadDatabase(url: string, data: DbData, opts: LoadOptions 
         const full = await nonEmptyTables(c);
         if (full.length) throw new Error(`the database at ${redactUrl(url)} is not empty (${full.join(', ')} hold records); copy into an empty database, or restore a backup to replace it`);
       }
+      // The HR read model (person_facts, migration 2) is kept by triggers, one refresh per
+      // statement: right for the app's writes, far too slow for a whole store (100k people:
+      // minutes). They are off for the load and the model is computed once at its end, all
+      // in this transaction (ALTER TABLE is transactional: a failed load leaves them on).
+      await c.query(READ_MODEL_TABLES.map((t) => `ALTER TABLE ${t} DISABLE TRIGGER USER`).join('; '));
       await c.query('INSERT INTO org (doc) VALUES ($1::jsonb)', [json(data.org)]);
       for (const col of LOAD_ORDER) {
         const def = TABLES[col] as { table: string; cols: (r: unknown) => Record<string, unknown> };
@@ -159,6 +167,8 @@ export async function loadDatabase(url: string, data: DbData, opts: LoadOptions 
         else await insertCertificates(c, rows);
       }
       await insertAll(c, 'counters', data.throttles.map((t) => ({ key: t.key, count: t.count, first: Date.parse(t.firstAt), last: Date.parse(t.lastAt), expires: Date.parse(t.expiresAt) })));
+      await c.query(READ_MODEL_TABLES.map((t) => `ALTER TABLE ${t} ENABLE TRIGGER USER`).join('; '));
+      await c.query('SELECT refresh_all_person_facts()');
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {});

@@ -129,5 +129,13 @@ export function reportsPort(db: Db): ReportsPort {
     listAllCertificates: (req) => newestFirst<CertificateRecord>(db.q, 'certificates', 'issued_at DESC, seq DESC', req),
     // Counted over the person_facts read model (migrations/2_person_facts.sql).
     hrDashboard: (filters, now, modulesTotal) => hrDashboardSql(db, filters, now, modulesTotal),
+    // Distinct values over the trainees only (index users_role_username), never their records.
+    traineeFacets: async () => {
+      const r = await db.q.one<{ sites: string[]; departments: string[]; months: string[] }>(`SELECT
+        ARRAY(SELECT DISTINCT site COLLATE "C" AS v FROM users WHERE role = 'trainee' AND site <> '' ORDER BY v) AS sites,
+        ARRAY(SELECT DISTINCT department COLLATE "C" AS v FROM users WHERE role = 'trainee' AND department <> '' ORDER BY v) AS departments,
+        ARRAY(SELECT DISTINCT left(doc->>'hireDate', 7) COLLATE "C" AS v FROM users WHERE role = 'trainee' AND coalesce(doc->>'hireDate', '') <> '' ORDER BY v DESC) AS months`);
+      return { sites: r!.sites, departments: r!.departments, hireMonths: r!.months };
+    },
   };
 }
