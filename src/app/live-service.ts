@@ -112,39 +112,92 @@ export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohort
   throw new Error('could not find a free join code');
 }
 
-/** Conflicting writes retried before a request gives up (a whole class voting at once conflicts a few times at most). */
+/** Conflicting writes retried before a batch gives up (another server wrote first; a few times at most). */
 const MAX_TRIES = 50;
+
+type Check = (s: Readonly<LiveSessionRecord>) => void | Promise<void>;
+interface Queued {
+  event: LiveEvent;
+  check: Check;
+  resolve: (s: LiveSessionRecord) => void;
+  reject: (e: unknown) => void;
+}
+/** Per session, the events waiting for this server's next write (see apply). */
+const queues = new Map<string, Queued[]>();
 
 /**
  * Applies an event to the stored session: read it, authorise (`check`),
- * reduce, and write at the revision read; when another request wrote first,
- * read again and redo, so every vote counts and none is applied twice.
+ * reduce, and write at the revision read; when another request (or server)
+ * wrote first, read again and redo, so every vote counts and none is applied twice.
+ *
+ * A class votes at once: two hundred writers racing on one record would redo
+ * each other's work until most gave up. So on each server the events of one
+ * session are queued and applied together: while one write is under way the
+ * next events wait, and the next write carries all of them (one read, each
+ * event checked and reduced in turn, one guarded write, one push). An event its
+ * check or the rules refuse is refused alone; the others go on.
  */
-async function apply(rt: Runtime, id: string, event: LiveEvent, check: (s: Readonly<LiveSessionRecord>) => void | Promise<void> = () => {}) {
+function apply(rt: Runtime, id: string, event: LiveEvent, check: Check = () => {}): Promise<LiveSessionRecord> {
+  return new Promise((resolve, reject) => {
+    const queue = queues.get(id);
+    if (queue) return void queue.push({ event, check, resolve, reject });
+    queues.set(id, [{ event, check, resolve, reject }]);
+    void drain(rt, id);
+  });
+}
+
+/** Writes the session's queued events, batch after batch, until none is left. */
+async function drain(rt: Runtime, id: string) {
+  for (;;) {
+    const batch = queues.get(id)!.splice(0);
+    if (!batch.length) {
+      queues.delete(id);
+      return;
+    }
+    try {
+      await applyBatch(rt, id, batch);
+    } catch (e) {
+      for (const q of batch) q.reject(e);
+    }
+  }
+}
+
+async function applyBatch(rt: Runtime, id: string, batch: Queued[]) {
   const store = storageOf(rt);
-  try {
-    for (let tries = 0; tries < MAX_TRIES; tries++) {
-      const s = await store.getLiveSession(id);
-      if (!s) throw new BadRequest('没有这个课堂演练', 404);
-      await check(s);
-      const scenario = rt.scenarios.get(s.scenarioId);
-      if (!scenario || scenario.def.version !== s.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
-      const reduced = reduce(s, event, scenario);
-      const next = reduced.status === 'ended' && !s.summary ? { ...reduced, summary: summarise(reduced, scenario) } : { ...reduced, summary: s.summary };
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    const s = await store.getLiveSession(id);
+    if (!s) throw new BadRequest('没有这个课堂演练', 404);
+    const scenario = rt.scenarios.get(s.scenarioId);
+    if (!scenario || scenario.def.version !== s.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
+    let state: LiveSessionRecord = s;
+    const accepted: Queued[] = [];
+    const refused: Array<[Queued, unknown]> = [];
+    for (const q of batch) {
       try {
-        const updated = await store.updateLiveSession(id, s.revision ?? 0, next);
-        if (!updated) throw new BadRequest('没有这个课堂演练', 404);
-        await publish(rt, id, event.type === 'vote' ? 'full' : 'all');
-        return updated;
+        await q.check(state);
+        const reduced = reduce(state, q.event, scenario);
+        state = reduced.status === 'ended' && !state.summary ? { ...reduced, summary: summarise(reduced, scenario) } : { ...reduced, summary: state.summary };
+        accepted.push(q);
       } catch (e) {
-        if (!(e instanceof ConflictError)) throw e;
+        refused.push([q, e instanceof LiveError ? new BadRequest(e.message, 409) : e]);
       }
     }
-    throw new BadRequest('课堂操作太多，请稍后再试', 503);
-  } catch (e) {
-    if (e instanceof LiveError) throw new BadRequest(e.message, 409);
-    throw e;
+    let updated: LiveSessionRecord | undefined = s;
+    if (accepted.length) {
+      try {
+        updated = await store.updateLiveSession(id, s.revision ?? 0, state);
+      } catch (e) {
+        if (e instanceof ConflictError) continue;
+        throw e;
+      }
+      if (!updated) throw new BadRequest('没有这个课堂演练', 404);
+      await publish(rt, id, accepted.every((q) => q.event.type === 'vote') ? 'full' : 'all');
+    }
+    for (const [q, e] of refused) q.reject(e);
+    for (const q of accepted) q.resolve(updated);
+    return;
   }
+  throw new BadRequest('课堂操作太多，请稍后再试', 503);
 }
 
 export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {

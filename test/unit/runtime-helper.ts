@@ -4,7 +4,7 @@ import { loadScenarios } from '../../src/scenarios';
 import { loadExam } from '../../src/quiz';
 import { loadCertificationRules } from '../../src/certification';
 import { parseRubric } from '../../src/live';
-import { openStore, type Store } from '../../src/store';
+import { openStore, type Store, type Storage } from '../../src/store';
 import { bootstrap } from '../../src/people';
 import { withStorage, type Runtime } from '../../src/app/runtime';
 import { tempDir } from './helpers';
@@ -19,6 +19,11 @@ const rubric = parseRubric(files.rubric).rubric!;
 /** The app's runtime over a fresh demo store in a temporary folder; `store` is there for the tests' own checks. */
 export async function testRuntime(now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime & { store: Store }> {
   const store = await openStore(tempDir(), { lock: false });
+  return runtimeOver(store, now);
+}
+
+/** The app's runtime over the given storage (e.g. PostgreSQL), seeded with the demo organisation. */
+export async function runtimeOver<S extends Storage>(store: S, now = new Date('2026-11-28T08:00:00Z')): Promise<Runtime & { store: S }> {
   await bootstrap(store, { production: false }, now.toISOString());
   return withStorage({ store, course, scenarios, exam, certification, rubric, demo: true, config: { trustProxy: false, proxyHops: 0, publicOrigins: [], siteOrigin: 'http://127.0.0.1:4321' } }, store);
 }
