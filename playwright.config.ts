@@ -50,6 +50,8 @@ export default defineConfig({
           reuseExistingServer: false,
           timeout: 180_000,
           stdout: 'pipe' as const,
+          // Playwright's default is SIGKILL, which would leave the cluster running: let the script stop it.
+          gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 15_000 },
         }]
       : []),
   ],
