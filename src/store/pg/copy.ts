@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { SCHEMA_VERSION, emptyData } from '../migrations';
 import type { DbData, ThrottleRecord } from '../types';
-import { isConnectionError, json, redactUrl } from './db';
+import { connectClient, isConnectionError, json, redactUrl } from './db';
 import { migrateDatabase } from './migrate';
 import { LOAD_ORDER, TABLES, type Collection } from './tables';
 
@@ -23,21 +23,9 @@ const DATA_TABLES = ['org', ...LOAD_ORDER.map((c) => TABLES[c].table), 'counters
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Connects a client for one dump or load; an unreachable database is an error naming the URL without its password. */
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-  } catch (e: any) {
-    await client.end().catch(() => {});
-    throw new Error(`cannot connect to the database at ${redactUrl(url)} (${e?.code ?? e?.message ?? e}); check the URL and that PostgreSQL is running`);
-  }
-  return client;
-}
-
 /** Runs fn on a connected, migrated client, closing it afterwards; connection faults name the URL. */
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connect(url);
+  const client = await connectClient(url);
   try {
     await migrateDatabase(client, redactUrl(url));
     return await fn(client);
@@ -198,7 +186,7 @@ function refusal(e: unknown, url: string): unknown {
  * never set up (no schema yet) is empty and stays as it is.
  */
 export async function databaseIsEmpty(url: string): Promise<boolean> {
-  const c = await connect(url);
+  const c = await connectClient(url);
   try {
     const set = await c.query(`SELECT to_regclass('public.users') AS t`);
     return !set.rows[0].t || (await nonEmptyTables(c)).length === 0;

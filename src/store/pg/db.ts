@@ -47,6 +47,21 @@ export function uniqueViolation(e: unknown): string | undefined {
   return err?.code === '23505' ? (err.constraint ?? '') : undefined;
 }
 
+/**
+ * A connected single client (migrations, store:copy, backups): a database
+ * that cannot be reached is a StoreUnavailableError naming the URL without its password.
+ */
+export async function connectClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (e: any) {
+    await client.end().catch(() => {});
+    throw new StoreUnavailableError(`cannot connect to the database at ${redactUrl(url)} (${e?.code ?? e?.message ?? e}); check the URL (DATABASE_URL) and that PostgreSQL is running`);
+  }
+  return client;
+}
+
 const RETRY_CODES = new Set(['40001', '40P01']);
 
 export class Db {

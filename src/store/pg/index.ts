@@ -2,9 +2,8 @@
 // outgrow one machine: several app servers share one database. Selected by
 // DATABASE_URL (src/store/open.ts). Every port passes the same contract suite
 // as the embedded store (test/contract). Schema: migrations/*.sql.
-import pg from 'pg';
 import type { Storage } from '../ports';
-import { Db, StoreUnavailableError, isConnectionError, redactUrl } from './db';
+import { Db, StoreUnavailableError, connectClient, isConnectionError, redactUrl } from './db';
 import { migrateDatabase } from './migrate';
 import { accountsPort, orgPort, sessionsPort } from './accounts';
 import { learningPort } from './learning';
@@ -38,16 +37,9 @@ export interface PgOpenOptions {
  */
 export async function openPgStorage(url: string, opts: PgOpenOptions = {}): Promise<PgStorage> {
   const location = redactUrl(url);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = await connectClient(url);
   try {
-    await client.connect();
-  } catch (e: any) {
-    await client.end().catch(() => {});
-    throw new StoreUnavailableError(`cannot connect to the database at ${location} (${e?.code ?? e?.message ?? e}); check DATABASE_URL and that PostgreSQL is running`);
-  }
-  let ran: string[];
-  try {
-    ran = await migrateDatabase(client, location);
+    await migrateDatabase(client, location);
   } catch (e) {
     if (isConnectionError(e)) throw new StoreUnavailableError(`the database at ${location} went away while its schema was being prepared (${(e as Error).message})`);
     throw e;
@@ -82,6 +74,5 @@ export async function openPgStorage(url: string, opts: PgOpenOptions = {}): Prom
       await db.close();
     },
   };
-  void ran;
   return storage satisfies Storage;
 }

@@ -5,17 +5,12 @@
 import { MAX_PAGE, type Page, type PageRequest, type PersonRecords, type ReportsPort, type UserFilter } from '../ports';
 import type { CertificateRecord, CohortRecord, UserRecord, WaiverRecord } from '../types';
 import type { Db, Q } from './db';
+import { pageBounds } from './audit';
 import { hrDashboardSql } from './dashboard';
 
 type TraineeFilter = UserFilter & { ids?: readonly string[] };
 type Doc<T> = { doc: T };
 
-/** Offset and size of a page request, as store.ts's pageOf reads them. */
-function bounds(req: PageRequest) {
-  const from = Math.max(0, Math.floor(req.from ?? 0));
-  const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(req.limit ?? MAX_PAGE)));
-  return { from, limit };
-}
 const pageOf = <T>(items: T[], total: number, from: number, limit: number): Page<T> => ({ items, total, next: from + limit < total ? from + limit : undefined });
 
 /** The WHERE clause choosing a report's people (store.ts traineesOf), its parameters from $1. */
@@ -86,7 +81,7 @@ async function recordsOf(q: Q, users: UserRecord[]): Promise<PersonRecords[]> {
 
 /** A newest-first page of a whole table (its `<order>` index serves it). */
 async function newestFirst<T>(q: Q, table: string, order: string, req: PageRequest): Promise<Page<T>> {
-  const { from, limit } = bounds(req);
+  const { from, limit } = pageBounds(req);
   const [items, count] = await Promise.all([
     q.rows<Doc<T>>(`SELECT doc FROM ${table} ORDER BY ${order} OFFSET $1 LIMIT $2`, [from, limit]),
     q.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`),
@@ -97,7 +92,7 @@ async function newestFirst<T>(q: Q, table: string, order: string, req: PageReque
 export function reportsPort(db: Db): ReportsPort {
   return {
     async traineeRecords(f, req) {
-      const { from, limit } = bounds(req);
+      const { from, limit } = pageBounds(req);
       const w = whereOf(f);
       const n = w.params.length;
       const [users, count] = await Promise.all([
