@@ -23,16 +23,10 @@ export async function hrDashboardView(rt: Runtime, _user: UserRecord, query: URL
   };
 }
 
-/** The choices of the filter form: sites, departments and hire months of every trainee, and the cohorts. */
+/** The choices of the filter form: sites, departments and hire months of every trainee, and the cohorts (names only). */
 export async function hrFiltersView(rt: Runtime) {
-  const store = storageOf(rt);
-  const facets = await store.traineeFacets();
-  return {
-    sites: facets.sites,
-    departments: facets.departments,
-    cohorts: (await store.listCohorts()).map((c) => ({ id: c.id, name: c.name })),
-    months: facets.hireMonths,
-  };
+  const facets = await storageOf(rt).traineeFacets();
+  return { sites: facets.sites, departments: facets.departments, cohorts: facets.cohorts, months: facets.hireMonths };
 }
 
 const SORTS: readonly PeopleSort[] = ['name', 'site', 'status', 'exam', 'progress'];

@@ -285,14 +285,16 @@ export interface ReportsPort {
    * (PostgreSQL: a read model kept by triggers) but must give the same Dashboard.
    */
   hrDashboard(filters: HrFilters, now: string, modulesTotal: number): Promise<Dashboard>;
-  /** The choices of HR's filter form: every trainee's site, department (non-empty, by code point) and hire month (YYYY-MM, newest first), active or not. */
+  /** The choices of HR's filter form: every trainee's site, department (non-empty, by code point) and hire month (YYYY-MM, newest first), active or not, and every cohort's id and name. */
   traineeFacets(): Promise<TraineeFacets>;
 }
 
+/** HR's filter choices: the trainees' sites, departments and hire months (newest first), and every cohort (in the order made). */
 export interface TraineeFacets {
   sites: string[];
   departments: string[];
   hireMonths: string[];
+  cohorts: Array<{ id: string; name: string }>;
 }
 
 /** A sign-in or verification counter (src/auth/throttle.ts). Times in ms since the epoch. */

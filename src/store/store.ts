@@ -938,6 +938,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         sites: distinct(trainees.map((u) => u.site)),
         departments: distinct(trainees.map((u) => u.department)),
         hireMonths: distinct(trainees.map((u) => u.hireDate?.slice(0, 7))).reverse(),
+        cohorts: d().cohorts.map((c) => ({ id: c.id, name: c.name })),
       };
     },
 

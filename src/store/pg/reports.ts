@@ -124,13 +124,24 @@ export function reportsPort(db: Db): ReportsPort {
     listAllCertificates: (req) => newestFirst<CertificateRecord>(db.q, 'certificates', 'issued_at DESC, seq DESC', req),
     // Counted over the person_facts read model (migrations/2_person_facts.sql).
     hrDashboard: (filters, now, modulesTotal) => hrDashboardSql(db, filters, now, modulesTotal),
-    // Distinct values over the trainees only (index users_role_username), never their records.
+    // Distinct values over the trainees only: loose index scans over person_facts (migrations/3_facet_indexes.sql).
     traineeFacets: async () => {
-      const r = await db.q.one<{ sites: string[]; departments: string[]; months: string[] }>(`SELECT
-        ARRAY(SELECT DISTINCT site COLLATE "C" AS v FROM users WHERE role = 'trainee' AND site <> '' ORDER BY v) AS sites,
-        ARRAY(SELECT DISTINCT department COLLATE "C" AS v FROM users WHERE role = 'trainee' AND department <> '' ORDER BY v) AS departments,
-        ARRAY(SELECT DISTINCT left(doc->>'hireDate', 7) COLLATE "C" AS v FROM users WHERE role = 'trainee' AND coalesce(doc->>'hireDate', '') <> '' ORDER BY v DESC) AS months`);
-      return { sites: r!.sites, departments: r!.departments, hireMonths: r!.months };
+      const r = await db.q.one<{ sites: string[]; departments: string[]; months: string[]; cohorts: Array<{ id: string; name: string }> }>(`SELECT
+        (${distinctOf('site')} SELECT coalesce(array_agg(v ORDER BY v COLLATE "C"), '{}') FROM d WHERE v <> '') AS sites,
+        (${distinctOf('department')} SELECT coalesce(array_agg(v ORDER BY v COLLATE "C"), '{}') FROM d WHERE v <> '') AS departments,
+        (${distinctOf('left(hire_date, 7)')} SELECT coalesce(array_agg(v ORDER BY v COLLATE "C" DESC), '{}') FROM d WHERE v <> '') AS months,
+        (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY seq), '[]') FROM cohorts) AS cohorts`);
+      return { sites: r!.sites, departments: r!.departments, hireMonths: r!.months, cohorts: r!.cohorts };
     },
   };
+}
+
+/**
+ * The distinct values of an indexed expression of person_facts as a CTE `d(v)`:
+ * a loose index scan (each step one probe for the next greater value), so the
+ * cost follows the number of distinct values, not of people.
+ */
+function distinctOf(expr: string): string {
+  return `WITH RECURSIVE d AS (SELECT min(${expr}) AS v FROM person_facts
+    UNION ALL SELECT (SELECT min(${expr}) FROM person_facts WHERE ${expr} > d.v) FROM d WHERE d.v IS NOT NULL)`;
 }

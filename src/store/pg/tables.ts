@@ -25,7 +25,7 @@ export const TABLES: { [C in Collection]: TableDef<C> } = {
   certificates: { table: 'certificates', cols: (c) => ({ id: c.id, user_id: c.userId, code: c.code, issued_at: c.issuedAt, expires_at: c.expiresAt, revoked: !!c.revokedAt, superseded_by: c.supersededBy ?? null }) },
   waivers: { table: 'waivers', cols: (w) => ({ user_id: w.userId, at: w.at }) },
   audit: { table: 'audit', cols: (a) => ({ id: a.id, at: a.at, actor_id: a.actorId, action: a.action, target_id: a.targetId }) },
-  cohorts: { table: 'cohorts', cols: (c) => ({ id: c.id, trainer_id: c.trainerId, trainee_ids: c.traineeIds, created_at: c.createdAt }) },
+  cohorts: { table: 'cohorts', cols: (c) => ({ id: c.id, name: c.name, trainer_id: c.trainerId, trainee_ids: c.traineeIds, created_at: c.createdAt }) },
   liveSessions: { table: 'live_sessions', cols: (s) => ({ id: s.id, code: s.code, cohort_id: s.cohortId, ended: s.status === 'ended', revision: s.revision ?? 0 }) },
   observations: { table: 'observations', cols: (o) => ({ id: o.id, session_id: o.sessionId, cohort_id: o.cohortId, agent_id: o.agentId, rater_id: o.raterId, at: o.at }) },
 };
