@@ -28,14 +28,14 @@ export async function signOut(store: Storage, token: string | undefined): Promis
 export async function resolveSession(store: Storage, token: string | undefined, now: Date): Promise<UserRecord | undefined> {
   if (!token || token.length > 100) return undefined;
   const idHash = hashToken(token);
-  const session = await store.findSession(idHash);
-  if (!session) return undefined;
+  const found = await store.findSessionUser(idHash);
+  if (!found) return undefined;
+  const { session, user } = found;
   const t = now.getTime();
   if (sessionState(session, t) !== 'valid') {
     await bestEffort(store.deleteSession(idHash));
     return undefined;
   }
-  const user = await store.getUser(session.userId);
   if (!user || !user.active) return undefined;
   if (needsTouch(session, t)) await bestEffort(store.touchSession(idHash, now.toISOString()));
   return user;

@@ -124,6 +124,8 @@ export interface AccountsPort {
 export interface SessionsPort {
   createSession(s: SessionRecord): Promise<void>;
   findSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** The session and its account in one look-up (every signed-in request asks); `user` undefined when the account is gone. */
+  findSessionUser(idHash: string): Promise<{ session: SessionRecord; user: UserRecord | undefined } | undefined>;
   touchSession(idHash: string, now: string): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
   deleteSessionsOfUser(userId: string): Promise<void>;

@@ -560,6 +560,12 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const s = ix.session.last(d().sessions, idHash);
       return s && flat(s);
     },
+    findSessionUser: async (idHash: string) => {
+      const s = ix.session.last(d().sessions, idHash);
+      if (!s) return undefined;
+      const u = userOf(d(), s.userId);
+      return { session: flat(s), user: u && flat(u) };
+    },
     touchSession: (idHash: string, now: string) =>
       mutate((x, w) => {
         const s = ix.session.last(x.sessions, idHash);

@@ -131,6 +131,13 @@ export function sessionsPort(db: Db): SessionsPort {
     async findSession(idHash) {
       return (await db.q.one<{ doc: SessionRecord }>(`SELECT doc FROM sessions WHERE id_hash = $1`, [idHash]))?.doc;
     },
+    async findSessionUser(idHash) {
+      const row = await db.q.one<{ session: SessionRecord; user: UserRecord | null }>(
+        `SELECT s.doc AS session, u.doc AS user FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+        [idHash],
+      );
+      return row && { session: row.session, user: row.user ?? undefined };
+    },
     async touchSession(idHash, now) {
       // The one field only, column and doc together (a request touches its session on every call).
       await db.q.run(`UPDATE sessions SET last_seen_at = $2::timestamptz, doc = jsonb_set(doc, '{lastSeenAt}', to_jsonb($3::text)) WHERE id_hash = $1`, [idHash, now, now]);
