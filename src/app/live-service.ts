@@ -115,7 +115,8 @@ export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohort
 /** Conflicting writes retried before a batch gives up (another server wrote first; a few times at most). */
 const MAX_TRIES = 50;
 
-type Check = (s: Readonly<LiveSessionRecord>) => void | Promise<void>;
+/** Authorises one queued event against the state it will be applied to; `members` reads the cohort once per batch. */
+type Check = (s: Readonly<LiveSessionRecord>, members: () => Promise<readonly string[]>) => void | Promise<void>;
 interface Queued {
   event: LiveEvent;
   check: Check;
@@ -170,11 +171,15 @@ async function applyBatch(rt: Runtime, id: string, batch: Queued[]) {
     const scenario = rt.scenarios.get(s.scenarioId);
     if (!scenario || scenario.def.version !== s.version) throw new BadRequest('该情景已更新，请重新开始课堂演练', 409);
     let state: LiveSessionRecord = s;
+    // Who is in the cohort, read at most once per attempt at the batch: a class's
+    // votes arrive together and every one of them asks.
+    let members: Promise<readonly string[]> | undefined;
+    const membersOnce = () => (members ??= membersOf(rt, s.cohortId));
     const accepted: Queued[] = [];
     const refused: Array<[Queued, unknown]> = [];
     for (const q of batch) {
       try {
-        await q.check(state);
+        await q.check(state, membersOnce);
         const reduced = reduce(state, q.event, scenario);
         state = reduced.status === 'ended' && !state.summary ? { ...reduced, summary: summarise(reduced, scenario) } : { ...reduced, summary: state.summary };
         accepted.push(q);
@@ -209,8 +214,8 @@ export async function joinByCode(rt: Runtime, user: UserRecord, code: string) {
 }
 
 export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: string) {
-  return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, async (s) => {
-    if (!mayAct(user, 'vote', s, await membersOf(rt, s.cohortId))) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
+  return apply(rt, id, { type: 'vote', userId: user.id, choiceId }, async (s, members) => {
+    if (!mayAct(user, 'vote', s, await members())) throw new BadRequest('只有已加入课堂的学员可以投票', 403);
   });
 }
 
