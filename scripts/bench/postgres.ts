@@ -617,7 +617,8 @@ function print(attempts: any[], people: any[]) {
   const plans: string[] = [];
   for (const r of people.filter((x) => x.explain)) {
     console.log(`\nEXPLAIN ANALYZE (auto_explain) during one traineeRecordPages walk at ${n0(r.people)} people: ${r.explain.logged} statements over ${AUTO_EXPLAIN_MS} ms, ${r.explain.totalMs.toFixed(0)} ms in all; the slowest (all in bench/postgres-plans.txt):`);
-    console.log(r.explain.slowest ? r.explain.slowest.split('\n').slice(0, 40).join('\n') : '(none)');
+    // Long lines (a query's 1,000 ids) cut: the whole plan is in the file.
+    console.log(r.explain.slowest ? r.explain.slowest.split('\n').slice(0, 40).map((l: string) => (l.length > 240 ? `${l.slice(0, 240)}…` : l)).join('\n') : '(none)');
     plans.push(`# ${n0(r.people)} people: one traineeRecordPages walk\n${r.explain.all.join('\n')}`);
   }
   if (plans.length) {
