@@ -107,17 +107,25 @@ export function reportsPort(db: Db): ReportsPort {
       const n = w.params.length;
       // Keyset walk by user name: each page starts after the last name of the one before.
       // (A plain range on username after the first page, so the index on it serves every page.)
-      let last: string | undefined;
-      for (;;) {
+      const pageAfter = async (last: string | undefined): Promise<{ people: PersonRecords[]; last?: string }> => {
         const after = last === undefined ? '' : ` AND username > $${n + 2}`;
         const rows: Array<{ username: string; doc: UserRecord }> = await db.q.rows(
           `SELECT username, doc FROM users WHERE ${w.sql}${after} ORDER BY username LIMIT $${n + 1}`,
           last === undefined ? [...w.params, size] : [...w.params, size, last],
         );
-        if (!rows.length) return;
-        yield await recordsOf(db.q, rows.map((r) => r.doc));
-        if (rows.length < size) return;
-        last = rows[rows.length - 1]!.username;
+        return { people: await recordsOf(db.q, rows.map((r) => r.doc)), last: rows.length === size ? rows[rows.length - 1]!.username : undefined };
+      };
+      // One page read ahead: the database reads page k + 1 while the caller works on page k.
+      let next: Promise<{ people: PersonRecords[]; last?: string }> | undefined = pageAfter(undefined);
+      try {
+        while (next) {
+          const page: { people: PersonRecords[]; last?: string } = await next;
+          next = page.last === undefined ? undefined : pageAfter(page.last);
+          if (page.people.length) yield page.people;
+        }
+      } finally {
+        // A caller that stops early (or fails) leaves no read unobserved.
+        await next?.catch(() => {});
       }
     },
     listWaivers: (req) => newestFirst<WaiverRecord>(db.q, 'waivers', 'at DESC, seq DESC', req),
