@@ -14,7 +14,7 @@ if (json) {
 } else {
   console.log(
     `Content OK: ${summary.modules} modules, ${summary.knowledgeCheckQuestions} knowledge-check questions, ` +
-      `${summary.scenarios.length} scenarios (${summary.scenarios.reduce((n, s) => n + s.paths, 0)} paths, ` +
+      `${summary.scenarios.length} scenarios (${summary.scenarioCount.assessmentOnly} assessment-only, ${summary.scenarios.reduce((n, s) => n + s.paths, 0)} paths, ` +
       `${summary.scenarios.reduce((n, s) => n + s.criticalChoices.length, 0)} critical choices), ` +
       `${summary.examQuestions.total} exam questions (${ms} ms)`,
   );

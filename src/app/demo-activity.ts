@@ -8,6 +8,7 @@ import { startExam, saveAnswer, submitExam } from './exam-service';
 import { startPlay, takeStep } from './scenario-service';
 import { choiceToken, type Mode } from '../scenarios';
 import { responseToPublic } from '../quiz';
+import { drawPool } from '../certification';
 
 const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
 
@@ -51,6 +52,8 @@ export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
     await play('li.xiaoting', id, days(now, 25), 'practice');
     await play('li.xiaoting', id, days(now, 24), 'assessment');
   }
+  // … and the assessment-only scenario(s) drawn for her first round (never practised: they cannot be).
+  for (const id of drawPool(rt.certification, `${u('li.xiaoting').id}|`)) await play('li.xiaoting', id, days(now, 23), 'assessment');
   await exam('li.xiaoting', days(now, 21), 0.95);
   // 张伟 (翠湖天地): halfway.
   await modules('zhang.wei', [1, 2, 3, 4], days(now, 12));

@@ -8,6 +8,7 @@ import { reduce, mayAct, liveView, youFor, summarise, makePairs, LiveError, aggr
 import { seededRandom } from '../quiz/random';
 import { liveHub, type Subscriber } from './live-hub';
 import { BadRequest } from './http';
+import { t } from '../i18n';
 import { ConflictError, DuplicateError } from '../store';
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -86,6 +87,8 @@ export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohort
   if (!cohort || (cohort.trainerId !== trainer.id && trainer.role !== 'admin')) throw new BadRequest('没有这个班级', 404);
   const scenario = rt.scenarios.get(scenarioId);
   if (!scenario) throw new BadRequest('没有这个情景');
+  // A classroom session shows the whole class the graph: never for a scenario kept for assessment.
+  if (scenario.def.assessmentOnly) throw new BadRequest(t.play.errors.assessmentOnly, 403, 'assessmentOnly');
   for (let i = 0; i < 5; i++) {
     try {
       return await storageOf(rt).createLiveSession({

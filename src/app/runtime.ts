@@ -73,7 +73,7 @@ async function init(): Promise<Runtime> {
   const course = loadCourse(content.modules);
   const scenarios = loadScenarios(content.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
   const exam = loadExam(content.questions, content.blueprint);
-  const certification = loadCertificationRules(content.certification, new Set(scenarios.list.map((s) => s.def.id)));
+  const certification = loadCertificationRules(content.certification, new Set(scenarios.list.map((s) => s.def.id)), new Set(scenarios.list.filter((s) => s.def.assessmentOnly).map((s) => s.def.id)));
   const parsedRubric = parseRubric(content.rubric);
   if (!parsedRubric.rubric) throw new ContentError(parsedRubric.problems);
   const rubric = parsedRubric.rubric;

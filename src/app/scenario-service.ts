@@ -39,10 +39,12 @@ export function viewOf(rt: Runtime, play: ScenarioPlayRecord, now: Date): PlayVi
 /**
  * Starts a play of `scenarioId` in `mode`; an open play of the same scenario
  * is given up in the same write. Assessment plays are limited per round and
- * get a deadline.
+ * get a deadline; an assessment-only scenario refuses a practice start (403).
  */
 export async function startPlay(rt: Runtime, user: UserRecord, scenarioId: string | undefined, mode: Mode, now: Date): Promise<ScenarioPlayRecord> {
   const s = scenarioOf(rt, scenarioId);
+  // An assessment-only scenario is never dealt in practice: refused here, not just hidden by the page.
+  if (mode === 'practice' && s.def.assessmentOnly) throw new BadRequest(t.play.errors.assessmentOnly, 403, 'assessmentOnly');
   if (mode === 'assessment' && (await assessmentAllowance(rt, user, s.def.id)).left <= 0) {
     throw new BadRequest(t.play.errors.noAssessmentsLeft(rt.certification.assessment.maxPlaysPerRound), 409);
   }

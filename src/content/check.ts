@@ -21,6 +21,8 @@ export interface ContentFiles {
 export interface ScenarioSummary {
   id: string;
   version: number;
+  /** Played only as an assessment for the certificate, never in practice. */
+  assessmentOnly: boolean;
   /** Decision nodes that some path visits. */
   decisions: number;
   endings: number;
@@ -38,6 +40,8 @@ export interface ContentSummary {
   modules: number;
   knowledgeCheckQuestions: number;
   scenarios: ScenarioSummary[];
+  /** Scenarios in the library, and how many of them are assessment-only. */
+  scenarioCount: { total: number; assessmentOnly: number };
   examQuestions: QuestionBankSummary;
   /** Questions in every exam paper. */
   examPaperSize: number;
@@ -59,7 +63,8 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
   problems.push(...questionProblems);
   const bp = parseBlueprint(files.blueprint, questions);
   problems.push(...bp.problems);
-  problems.push(...parseCertificationRules(files.certification, new Set(scenarios.map((s) => s.def.id))).problems);
+  const assessmentOnly = new Set(scenarios.filter((s) => s.def.assessmentOnly).map((s) => s.def.id));
+  problems.push(...parseCertificationRules(files.certification, new Set(scenarios.map((s) => s.def.id)), assessmentOnly).problems);
   problems.push(...parseRubric(files.rubric).problems);
 
   return {
@@ -70,6 +75,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
       scenarios: scenarios.map(({ def, analysis }) => ({
         id: def.id,
         version: def.version,
+        assessmentOnly: !!def.assessmentOnly,
         decisions: analysis.decisions,
         endings: Object.keys(def.endings).length,
         paths: analysis.paths,
@@ -78,6 +84,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
         best: analysis.best,
         criticalChoices: analysis.criticalChoices,
       })),
+      scenarioCount: { total: scenarios.length, assessmentOnly: assessmentOnly.size },
       examQuestions: summariseBank(questions),
       examPaperSize: bp.blueprint ? paperSize(bp.blueprint) : 0,
     },

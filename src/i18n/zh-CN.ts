@@ -155,6 +155,8 @@ export const zhCN = {
     breach: '触犯禁止事项',
     breachFails: '触犯了课程中明令禁止的做法，本次演练不通过（与得分无关）。',
     assessedPass: '考核已通过',
+    assessmentOnly: '考核专用',
+    assessmentOnlyNote: '考核专用情景：不能练习，只能以考核模式完成，成绩计入认证。',
     kinds: { practice: '练习模式', assessment: '考核模式', legacy: '旧版记录（不计入认证）' },
     totalTime: (s: number) => `共用时 ${s >= 60 ? `${Math.floor(s / 60)} 分 ` : ''}${s % 60} 秒`,
     errors: {
@@ -166,6 +168,7 @@ export const zhCN = {
       moved: '这一步已经记录过了（可能在另一个窗口）。下面是当前的进度。',
       notOffered: '这个回应不在当前可选的范围内。',
       noAssessmentsLeft: (max: number) => `本轮认证中这个情景最多考核 ${max} 次，次数已用完。`,
+      assessmentOnly: '这个情景是考核专用情景，只能以考核模式开始，不能练习。',
       badForm: '表单内容不完整，请从页面上点选。',
     },
   },

@@ -136,6 +136,12 @@ export const scenarioSchema = z.strictObject({
   /** Module sections it applies: heading text must exist in that chapter's module. */
   practises: z.array(z.strictObject({ chapter: z.number().int().min(1).max(7), heading: z.string().min(1) })).min(1),
   difficulty: z.number().int().min(1).max(3),
+  /**
+   * `true`: played only as an assessment for the certificate, never in
+   * practice (the server refuses a practice start). Such a scenario must be
+   * in certification.yaml's `scenarios.required` or `scenarios.pool.from`.
+   */
+  assessmentOnly: z.boolean().optional(),
   roles: z.strictObject({
     owner: z.strictObject({ name: z.string().min(1), flat: z.string().optional(), profile: z.string().optional() }),
     agent: z.strictObject({ name: z.string().min(1) }),

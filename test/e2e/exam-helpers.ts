@@ -4,13 +4,15 @@ import { readContent } from '../../src/content/read';
 import { loadCourse } from '../../src/modules';
 import { loadScenarios } from '../../src/scenarios';
 import { loadExam, type ExamQuestion } from '../../src/quiz';
+import { loadCertificationRules } from '../../src/certification';
 
 const files = readContent(process.cwd());
 export const course = loadCourse(files.modules);
 const scenarios = loadScenarios(files.scenarios);
 export const exam = loadExam(files.questions, files.blueprint);
+const certification = loadCertificationRules(files.certification, new Set(scenarios.list.map((s) => s.def.id)));
 
-/** Completes every module check and three role-plays through the real endpoints, as the trainee would. */
+/** Completes every module check and the role-plays the certificate needs through the real endpoints, as the trainee would. */
 export async function completePrerequisites(page: Page) {
   const origin = new URL(page.url()).origin;
   for (const m of course.modules) {
@@ -22,8 +24,10 @@ export async function completePrerequisites(page: Page) {
     const res = await page.request.post(`/modules/${m.chapter}/check`, { headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' }, data: body.toString(), maxRedirects: 0 });
     expect(res.status()).toBe(303);
   }
-  // The role-plays in assessment mode, step by step as the server deals them (the page's script does the same).
-  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) {
+  // The role-plays in assessment mode, step by step as the server deals them (the page's script does the same):
+  // the required one, and every assessment-only scenario of the pool, so that whichever is drawn for this
+  // trainee is passed (the others count as the additional ones).
+  for (const id of ['ceiling-leak', ...certification.scenarios.pool!.from]) {
     const s = scenarios.get(id)!;
     const text = (c: string) => Object.values(s.def.nodes).flatMap((n) => n.choices ?? []).find((x) => x.id === c)!.text;
     const started = await page.request.post(`/api/scenarios/${id}/plays`, { headers: { Origin: origin }, data: { mode: 'assessment' } });

@@ -129,7 +129,15 @@ test.describe('role-play dealt by the server', () => {
     for (const s of library.list) {
       // What the page shows anyway (brief, the sections it practises): a secret quoting that is no secret.
       const before = await (await page.request.get(`/scenarios/${s.def.id}`)).text();
-      for (const mode of ['practice', 'assessment']) {
+      if (s.def.assessmentOnly) {
+        // Never dealt in practice: the server refuses, whatever the page shows.
+        const refused = await begin(s.def.id, 'practice');
+        expect(refused.status(), `${s.def.id} is assessment-only`).toBe(403);
+        expect((await refused.json()).code).toBe('assessmentOnly');
+        expect(before).toContain('考核专用');
+        expect(before).not.toContain('开始练习');
+      }
+      for (const mode of s.def.assessmentOnly ? ['assessment'] : ['practice', 'assessment']) {
         const started = await begin(s.def.id, mode);
         expect(started.status()).toBe(201);
         const { view } = await started.json();

@@ -74,7 +74,8 @@ async function completePrerequisites(rt: TestRuntime, user: UserRecord, now: Dat
   for (const m of rt.course.modules) {
     await rt.store.recordCheckAttempt({ userId: user.id, chapter: m.chapter, results: [], correct: 5, total: 5, percent: 100, passed: true, at: now.toISOString() });
   }
-  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) await playBest(rt, user, id, 'assessment', now);
+  // The required one, the assessment-only scenario drawn for this trainee's round, and one more.
+  for (const id of ['ceiling-leak', ...drawPool(rt.certification, `${user.id}|`), 'fee-refusal']) await playBest(rt, user, id, 'assessment', now);
 }
 
 /** Plays a scenario's best path through the server's dealing, as the page would. */
@@ -286,6 +287,12 @@ describe('what counts towards certification', () => {
     expect((await certificationFor(rt, user, now)).prerequisitesMet).toBe(false);
     await expect(startExam(rt, user, now)).rejects.toThrow(BadRequest);
     for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) await playBest(rt, user, id, 'assessment', now);
+    // Not yet: the assessment-only scenario drawn for this trainee cannot be practised, and must be passed as well.
+    const drawn = drawPool(rt.certification, `${user.id}|`);
+    expect(drawn).toHaveLength(1);
+    expect((await certificationFor(rt, user, now)).missing).toEqual([{ kind: 'scenario', id: drawn[0], title: rt.scenarios.get(drawn[0]!)!.def.title }, { kind: 'exam' }]);
+    await expect(startPlay(rt, user, drawn[0], 'practice', now)).rejects.toMatchObject({ status: 403 });
+    await playBest(rt, user, drawn[0]!, 'assessment', now);
     expect((await certificationFor(rt, user, now)).prerequisitesMet).toBe(true);
   });
 

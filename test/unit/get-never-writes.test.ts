@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { startPlay, takeStep } from '../../src/app/scenario-service';
 import { choiceToken } from '../../src/scenarios';
+import { drawPool } from '../../src/certification';
 import { startExam, saveAnswer, submitExam, examStatus, examAttemptView, finaliseOverdueExams } from '../../src/app/exam-service';
 import { moduleView, recordModuleOpened } from '../../src/app/trainee-view';
 import { responseToPublic } from '../../src/quiz';
@@ -14,10 +15,10 @@ import { testRuntime } from './runtime-helper';
 type TestRuntime = Awaited<ReturnType<typeof testRuntime>>;
 const start = new Date('2026-11-28T08:00:00Z');
 
-/** Every chapter's check passed and three assessment role-plays played best, as the pages would. */
+/** Every chapter's check passed and the assessment role-plays the certificate needs (the required one, the pool's draw, one more) played best, as the pages would. */
 async function completePrerequisites(rt: TestRuntime, user: UserRecord, now: Date) {
   for (const m of rt.course.modules) await rt.store.recordCheckAttempt({ userId: user.id, chapter: m.chapter, results: [], correct: 5, total: 5, percent: 100, passed: true, at: now.toISOString() });
-  for (const id of ['ceiling-leak', 'fee-refusal', 'fire-report']) {
+  for (const id of ['ceiling-leak', ...drawPool(rt.certification, `${user.id}|`), 'fee-refusal']) {
     const s = rt.scenarios.get(id)!;
     const play = await startPlay(rt, user, id, 'assessment', now);
     for (const [i, choice] of s.analysis.bestPath.choices.entries()) await takeStep(rt, user, play.id, choiceToken(play.seed, i, choice), i, now);

@@ -13,7 +13,7 @@ const files = readContent(process.cwd());
 const course = loadCourse(files.modules);
 const scenarios = loadScenarios(files.scenarios, new Map(course.modules.map((m) => [m.chapter, m.toc])));
 const exam = loadExam(files.questions, files.blueprint);
-const certification = loadCertificationRules(files.certification, new Set(scenarios.list.map((s) => s.def.id)));
+const certification = loadCertificationRules(files.certification, new Set(scenarios.list.map((s) => s.def.id)), new Set(scenarios.list.filter((s) => s.def.assessmentOnly).map((s) => s.def.id)));
 const rubric = parseRubric(files.rubric).rubric!;
 
 /** The app's runtime over a fresh demo store in a temporary folder; `store` is there for the tests' own checks. */
