@@ -78,7 +78,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
         best: analysis.best,
         criticalChoices: analysis.criticalChoices,
       })),
-      examQuestions: summariseBank(questions),
+      examQuestions: summariseBank(questions, bp.blueprint),
       examPaperSize: bp.blueprint ? paperSize(bp.blueprint) : 0,
     },
   };
