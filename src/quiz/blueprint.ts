@@ -73,7 +73,7 @@ export function blueprintProblems(b: Blueprint, bank: ExamQuestion[]): Array<{ p
         .join('; ');
       problems.push({
         path: 'maxPerFact',
-        message: `with at most ${b.maxPerFact} questions per fact the bank cannot fill a paper: ${detail}; add questions without those fact tags (or with other facts) to content/quiz/questions/<category>.yaml, or raise maxPerFact`,
+        message: `with at most ${b.maxPerFact} questions per fact the bank cannot fill a paper: ${detail}; add questions without those fact tags (or with other facts) to ${[...new Set(short.map((x) => `content/quiz/questions/${x.key.split('.')[0]}.yaml`))].join(' and ')}, or raise maxPerFact`,
       });
     }
   }

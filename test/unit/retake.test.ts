@@ -122,7 +122,7 @@ describe('at most maxPerFact questions of one fact per paper', () => {
     expect(problems[0]!.path).toBe('maxPerFact');
     expect(problems[0]!.message).toContain('questions.law.1 is 1 short');
     expect(problems[0]!.message).toContain('repair-sla ×7');
-    expect(problems[0]!.message).toContain('raise maxPerFact');
+    expect(problems[0]!.message).toContain('content/quiz/questions/law.yaml, or raise maxPerFact');
     expect(() => assemblePaper(tight, only({ 1: 4 }, 2), 'x')).toThrow(/maxPerFact|per fact/);
     // Raising the cap, or no cap, makes it fillable.
     expect(blueprintProblems(only({ 1: 4 }, 3), tight)).toEqual([]);
