@@ -85,7 +85,7 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
         criticalChoices: analysis.criticalChoices,
       })),
       scenarioCount: { total: scenarios.length, assessmentOnly: assessmentOnly.size },
-      examQuestions: summariseBank(questions),
+      examQuestions: summariseBank(questions, bp.blueprint),
       examPaperSize: bp.blueprint ? paperSize(bp.blueprint) : 0,
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category, type ExamQuestion } from './schema';
+import { factShortfall } from './facts';
 import { reviewPolicySchema, reviewPolicyProblems, DEFAULT_REVIEW } from './review';
 
 const perDifficulty = z.strictObject({ 1: z.number().int().min(0).optional(), 2: z.number().int().min(0).optional(), 3: z.number().int().min(0).optional() });
@@ -14,6 +15,11 @@ export const blueprintSchema = z.strictObject({
   passPercent: z.number().int().min(1).max(100).default(80),
   attemptsAllowed: z.number().int().min(1).max(20).default(3),
   hoursBetweenAttempts: z.number().min(0).max(24 * 30).default(24),
+  /**
+   * At most this many questions with the same `fact` tag on one paper (across
+   * categories). Absent: no cap.
+   */
+  maxPerFact: z.number().int().min(1).optional(),
   shuffleQuestions: z.boolean().default(true),
   shuffleOptions: z.boolean().default(true),
   /**
@@ -54,6 +60,21 @@ export function blueprintProblems(b: Blueprint, bank: ExamQuestion[]): Array<{ p
       const have = bank.filter((q) => q.category === c && q.difficulty === d).length;
       if (have < need) problems.push({ path: `questions.${c}.${d}`, message: `needs ${need} ${c} questions of difficulty ${d} but the bank has ${have}; add questions or lower the number` });
       else if (have < 2 * need) problems.push({ path: `questions.${c}.${d}`, message: `the bank has ${have} ${c} questions of difficulty ${d}: fewer than ${2 * need}, so a retake cannot avoid the previous paper; add questions` });
+    }
+  }
+  if (b.maxPerFact !== undefined && !problems.some((p) => p.path.startsWith('questions'))) {
+    const groups = CATEGORIES.flatMap((c) =>
+      ([1, 2, 3] as const).map((d) => ({ key: `${c}.${d}`, need: b.questions[c][d] ?? 0, pool: bank.filter((q) => q.category === c && q.difficulty === d) })),
+    ).filter((g) => g.need > 0);
+    const short = factShortfall(groups, new Map(), b.maxPerFact);
+    if (short.length) {
+      const detail = short
+        .map(({ key, missing, facts }) => `questions.${key} is ${missing} short (its tagged questions: ${facts.map(([f, n]) => `${f} ×${n}`).join(', ')})`)
+        .join('; ');
+      problems.push({
+        path: 'maxPerFact',
+        message: `with at most ${b.maxPerFact} questions per fact the bank cannot fill a paper: ${detail}; add questions without those fact tags (or with other facts) to ${[...new Set(short.map((x) => `content/quiz/questions/${x.key.split('.')[0]}.yaml`))].join(' and ')}, or raise maxPerFact`,
+      });
     }
   }
   return problems;

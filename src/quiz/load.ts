@@ -10,6 +10,14 @@ export interface QuestionBankSummary {
   total: number;
   byCategory: Record<Category, number>;
   byType: Record<QuestionType, number>;
+  /** Questions per category and difficulty (1–3). */
+  byCategoryDifficulty: Record<Category, Record<1 | 2 | 3, number>>;
+  /**
+   * How many consecutive papers a trainee can sit without seeing any question
+   * twice: the least, over the blueprint's category × difficulty cells, of
+   * floor(questions in the bank ÷ questions per paper). 0 without a valid blueprint.
+   */
+  papersWithoutRepeat: number;
 }
 
 /** Parses every question file (each a YAML list); ids must be unique across the bank and `taken` (e.g. knowledge checks). */
@@ -45,14 +53,21 @@ export function parseQuestionBank(files: SourceFile[], taken: ReadonlyMap<string
   return { questions, problems };
 }
 
-export function summariseBank(questions: ExamQuestion[]): QuestionBankSummary {
+export function summariseBank(questions: ExamQuestion[], blueprint?: Blueprint): QuestionBankSummary {
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const byType = Object.fromEntries(QUESTION_TYPES.map((t) => [t, 0])) as Record<QuestionType, number>;
+  const byCategoryDifficulty = Object.fromEntries(CATEGORIES.map((c) => [c, { 1: 0, 2: 0, 3: 0 }])) as QuestionBankSummary['byCategoryDifficulty'];
   for (const q of questions) {
     byCategory[q.category]++;
     byType[q.type]++;
+    byCategoryDifficulty[q.category][q.difficulty as 1 | 2 | 3]++;
   }
-  return { total: questions.length, byCategory, byType };
+  let papersWithoutRepeat = 0;
+  if (blueprint) {
+    const cells = CATEGORIES.flatMap((c) => ([1, 2, 3] as const).map((d) => [byCategoryDifficulty[c][d], blueprint.questions[c][d] ?? 0] as const)).filter(([, need]) => need > 0);
+    papersWithoutRepeat = cells.length ? Math.min(...cells.map(([have, need]) => Math.floor(have / need))) : 0;
+  }
+  return { total: questions.length, byCategory, byType, byCategoryDifficulty, papersWithoutRepeat };
 }
 
 export function parseBlueprint(file: SourceFile | undefined, bank: ExamQuestion[]): { blueprint?: Blueprint; problems: ContentProblem[] } {

@@ -1,5 +1,6 @@
 import { CATEGORIES, type Category, type ExamQuestion, type QuestionType } from './schema';
 import type { Blueprint } from './blueprint';
+import { factShortfall, type FactGroup } from './facts';
 import { seededRandom, shuffle, token } from './random';
 
 /** One question of a drawn paper: which, and in what order its options (or right-hand items) are shown. */
@@ -41,12 +42,15 @@ export function shownHistory(papers: ReadonlyArray<{ startedAt: string; paper: R
  * Draws a paper: the blueprint's count per category and difficulty. Within
  * each of those groups it takes questions the trainee has never been shown
  * first; only when they run out does it reuse shown ones, the longest ago
- * first (ties in seeded random order). Question and option orders are fixed
+ * first (ties in seeded random order). With `maxPerFact`, no fact tag appears
+ * more than that many times on the paper: a question is passed over when
+ * taking it would exceed the cap or leave some group unfillable, and the next
+ * in the same order is taken instead. Question and option orders are fixed
  * by `seed` so the paper can be reproduced.
  */
 export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprint, seed: string, shown: ShownHistory = new Map()): Paper {
   const random = seededRandom(seed);
-  const picked: ExamQuestion[] = [];
+  const groups: Array<{ key: string; need: number; candidates: ExamQuestion[] }> = [];
   for (const c of CATEGORIES) {
     for (const d of [1, 2, 3] as const) {
       const need = blueprint.questions[c][d] ?? 0;
@@ -55,10 +59,41 @@ export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprin
       const fresh = shuffle(pool.filter((q) => !shown.has(q.id)), random);
       // Shuffle, then a stable sort by when last shown: oldest first, ties stay in random order.
       const stale = shuffle(pool.filter((q) => shown.has(q.id)), random).sort((a, b) => compare(shown.get(a.id)!, shown.get(b.id)!));
-      const chosen = [...fresh, ...stale].slice(0, need);
-      if (chosen.length < need) throw new Error(`the bank has only ${chosen.length} ${c} questions of difficulty ${d}; the blueprint needs ${need}`);
-      picked.push(...chosen);
+      const candidates = [...fresh, ...stale];
+      if (candidates.length < need) throw new Error(`the bank has only ${candidates.length} ${c} questions of difficulty ${d}; the blueprint needs ${need}`);
+      groups.push({ key: `${c}.${d}`, need, candidates });
     }
+  }
+  const picked: ExamQuestion[] = [];
+  const cap = blueprint.maxPerFact;
+  if (cap === undefined) {
+    for (const g of groups) picked.push(...g.candidates.slice(0, g.need));
+  } else {
+    const used = new Map<string, number>();
+    // What is still open: each group's remaining need and the candidates it has not yet passed.
+    const next = groups.map(() => 0);
+    const taken = groups.map(() => 0);
+    const open = (): FactGroup[] => groups.map((g, i) => ({ key: g.key, need: g.need - taken[i]!, pool: g.candidates.slice(next[i]) }));
+    const short = factShortfall(open(), used, cap);
+    if (short.length) throw new Error(`with at most ${cap} questions per fact the bank cannot fill ${short.map((s) => s.key).join(', ')}`);
+    groups.forEach((g, i) => {
+      while (taken[i]! < g.need) {
+        const q = g.candidates[next[i]!]!;
+        next[i]!++;
+        if (q.fact) {
+          if ((used.get(q.fact) ?? 0) >= cap) continue;
+          used.set(q.fact, (used.get(q.fact) ?? 0) + 1);
+          taken[i]!++;
+          if (factShortfall(open(), used, cap).length) {
+            // Taking it would strand another group: put it back and pass it over.
+            used.set(q.fact, used.get(q.fact)! - 1);
+            taken[i]!--;
+            continue;
+          }
+        } else taken[i]!++;
+        picked.push(q);
+      }
+    });
   }
   const ordered = blueprint.shuffleQuestions ? shuffle(picked, random) : picked;
   return {

@@ -88,6 +88,12 @@ const examFields = {
   category: categorySchema,
   /** Courseware chapter 1–7, or 8 for 结业评估 / 常见问题答疑. */
   chapter: z.number().int().min(1).max(8),
+  /**
+   * Optional tag of a much-repeated courseware fact the question tests (e.g.
+   * `repair-sla`); the blueprint's `maxPerFact` caps how many questions with
+   * the same tag one paper holds.
+   */
+  fact: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use a kebab-case tag such as repair-sla').optional(),
 };
 
 /** A question of the final exam's bank (content/quiz/questions/*.yaml). */
