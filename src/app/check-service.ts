@@ -1,17 +1,41 @@
-// Application services for the knowledge check at the end of each module: grading
-// on the server, and the review of a graded attempt at the level it earned.
+// Application services for the knowledge check at the end of each module: the
+// questions of the next attempt (dealt on the server), grading on the server
+// against what was dealt, and the review of a graded attempt at the level it earned.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
 import type { UserRecord, CheckAttemptRecord } from '../store';
-import { gradeCheck, checkReview, type CheckResult } from '../modules';
+import { gradeCheck, checkReview, dealCheck, type CheckResult, type CheckQuestion, type CourseModule } from '../modules';
 import type { AttemptReview } from '../quiz';
-import { NotFound } from './errors';
+import { Conflict, NotFound } from './errors';
 
-/** Grades a submitted check (form fields named after the question ids) and records it; 404 for an unknown chapter. */
-export async function submitCheck(rt: Runtime, user: UserRecord, chapter: number, form: (questionId: string) => string[], now: Date): Promise<CheckAttemptRecord> {
+/** The form field that names the questions the page showed: checked against the server's deal, never used to choose what is graded. */
+export const DEALT_FIELD = '_dealt';
+
+/** The ids the server deals for the person's next attempt at this chapter's check. */
+async function nextDeal(rt: Runtime, user: UserRecord, module: CourseModule): Promise<string[]> {
+  return dealCheck(module, user.id, await storageOf(rt).listCheckAttempts(user.id, module.chapter));
+}
+
+/** The questions of the person's next attempt, in display order (the page shows these, without keys). */
+export async function dealtQuestions(rt: Runtime, user: UserRecord, module: CourseModule): Promise<CheckQuestion[]> {
+  const byId = new Map(module.knowledgeCheck.questions.map((q) => [q.id, q]));
+  return (await nextDeal(rt, user, module)).map((id) => byId.get(id)!);
+}
+
+/**
+ * Grades a submitted check (form fields named after the question ids) against
+ * the questions the server deals for this attempt, and records it with them;
+ * 404 for an unknown chapter. A form that shows other questions than the
+ * server deals now (an old tab, after another attempt was submitted) is
+ * refused (409) rather than graded as unanswered. `shown`: the ids the page
+ * showed (the DEALT_FIELD), only compared with the deal.
+ */
+export async function submitCheck(rt: Runtime, user: UserRecord, chapter: number, form: (questionId: string) => string[], now: Date, shown?: string): Promise<CheckAttemptRecord> {
   const module = rt.course.get(chapter);
   if (!module) throw new NotFound('moduleNotFound');
-  const graded = gradeCheck(module, form);
+  const dealt = await nextDeal(rt, user, module);
+  if (shown !== undefined && shown !== dealt.join(',')) throw new Conflict('checkRedealt');
+  const graded = gradeCheck(module, dealt, form);
   return storageOf(rt).recordCheckAttempt({
     userId: user.id,
     chapter: module.chapter,
@@ -21,6 +45,7 @@ export async function submitCheck(rt: Runtime, user: UserRecord, chapter: number
     percent: graded.percent,
     passed: graded.passed,
     at: now.toISOString(),
+    dealt,
   });
 }
 

@@ -6,7 +6,7 @@ import { courseOverview, moduleStatus } from '../modules';
 import { summariseAttempts } from '../scenarios';
 import { learningPath } from '../learning';
 import { certificationFor, countingRolePlays, examStatus } from './exam-service';
-import { checkAttemptView } from './check-service';
+import { checkAttemptView, dealtQuestions } from './check-service';
 import { assessmentAllowance, currentPlay, viewOf } from './scenario-service';
 import { NotFound } from './errors';
 import { verifyThrottle } from '../auth/throttle';
@@ -38,11 +38,14 @@ export async function moduleView(rt: Runtime, user: UserRecord, chapter: number,
   if (!module) return undefined;
   const progress = (await storageOf(rt).listModuleProgress(user.id)).find((p) => p.chapter === chapter);
   const recordsOpen = user.role === 'trainee';
+  const graded = await checkAttemptView(rt, user, chapter, attemptId);
   return {
     module,
     // A trainee's first visit shows the module as it stands once the page has reported the open.
     status: !progress && recordsOpen ? 'in_progress' : moduleStatus(progress),
-    graded: await checkAttemptView(rt, user, chapter, attemptId),
+    graded,
+    // The questions the server deals for the person's next attempt (none while a graded attempt is shown).
+    questions: graded ? [] : await dealtQuestions(rt, user, module),
     practise: rt.scenarios.list.filter((s) => s.def.chapters.includes(chapter)),
     prev: course.get(chapter - 1),
     next: course.get(chapter + 1),

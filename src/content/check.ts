@@ -7,6 +7,8 @@ import { parseCertificationRules } from '../certification';
 import { parseRubric } from '../live/rubric';
 import type { SourceFile } from './frontmatter';
 import type { ContentProblem } from './problems';
+import { findOverlaps, NEAR_STEM, NEAR_STEM_SAME_KEY, type Overlap } from './overlap';
+import { parseYaml } from './frontmatter';
 
 /** All content files, grouped by kind, as read from content/. */
 export interface ContentFiles {
@@ -38,7 +40,13 @@ export interface ScenarioSummary {
 
 export interface ContentSummary {
   modules: number;
+  /** Questions in all knowledge-check pools. */
   knowledgeCheckQuestions: number;
+  /** Each chapter's knowledge check: the pool and how many an attempt shows. */
+  knowledgeChecks: Array<{ chapter: number; questions: number; draw: number }>;
+  /** Knowledge-check questions that copy an exam question (each is also a problem). */
+  overlap: number;
+  overlaps: Overlap[];
   scenarios: ScenarioSummary[];
   /** Scenarios in the library, and how many of them are assessment-only. */
   scenarioCount: { total: number; assessmentOnly: number };
@@ -67,11 +75,33 @@ export function checkContent(files: ContentFiles): { problems: ContentProblem[];
   problems.push(...parseCertificationRules(files.certification, new Set(scenarios.map((s) => s.def.id)), assessmentOnly).problems);
   problems.push(...parseRubric(files.rubric).problems);
 
+  // Knowledge checks and the exam share no question.
+  const examFile = new Map<string, { file: string; index: number }>();
+  for (const f of files.questions) {
+    const list = parseYaml(f.text).data;
+    if (Array.isArray(list)) list.forEach((q, index) => typeof q?.id === 'string' && examFile.set(q.id, { file: f.path, index }));
+  }
+  const checkAt = new Map(modules.flatMap((m) => m.knowledgeCheck.questions.map((q, index) => [q.id, { file: m.file, index }] as const)));
+  const overlaps = findOverlaps(modules.flatMap((m) => m.knowledgeCheck.questions), questions);
+  for (const o of overlaps) {
+    const at = checkAt.get(o.check)!;
+    const ex = examFile.get(o.exam);
+    const how = o.why === 'same stem' ? 'the same stem as' : o.why === 'near-identical stem' ? `a stem near-identical to (similarity ${o.dice} ≥ ${NEAR_STEM})` : `the same key and a stem close to (similarity ${o.dice} ≥ ${NEAR_STEM_SAME_KEY})`;
+    problems.push({
+      file: at.file,
+      path: `knowledgeCheck.questions[${at.index}].stem`,
+      message: `${o.check} has ${how} exam question ${o.exam} (${ex ? `${ex.file} [${ex.index}]` : 'content/quiz/questions'}); knowledge checks and the exam must not share questions: rewrite one of the two so it tests the point differently`,
+    });
+  }
+
   return {
     problems,
     summary: {
       modules: modules.length,
       knowledgeCheckQuestions: modules.reduce((n, m) => n + m.knowledgeCheck.questions.length, 0),
+      knowledgeChecks: modules.map((m) => ({ chapter: m.chapter, questions: m.knowledgeCheck.questions.length, draw: m.knowledgeCheck.draw })),
+      overlap: overlaps.length,
+      overlaps,
       scenarios: scenarios.map(({ def, analysis }) => ({
         id: def.id,
         version: def.version,

@@ -245,6 +245,7 @@ export const zhCN = {
   /** What a service refuses (src/app/errors.ts): one wording per code; the status comes from the error's kind. */
   refusals: {
     moduleNotFound: '没有这一章',
+    checkRedealt: '这次知识检查的题目已经更换（可能在另一个窗口提交过），请返回本章重新作答',
     examNotFound: '没有这次考试',
     examCannotStart: (reason: string) => `现在不能开始考试（${reason}）`,
     examClosed: '这次考试已经提交，答案不能再修改',

@@ -8,6 +8,7 @@ export type { CourseModule } from './load';
 export type { CheckQuestion } from './schema';
 export { CHAPTER_COUNT } from './load';
 export { checkReview } from './review';
+export { dealCheck, shownIn, type ShownAttempt } from './draw';
 
 /** The course, loaded once: modules by chapter. Throws ContentError listing every problem. */
 export function loadCourse(files: SourceFile[]) {

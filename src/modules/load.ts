@@ -50,6 +50,14 @@ export function parseModule(src: SourceFile): { module?: CourseModule; problems:
   const fm = parsed.data;
   const problems: ContentProblem[] = [];
   for (const [path, message] of reviewPolicyProblems(fm.knowledgeCheck.review)) problems.push({ file: src.path, path: `knowledgeCheck.review.${path}`, message });
+  const { draw, questions } = fm.knowledgeCheck;
+  if (draw > questions.length - 2) {
+    problems.push({
+      file: src.path,
+      path: 'knowledgeCheck.draw',
+      message: `is ${draw} but the pool has ${questions.length} questions, so a retry could show the same ones; set draw to at most ${questions.length - 2} or add ${draw + 2 - questions.length} question(s)`,
+    });
+  }
   fm.knowledgeCheck.questions.forEach((q, i) => {
     for (const [path, message] of questionKeyProblems(q)) {
       problems.push({ file: src.path, path: `knowledgeCheck.questions[${i}].${path}`, message });

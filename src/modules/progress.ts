@@ -30,16 +30,22 @@ export interface CheckResult {
   passed: boolean;
 }
 
-/** Grades a knowledge check from raw form fields; never trusts anything but the question ids we sent. */
-export function gradeCheck(module: CourseModule, form: (questionId: string) => string[]): CheckResult {
-  const questions: CheckQuestion[] = module.knowledgeCheck.questions;
+/**
+ * Grades a knowledge check from raw form fields against the questions the
+ * server dealt for this attempt (`dealt`, ids in display order): form fields
+ * for any other question are ignored, and a dealt id no longer in the module
+ * (edited since) is left out. Never trusts the browser for which questions were asked.
+ */
+export function gradeCheck(module: CourseModule, dealt: readonly string[], form: (questionId: string) => string[]): CheckResult {
+  const byId = new Map(module.knowledgeCheck.questions.map((q) => [q.id, q]));
+  const questions: CheckQuestion[] = dealt.flatMap((id) => byId.get(id) ?? []);
   const results = questions.map((q) => {
     const given = responseFromForm(q, form(q.id));
     return { id: q.id, given, answered: given !== undefined, correct: isCorrect(q, given) };
   });
   const correct = results.filter((r) => r.correct).length;
-  const percent = Math.round((correct / questions.length) * 100);
-  return { chapter: module.chapter, results, correct, total: questions.length, percent, passed: percent >= module.knowledgeCheck.passPercent };
+  const percent = questions.length ? Math.round((correct / questions.length) * 100) : 0;
+  return { chapter: module.chapter, results, correct, total: questions.length, percent, passed: questions.length > 0 && percent >= module.knowledgeCheck.passPercent };
 }
 
 /** What a graded knowledge check adds to a module's progress. */

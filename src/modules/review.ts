@@ -9,10 +9,11 @@ import { sectionsOf, type CourseHeadings } from '../quiz/source';
  * for (the check was edited since) are left out.
  */
 export function checkReview(module: CourseModule, result: CheckResult, headings: CourseHeadings): AttemptReview {
-  const byId = new Map(result.results.map((r) => [r.id, r]));
-  const graded = module.knowledgeCheck.questions.flatMap((q) => {
-    const r = byId.get(q.id);
-    return r ? [{ question: q, response: r.given, credit: r.correct ? 1 : 0, correct: r.correct }] : [];
+  const byId = new Map(module.knowledgeCheck.questions.map((q) => [q.id, q]));
+  // In the order the attempt showed them (its results follow the questions it was dealt).
+  const graded = result.results.flatMap((r) => {
+    const question = byId.get(r.id);
+    return question ? [{ question, response: r.given, credit: r.correct ? 1 : 0, correct: r.correct }] : [];
   });
   return buildReview(graded, reviewLevel(module.knowledgeCheck.review, result.passed), (q) => sectionsOf(q.source, module.chapter, headings));
 }

@@ -34,8 +34,13 @@ export const moduleFrontMatterSchema = z.strictObject({
      * explanations after a passed one, so a retry cannot be copied.
      */
     review: reviewPolicySchema.default(() => ({ ...DEFAULT_REVIEW })),
-    /** 4–6 questions on this chapter. */
-    questions: z.array(checkQuestionSchema).min(4).max(6),
+    /**
+     * How many questions of the pool each attempt shows, drawn by the server;
+     * at most the pool less 2, so a retry can differ from the attempt before.
+     */
+    draw: z.number().int().min(3).max(20).default(5),
+    /** The pool of 8–20 questions on this chapter; each attempt shows `draw` of them. */
+    questions: z.array(checkQuestionSchema).min(8).max(20),
   }),
 });
 

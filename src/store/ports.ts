@@ -138,6 +138,8 @@ export interface LearningPort {
   recordCheckAttempt(a: Omit<CheckAttemptRecord, 'id'>): Promise<CheckAttemptRecord>;
   listModuleProgress(userId: string): Promise<StoredModuleProgress[]>;
   latestCheckAttempt(userId: string, chapter: number): Promise<CheckAttemptRecord | undefined>;
+  /** The person's knowledge checks of one chapter, oldest first (what the next attempt's questions are drawn against). */
+  listCheckAttempts(userId: string, chapter: number): Promise<CheckAttemptRecord[]>;
   getCheckAttempt(id: string): Promise<CheckAttemptRecord | undefined>;
 }
 

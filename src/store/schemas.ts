@@ -53,6 +53,7 @@ export const checkAttemptSchema = z.object({
   total: num,
   percent: num,
   passed: z.boolean(),
+  dealt: z.array(str).optional(),
 });
 
 const mode = z.enum(['practice', 'assessment']);

@@ -606,6 +606,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
       const last = ix.checkByUser.last(d().checkAttempts, `${userId}|${chapter}`);
       return last && copy(last);
     },
+    listCheckAttempts: async (userId: string, chapter: number) => ix.checkByUser.all(d().checkAttempts, `${userId}|${chapter}`).map(copy),
     // Role-plays, dealt by the server step by step (src/scenarios/play.ts)
     /** Starts a play; the person's other open plays of that scenario are given up in the same write (one open play per scenario). */
     startPlay: (p: Omit<ScenarioPlayRecord, 'id' | 'steps'>) =>

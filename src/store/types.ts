@@ -43,6 +43,12 @@ export interface CheckAttemptRecord extends CheckResult {
   id: string;
   userId: string;
   at: string;
+  /**
+   * The questions the server dealt for this attempt (ids in display order),
+   * what it was graded on. Absent on attempts from before the question pool
+   * (an optional field, no schema change): those showed every question they have a result for.
+   */
+  dealt?: string[];
 }
 
 /**

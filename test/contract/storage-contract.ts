@@ -476,6 +476,14 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(pass.id).not.toBe(later.id);
         expect(await s.latestCheckAttempt(u1, 3)).toEqual(later);
         expect(await s.latestCheckAttempt(u1, 5)).toBeUndefined();
+        // Oldest first, one person and chapter (what the next attempt's questions are drawn against).
+        expect(await s.listCheckAttempts(u1, 3)).toEqual([first, pass, later]);
+        expect(await s.listCheckAttempts(u1, 5)).toEqual([]);
+        // The questions the server dealt are kept with the attempt; an attempt without them (older data) reads back as it was.
+        const dealt = await s.recordCheckAttempt({ ...checkAttempt(u2, 6, 100, at(6)), dealt: ['m6-q3', 'm6-q1'] });
+        expect(await s.getCheckAttempt(dealt.id)).toEqual({ ...checkAttempt(u2, 6, 100, at(6)), dealt: ['m6-q3', 'm6-q1'], id: dealt.id });
+        expect((await s.listCheckAttempts(u2, 6))[0]!.dealt).toEqual(['m6-q3', 'm6-q1']);
+        expect('dealt' in first).toBe(false);
         const progress = (await s.listModuleProgress(u1)).sort((a, b) => a.chapter - b.chapter);
         expect(progress).toEqual([
           { userId: u1, chapter: 3, openedAt: NOW, lastOpenedAt: NOW, bestPercent: 100, completedAt: at(2) },
@@ -496,6 +504,7 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         const got = (await s.getCheckAttempt(rec.id))!;
         got.results.length = 0;
         (await s.latestCheckAttempt(u1, 1))!.results.push({ id: 'q8', correct: true, answered: true, given: 'y' });
+        (await s.listCheckAttempts(u1, 1))[0]!.results.length = 0;
         (await s.listModuleProgress(u1))[0]!.bestPercent = 1;
         expect(await s.getCheckAttempt(rec.id)).toEqual({ ...checkAttempt(u1, 1, 90, NOW), id: rec.id });
         expect((await s.listModuleProgress(u1))[0]!.bestPercent).toBe(90);

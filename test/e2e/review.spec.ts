@@ -3,6 +3,7 @@ import { loginAs, newTrainee } from './helpers';
 import { course, exam, completePrerequisites, sitExam } from './exam-helpers';
 import type { CheckQuestion } from '../../src/modules';
 import type { ExamQuestion } from '../../src/quiz';
+import { sectionsOf } from '../../src/quiz/source';
 
 // What a review may show is read from the page source, not from what is visible:
 // a key hidden with CSS or sitting in island props would still be copied.
@@ -16,11 +17,19 @@ function checkAnswer(q: CheckQuestion, right: boolean): string[] {
   return right ? keys : q.options.filter((o) => !keys.includes(o.id)).slice(0, 1).map((o) => o.id);
 }
 
-/** Posts the chapter's check as the form would and opens the result page; returns the result URL. */
-async function submitCheck(page: Page, chapter: number, right: (q: CheckQuestion) => boolean): Promise<string> {
+/** The questions the server dealt for the trainee's next attempt, as the module page's form names them. */
+async function dealtOnPage(page: Page, chapter: number): Promise<CheckQuestion[]> {
+  await page.goto(`/modules/${chapter}`);
+  const ids = (await page.locator('input[name="_dealt"]').inputValue()).split(',');
   const m = course.get(chapter)!;
-  const body = new URLSearchParams();
-  for (const q of m.knowledgeCheck.questions) for (const v of checkAnswer(q, right(q))) body.append(q.id, v);
+  return ids.map((id) => m.knowledgeCheck.questions.find((q) => q.id === id)!);
+}
+
+/** Posts the chapter's check as the form would (the questions dealt on the page) and opens the result page. */
+async function submitCheck(page: Page, chapter: number, right: (q: CheckQuestion, i: number) => boolean): Promise<{ url: string; dealt: CheckQuestion[] }> {
+  const dealt = await dealtOnPage(page, chapter);
+  const body = new URLSearchParams({ _dealt: dealt.map((q) => q.id).join(',') });
+  dealt.forEach((q, i) => { for (const v of checkAnswer(q, right(q, i))) body.append(q.id, v); });
   const res = await page.request.post(`/modules/${chapter}/check`, {
     headers: { Origin: new URL(page.url()).origin, 'Content-Type': 'application/x-www-form-urlencoded' },
     data: body.toString(),
@@ -29,7 +38,7 @@ async function submitCheck(page: Page, chapter: number, right: (q: CheckQuestion
   expect(res.status()).toBe(303);
   const url = res.headers()['location']!;
   await page.goto(url);
-  return url;
+  return { url, dealt };
 }
 
 /** Option texts of a choice question's key that an answer did not pick (and that its stem or picked options do not contain). */
@@ -58,9 +67,13 @@ test.describe('knowledge check review', () => {
     const before = await page.content();
     for (const q of m1.knowledgeCheck.questions) expect(before).not.toContain(q.explanation);
 
-    // All wrong but the first: 20 %, failed.
-    const first = m1.knowledgeCheck.questions[0]!.id;
-    const url = await submitCheck(page, 1, (q) => q.id === first);
+    // All wrong but the first dealt: 20 %, failed.
+    const { url, dealt } = await submitCheck(page, 1, (_q, i) => i === 0);
+    expect(dealt).toHaveLength(m1.knowledgeCheck.draw);
+    const first = dealt[0]!.id;
+    // Only the dealt questions are reviewed; the section to re-read is that of a wrong one.
+    await expect(page.locator('fieldset[data-question]')).toHaveCount(dealt.length);
+    const section = sectionsOf(dealt[1]!.source, 1, course.headings)[0]!;
     await expect(page.locator('#check-result')).toContainText('未达到');
     const html = await page.content();
     const raw = await (await page.request.get(url)).text();
@@ -70,7 +83,7 @@ test.describe('knowledge check review', () => {
       expect(source).not.toContain('解析：');
     }
     let checked = 0;
-    for (const q of m1.knowledgeCheck.questions) {
+    for (const q of dealt) {
       const card = page.locator(`fieldset[data-question="${q.id}"]`);
       const cardHtml = await card.innerHTML();
       if (q.id === first) {
@@ -89,15 +102,15 @@ test.describe('knowledge check review', () => {
       expect(m1.toc.map((h) => `#${h.id}`)).toContain(href);
     }
     expect(checked).toBeGreaterThan(0);
-    await expect(page.getByTestId('reread')).toContainText('客服的主要职责');
+    await expect(page.getByTestId('reread')).toContainText(section.text);
     await expect(page.locator('#check-result')).toContainText('通过测验后，就能看到每道题的正确答案和解析');
 
     // The links are reachable from the keyboard and move to the section.
-    const reread = page.getByTestId('reread').getByRole('link', { name: '客服的主要职责' });
+    const reread = page.getByTestId('reread').getByRole('link', { name: section.text, exact: true });
     await reread.focus();
     await expect(reread).toBeFocused();
     await page.keyboard.press('Enter');
-    await expect(page).toHaveURL(/#%E5%AE%A2%E6%9C%8D%E7%9A%84%E4%B8%BB%E8%A6%81%E8%81%8C%E8%B4%A3$|#客服的主要职责$/);
+    await expect(page).toHaveURL(new RegExp(`#(${encodeURIComponent(section.anchor!)}|${section.anchor})$`));
 
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: width === 360 ? 740 : 900 });
@@ -109,10 +122,12 @@ test.describe('knowledge check review', () => {
 
   test("once passed, keys and explanations show; another trainee's passed attempt id shows nothing", async ({ page, browser }) => {
     await loginAs(page, await newTrainee(browser));
-    const passedUrl = await submitCheck(page, 1, () => true);
+    const { url: passedUrl, dealt } = await submitCheck(page, 1, () => true);
     await expect(page.locator('#check-result')).toContainText('通过！');
     const html = await page.content();
-    for (const q of m1.knowledgeCheck.questions) expect(html).toContain(q.explanation);
+    for (const q of dealt) expect(html).toContain(q.explanation);
+    // The pool's other questions were never sent, before or after grading.
+    for (const q of m1.knowledgeCheck.questions.filter((x) => !dealt.includes(x))) expect(html).not.toContain(q.stem);
 
     const other = await browser.newPage();
     await loginAs(other, await newTrainee(browser));

@@ -20,40 +20,48 @@ ${over}
 ==铃响3声内==接听。
 `;
 const q = (id: string, answer = 'b') => `    - { id: ${id}, type: single, difficulty: 1, stem: 铃响几声内接听？, options: [{ id: a, text: 1声 }, { id: b, text: 3声 }, { id: c, text: 5声 }], answer: ${answer}, explanation: 课件要求铃响3声内接听。, source: 第三章 电话服务流程 }`;
-const four = [q('t-q1'), q('t-q2'), q('t-q3'), q('t-q4')].join('\n');
+const ids8 = ['t-q1', 't-q2', 't-q3', 't-q4', 't-q5', 't-q6', 't-q7', 't-q8'];
+const eight = ids8.map((id) => q(id)).join('\n');
 const FILE = 'content/modules/03-service-skills.md';
 
 describe('module schema', () => {
   it('accepts a well-formed module', () => {
-    const r = parseModule({ path: FILE, text: fm(four) });
+    const r = parseModule({ path: FILE, text: fm(eight) });
     expect(r.problems).toEqual([]);
     expect(r.module).toMatchObject({ chapter: 3, slug: 'service-skills' });
     expect(r.module!.knowledgeCheck.passPercent).toBe(80);
+    expect(r.module!.knowledgeCheck.draw).toBe(5);
+  });
+
+  it('refuses a draw that leaves a retry no other questions, naming the fix', () => {
+    const r = parseModule({ path: FILE, text: fm(eight).replace('  questions:', '  draw: 7\n  questions:') });
+    expect(r.problems.map(formatProblem)).toEqual([`${FILE} → knowledgeCheck.draw: is 7 but the pool has 8 questions, so a retry could show the same ones; set draw to at most 6 or add 1 question(s)`]);
+    expect(parseModule({ path: FILE, text: fm(eight).replace('  questions:', '  draw: 6\n  questions:') }).problems).toEqual([]);
   });
 
   it('rejects broken front matter naming the file and the field', () => {
-    const r = parseModule({ path: FILE, text: fm(four).replace('estimatedMinutes: 30', 'estimatedMinutes: 半小时') });
+    const r = parseModule({ path: FILE, text: fm(eight).replace('estimatedMinutes: 30', 'estimatedMinutes: 半小时') });
     expect(r.module).toBeUndefined();
     expect(r.problems.map(formatProblem)).toEqual([`${FILE} → estimatedMinutes: expected number, found string "半小时"`]);
   });
 
   it('rejects a key that is not an option, with the question path', () => {
-    const r = parseModule({ path: FILE, text: fm([q('t-q1', 'e'), q('t-q2'), q('t-q3'), q('t-q4')].join('\n')) });
+    const r = parseModule({ path: FILE, text: fm([q('t-q1', 'e'), ...ids8.slice(1).map((id) => q(id))].join('\n')) });
     expect(r.problems[0]).toMatchObject({ file: FILE, path: 'knowledgeCheck.questions[0].answer' });
     expect(r.problems[0]!.message).toMatch(/"e" is not one of the option ids \(a, b, c\)/);
   });
 
   it('rejects too few questions, unknown fields, YAML errors and unclosed call-outs', () => {
-    expect(parseModule({ path: FILE, text: fm([q('a1'), q('a2')].join('\n')) }).problems[0]!.path).toBe('knowledgeCheck.questions');
-    expect(parseModule({ path: FILE, text: fm(four).replace('chapter: 3', 'chapter: 3\nauthor: 某人') }).problems[0]!.message).toMatch(/unknown field.*author/);
-    expect(parseModule({ path: FILE, text: fm(four).replace('title: 客户', 'title: [客户') }).problems[0]!.message).toMatch(/YAML syntax error at line/);
-    expect(parseModule({ path: FILE, text: `${fm(four)}\n:::tip\n未关闭\n` }).problems[0]!.message).toMatch(/never closed/);
-    expect(parseModule({ path: 'content/modules/05-x.md', text: fm(four) }).problems[0]!.message).toMatch(/file name says 05/);
+    expect(parseModule({ path: FILE, text: fm(ids8.slice(1).map((id) => q(id)).join('\n')) }).problems[0]!.path).toBe('knowledgeCheck.questions');
+    expect(parseModule({ path: FILE, text: fm(eight).replace('chapter: 3', 'chapter: 3\nauthor: 某人') }).problems[0]!.message).toMatch(/unknown field.*author/);
+    expect(parseModule({ path: FILE, text: fm(eight).replace('title: 客户', 'title: [客户') }).problems[0]!.message).toMatch(/YAML syntax error at line/);
+    expect(parseModule({ path: FILE, text: `${fm(eight)}\n:::tip\n未关闭\n` }).problems[0]!.message).toMatch(/never closed/);
+    expect(parseModule({ path: 'content/modules/05-x.md', text: fm(eight) }).problems[0]!.message).toMatch(/file name says 05/);
   });
 
   it('rejects duplicate question ids across modules', () => {
-    const other = fm(four).replace('chapter: 3', 'chapter: 4');
-    const r = parseModules([{ path: FILE, text: fm(four) }, { path: 'content/modules/04-x.md', text: other }]);
+    const other = fm(eight).replace('chapter: 3', 'chapter: 4');
+    const r = parseModules([{ path: FILE, text: fm(eight) }, { path: 'content/modules/04-x.md', text: other }]);
     expect(r.problems.some((p) => /already used in content\/modules\/03/.test(p.message))).toBe(true);
   });
 });
@@ -86,11 +94,12 @@ describe('knowledge check grading and progress', () => {
   const key = (qq: (typeof m3.knowledgeCheck.questions)[number]): string[] =>
     qq.type === 'truefalse' ? [String(qq.answer)] : Array.isArray(qq.answer) ? qq.answer : [qq.answer];
   const byId = new Map(m3.knowledgeCheck.questions.map((qq) => [qq.id, qq]));
+  const pool = m3.knowledgeCheck.questions.map((qq) => qq.id);
 
   it('passes when all answers are right and fails below the pass mark', () => {
-    const all = gradeCheck(m3, (id) => key(byId.get(id)!));
+    const all = gradeCheck(m3, pool, (id) => key(byId.get(id)!));
     expect(all).toMatchObject({ correct: m3.knowledgeCheck.questions.length, percent: 100, passed: true });
-    const none = gradeCheck(m3, () => []);
+    const none = gradeCheck(m3, pool, () => []);
     expect(none).toMatchObject({ correct: 0, percent: 0, passed: false });
     expect(none.results.every((r) => !r.answered)).toBe(true);
   });
@@ -98,11 +107,11 @@ describe('knowledge check grading and progress', () => {
   it('gives no credit for a partly right multiple choice or forged option ids', () => {
     const multi = m3.knowledgeCheck.questions.find((qq) => qq.type === 'multiple');
     if (!multi || multi.type !== 'multiple') throw new Error('chapter 3 needs a multiple-choice question for this test');
-    const partial = gradeCheck(m3, (id) => (id === multi.id ? multi.answer.slice(1) : []));
+    const partial = gradeCheck(m3, pool, (id) => (id === multi.id ? multi.answer.slice(1) : []));
     expect(partial.results.find((r) => r.id === multi.id)!.correct).toBe(false);
-    const forged = gradeCheck(m3, (id) => (id === multi.id ? [...multi.answer, 'zz'] : []));
+    const forged = gradeCheck(m3, pool, (id) => (id === multi.id ? [...multi.answer, 'zz'] : []));
     expect(forged.results.find((r) => r.id === multi.id)!.correct).toBe(true);
-    const all = gradeCheck(m3, (id) => (id === multi.id ? multi.options.map((o) => o.id) : []));
+    const all = gradeCheck(m3, pool, (id) => (id === multi.id ? multi.options.map((o) => o.id) : []));
     expect(all.results.find((r) => r.id === multi.id)!.correct).toBe(false);
   });
 

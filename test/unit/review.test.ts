@@ -122,7 +122,7 @@ describe('knowledge check review', () => {
   };
 
   it('a failed check names the wrong questions and links the section in this module, without keys or explanations', () => {
-    const result = gradeCheck(m, wrongForm);
+    const result = gradeCheck(m, m.knowledgeCheck.questions.map((x) => x.id), wrongForm);
     expect(result.passed).toBe(false);
     const r = checkReview(m, result, course.headings);
     expect(r.level).toBe('correctness');
@@ -134,7 +134,7 @@ describe('knowledge check review', () => {
     expect(r.reread.map((s) => s.text)).toEqual(expect.arrayContaining(['客服的主要职责']));
   });
   it('a passed check shows keys and explanations', () => {
-    const r = checkReview(m, gradeCheck(m, rightForm), course.headings);
+    const r = checkReview(m, gradeCheck(m, m.knowledgeCheck.questions.map((x) => x.id), rightForm), course.headings);
     expect(r.level).toBe('explanations');
     expect(r.questions.map((x) => x.explanation)).toEqual(m.knowledgeCheck.questions.map((x) => x.explanation));
   });

@@ -60,6 +60,9 @@ export function learningPort(db: Db): LearningPort {
     async latestCheckAttempt(userId, chapter) {
       return (await db.q.one<{ doc: CheckAttemptRecord }>(`SELECT doc FROM check_attempts WHERE user_id = $1 AND chapter = $2 ORDER BY seq DESC LIMIT 1`, [userId, chapter]))?.doc;
     },
+    async listCheckAttempts(userId, chapter) {
+      return (await db.q.rows<{ doc: CheckAttemptRecord }>(`SELECT doc FROM check_attempts WHERE user_id = $1 AND chapter = $2 ORDER BY seq`, [userId, chapter])).map((r) => r.doc);
+    },
     async getCheckAttempt(id) {
       return (await db.q.one<{ doc: CheckAttemptRecord }>(`SELECT doc FROM check_attempts WHERE id = $1`, [id]))?.doc;
     },
