@@ -82,6 +82,9 @@ export async function watch(rt: Runtime, id: string, sub: Subscriber): Promise<(
   return unsubscribe;
 }
 
+/** The scenarios a trainer may run in class: not those kept for assessment (a session shows the whole class the graph). */
+export const liveScenarios = (rt: Runtime) => rt.scenarios.list.filter((s) => !s.def.assessmentOnly);
+
 export async function createLiveSession(rt: Runtime, trainer: UserRecord, cohortId: string, scenarioId: string, mode: LiveMode, now: Date) {
   const cohort = await storageOf(rt).getCohort(cohortId);
   if (!cohort || (cohort.trainerId !== trainer.id && trainer.role !== 'admin')) throw new BadRequest('没有这个班级', 404);

@@ -2,6 +2,7 @@
 // the chapter's pool, a retry preferring questions the trainee has not been shown.
 import type { CourseModule } from './load';
 import { seededRandom, shuffle } from '../quiz/random';
+import { shownHistory, unseenFirst } from '../quiz/paper';
 
 /** What a deal needs of an earlier attempt: when, and which questions it showed. */
 export interface ShownAttempt {
@@ -10,8 +11,6 @@ export interface ShownAttempt {
   dealt?: readonly string[];
   results: ReadonlyArray<{ id: string }>;
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The questions an earlier attempt showed. */
 export const shownIn = (a: ShownAttempt): readonly string[] => a.dealt ?? a.results.map((r) => r.id);
@@ -26,16 +25,8 @@ export const shownIn = (a: ShownAttempt): readonly string[] => a.dealt ?? a.resu
  */
 export function dealCheck(module: Pick<CourseModule, 'chapter' | 'knowledgeCheck'>, userId: string, earlier: readonly ShownAttempt[]): string[] {
   const random = seededRandom(`check|${userId}|${module.chapter}|${earlier.length}`);
-  const last = new Map<string, string>();
-  for (const a of earlier) {
-    for (const id of shownIn(a)) {
-      const seen = last.get(id);
-      if (!seen || seen < a.at) last.set(id, a.at);
-    }
-  }
+  const shown = shownHistory(earlier.map((a) => ({ startedAt: a.at, paper: shownIn(a).map((id) => ({ id })) })));
   const pool = [...module.knowledgeCheck.questions].map((q) => q.id).sort();
-  const fresh = shuffle(pool.filter((id) => !last.has(id)), random);
-  const stale = shuffle(pool.filter((id) => last.has(id)), random).sort((a, b) => compare(last.get(a)!, last.get(b)!));
-  const chosen = [...fresh, ...stale].slice(0, Math.min(module.knowledgeCheck.draw, pool.length));
+  const chosen = unseenFirst(pool, (id) => id, shown, random).slice(0, Math.min(module.knowledgeCheck.draw, pool.length));
   return shuffle(chosen, random);
 }

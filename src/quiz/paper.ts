@@ -23,6 +23,18 @@ export interface Paper {
 export type ShownHistory = ReadonlyMap<string, string>;
 
 /**
+ * A pool in retake order: what was never shown first (in seeded random order),
+ * then what was, the longest ago first (ties in random order). `shown`: id →
+ * when it was last shown. Exam papers and knowledge checks draw this way.
+ */
+export function unseenFirst<T>(pool: readonly T[], idOf: (x: T) => string, shown: ReadonlyMap<string, string>, random: () => number): T[] {
+  const fresh = shuffle(pool.filter((x) => !shown.has(idOf(x))), random);
+  // Shuffle, then a stable sort by when last shown: oldest first, ties stay in random order.
+  const stale = shuffle(pool.filter((x) => shown.has(idOf(x))), random).sort((a, b) => compare(shown.get(idOf(a))!, shown.get(idOf(b))!));
+  return [...fresh, ...stale];
+}
+
+/**
  * The history a retake is drawn against: every question of every earlier
  * paper, with the latest time it was shown (a paper shows its questions when
  * it is started).
@@ -56,10 +68,7 @@ export function assemblePaper(bank: readonly ExamQuestion[], blueprint: Blueprin
       const need = blueprint.questions[c][d] ?? 0;
       if (!need) continue;
       const pool = [...bank].filter((q) => q.category === c && q.difficulty === d).sort((a, b) => a.id.localeCompare(b.id));
-      const fresh = shuffle(pool.filter((q) => !shown.has(q.id)), random);
-      // Shuffle, then a stable sort by when last shown: oldest first, ties stay in random order.
-      const stale = shuffle(pool.filter((q) => shown.has(q.id)), random).sort((a, b) => compare(shown.get(a.id)!, shown.get(b.id)!));
-      const candidates = [...fresh, ...stale];
+      const candidates = unseenFirst(pool, (q) => q.id, shown, random);
       if (candidates.length < need) throw new Error(`the bank has only ${candidates.length} ${c} questions of difficulty ${d}; the blueprint needs ${need}`);
       groups.push({ key: `${c}.${d}`, need, candidates });
     }
