@@ -7,7 +7,7 @@ import { everyPage } from './paging';
 import type { Runtime } from './runtime';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord, type CertificateRecord, type CohortRecord, type UserRecord } from '../store';
 import { isRole } from '../auth/roles';
-import { t } from '../i18n';
+import { localDay, localTimestamp, t, timeZoneLabel } from '../i18n';
 import { toCsv } from '../hr';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -39,7 +39,7 @@ export interface AuditParty {
 
 export interface AuditRow {
   at: string;
-  /** Beijing time, YYYY-MM-DD HH:mm:ss. */
+  /** In the organisation's time zone (localTimestamp), YYYY-MM-DD HH:mm:ss. */
   when: string;
   action: AuditAction;
   label: string;
@@ -55,13 +55,6 @@ export interface AuditNames {
   certificates: ReadonlyMap<string, Pick<CertificateRecord, 'code' | 'holderName' | 'userId'>>;
   cohorts: ReadonlyMap<string, Pick<CohortRecord, 'name'>>;
 }
-
-// China has kept UTC+8 all year since 1991: a fixed offset is exact.
-const BEIJING_MS = 8 * 3600_000;
-const beijing = (iso: string) => new Date(Date.parse(iso) + BEIJING_MS).toISOString();
-/** The Beijing date of an instant, YYYY-MM-DD. */
-export const beijingDate = (iso: string) => beijing(iso).slice(0, 10);
-const beijingTime = (iso: string) => beijing(iso).slice(0, 19).replace('T', ' ');
 
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const isAction = (s: string): s is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(s);
@@ -176,7 +169,7 @@ export function detailsText(e: AuditRecord, n: AuditNames): string {
 export function describeAudit(e: AuditRecord, n: AuditNames): AuditRow {
   return {
     at: e.at,
-    when: beijingTime(e.at),
+    when: localTimestamp(e.at),
     action: e.action,
     label: AUDIT_LABELS[e.action] ?? e.action,
     actor: actorOf(e, n),
@@ -192,7 +185,7 @@ const fold = (s: string) => s.normalize('NFKC').toLowerCase();
 export function matchesAudit(r: AuditRow, f: AuditFilters): boolean {
   if (f.actor && r.actor.code !== f.actor) return false;
   if (f.action && r.action !== f.action) return false;
-  const day = beijingDate(r.at);
+  const day = localDay(r.at);
   if (f.from && day < f.from) return false;
   if (f.to && day > f.to) return false;
   if (f.q) {
@@ -242,7 +235,7 @@ export async function auditNames(rt: Runtime): Promise<AuditNames> {
 /** The CSV of the filtered log: header row, then one row per entry (written by the hr CSV helper). */
 export function auditCsvRows(rows: readonly AuditRow[]): unknown[][] {
   return [
-    ['时间（北京时间）', '操作人', '操作人用户名', '操作', '对象', '对象编号', '原因', '详情'],
+    [`时间（${timeZoneLabel()}）`, '操作人', '操作人用户名', '操作', '对象', '对象编号', '原因', '详情'],
     ...rows.map((r) => [r.when, r.actor.name, r.actor.code, r.label, r.target.kind === 'certificate' ? `${t.audit.certificate}（${r.target.name}${r.target.holder ? ` ${r.target.holder}` : ''}）` : r.target.name, r.target.code, r.reason, r.details]),
   ];
 }
@@ -258,5 +251,5 @@ export async function auditCsvExport(rt: Runtime, user: UserRecord, query: URLSe
   const { page, ...kept } = filters;
   void page;
   await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'audit-log.csv', details: { format: 'csv', rows: rows.length, filters: kept } });
-  return { csv: toCsv(auditCsvRows(rows)), name: `audit-log-${now.toISOString().slice(0, 10)}.csv` };
+  return { csv: toCsv(auditCsvRows(rows)), name: `audit-log-${localDay(now)}.csv` };
 }

@@ -12,6 +12,7 @@ import { BadRequest } from './http';
 import { mayViewCohort, enrolmentScope } from '../cohorts';
 import { importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
 import { createLiveSession, endLiveAccess } from './live-service';
+import { localDay } from '../i18n';
 
 /** The cohort if this trainer (or an admin) may see it; 404 otherwise, so ids reveal nothing. */
 export async function visibleCohort(rt: Runtime, user: UserRecord, id: string): Promise<CohortRecord> {
@@ -23,7 +24,7 @@ export async function visibleCohort(rt: Runtime, user: UserRecord, id: string): 
 /** One row per trainee: modules, best role-plays, exam, certificate, observed rubric, overdue. */
 export async function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): Promise<TraineeRow[]> {
   const { course } = rt;
-  const today = now.toISOString().slice(0, 10);
+  const today = localDay(now);
   const people = await everyPage((page) => storageOf(rt).traineeRecords({ ids: cohort.traineeIds, includeInactive: true }, page));
   const byId = new Map(people.map((p) => [p.user.id, p]));
   return cohort.traineeIds.flatMap((id) => {
@@ -61,7 +62,8 @@ export async function cohortRows(rt: Runtime, cohort: CohortRecord, now: Date): 
   });
 }
 
-const today = (now: Date) => now.toISOString().slice(0, 10);
+/** The organisation's calendar day: due dates are days there, not in UTC. */
+const today = (now: Date) => localDay(now);
 
 /** Whom this trainer (or admin) may enrol now: the rule in src/cohorts `enrolmentScope`. */
 const mayEnrol = async (rt: Runtime, actor: UserRecord, now: Date) => enrolmentScope(actor, await storageOf(rt).listCohorts(), today(now));

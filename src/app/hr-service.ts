@@ -2,11 +2,11 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, certState, factsOf, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { applyFilters, certState, factsOf, personOverdue, statementsFor, toCsv, type PersonFacts } from '../hr';
 import { filtersFrom, type FieldSource } from './hr-filters';
 import { certificateStatus } from '../certification';
 import { rubricToPercent } from '../live';
-import { t } from '../i18n';
+import { localDay, t } from '../i18n';
 import type { PageRequest, UserRecord } from '../store';
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
@@ -25,10 +25,15 @@ export async function* peopleFactPages(rt: Runtime, now: Date, filter: { ids?: r
 const CSV_STATE = { certified: '已认证', expired: '已过期', inProgress: '培训中', notStarted: '未开始' } as const;
 const csvAvg = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : '');
 
-/** One CSV row per person: certification status and scores. */
-export function csvRows(people: readonly PersonFacts[]): unknown[][] {
+/**
+ * One CSV row per person at `now`: certification status and scores. Counts are
+ * numbers in their own columns (Excel reads "7/7" as a date), dates are
+ * YYYY-MM-DD in the organisation's time zone, 是否逾期 is the dashboard's rule.
+ */
+export function csvRows(people: readonly PersonFacts[], now: Date): unknown[][] {
+  const today = localDay(now);
   return [
-    ['姓名', '用户名', '项目', '部门', '入职日期', '在职', '班级', '课程完成', '情景通过数', '情绪管理', '同理心表达', '解决导向', '考试成绩', ...Object.values(t.exam.categories), '认证状态', '颁发日期', '到期日期'],
+    ['姓名', '用户名', '项目', '部门', '入职日期', '在职', '班级', '截止日期', '已完成章数', '总章数', '情景通过数', '情绪管理', '同理心表达', '解决导向', '考试成绩', ...Object.values(t.exam.categories), '认证状态', '是否逾期', '颁发日期', '到期日期'],
     ...people.map((p) => [
       p.name,
       p.username,
@@ -37,7 +42,9 @@ export function csvRows(people: readonly PersonFacts[]): unknown[][] {
       p.hireDate ?? '',
       p.active ? '是' : '否',
       p.cohortNames.join('；'),
-      `${p.modulesDone}/${p.modulesTotal}`,
+      p.dueDate ?? '',
+      p.modulesDone,
+      p.modulesTotal,
       p.scenarioBest.filter((s) => s.passed).length,
       csvAvg(p.scenarioBest.map((s) => s.calmness)),
       csvAvg(p.scenarioBest.map((s) => s.empathy)),
@@ -45,8 +52,9 @@ export function csvRows(people: readonly PersonFacts[]): unknown[][] {
       p.exam?.percent ?? '',
       ...(['law', 'process', 'cases', 'professionalism'] as const).map((c) => p.exam?.byCategory[c] ?? ''),
       CSV_STATE[certState(p)],
-      p.certificate?.issuedAt.slice(0, 10) ?? '',
-      p.certificate?.expiresAt.slice(0, 10) ?? '',
+      personOverdue(p, today) ? '是' : '否',
+      p.certificate ? localDay(p.certificate.issuedAt) : '',
+      p.certificate ? localDay(p.certificate.expiresAt) : '',
     ]),
   ];
 }
@@ -55,9 +63,9 @@ export function csvRows(people: readonly PersonFacts[]): unknown[][] {
 export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<{ csv: string; name: string }> {
   const filters = filtersFrom(form);
   const people = applyFilters(await peopleFacts(rt, now), filters);
-  const csv = toCsv(csvRows(people));
+  const csv = toCsv(csvRows(people, now));
   await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
-  return { csv, name: `certification-status-${now.toISOString().slice(0, 10)}.csv` };
+  return { csv, name: `certification-status-${localDay(now)}.csv` };
 }
 
 export type TimelineItem = { at: string; kind: string; text: string; tone?: 'good' | 'bad' };
@@ -81,7 +89,7 @@ export async function personTimeline(rt: Runtime, person: UserRecord, now: Date)
     else items.push({ at: e.startedAt, kind: '结业考试', text: '考试进行中' });
   }
   for (const c of await storageOf(rt).listCertificates(person.id)) {
-    items.push({ at: c.issuedAt, kind: '证书', text: `颁发 ${c.title}（验证码 ${c.code}，有效期至 ${c.expiresAt.slice(0, 10)}）——当前${t.cert.status[certificateStatus(c, now)]}`, tone: 'good' });
+    items.push({ at: c.issuedAt, kind: '证书', text: `颁发 ${c.title}（验证码 ${c.code}，有效期至 ${localDay(c.expiresAt)}）——当前${t.cert.status[certificateStatus(c, now)]}`, tone: 'good' });
     if (c.revokedAt) items.push({ at: c.revokedAt, kind: '证书', text: `撤销：${c.revokeReason}`, tone: 'bad' });
   }
   return items.sort((a, b) => b.at.localeCompare(a.at));

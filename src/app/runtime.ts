@@ -12,6 +12,7 @@ import { seedDemoActivity } from './demo-activity';
 import { finaliseOverdueExams } from './exam-service';
 import { siteOrigin } from './http';
 import { parseTrustProxy } from '../auth/client-address';
+import { configureOrgTimeZone } from '../i18n';
 
 /** Content and settings the application layer works with; storage is reached through `storageOf` (src/app only). */
 export interface Runtime {
@@ -23,7 +24,7 @@ export interface Runtime {
   /** True when the demo organisation may be shown (not production). */
   demo: boolean;
   /** trustProxy: some proxy is trusted (proxyHops > 0); proxyHops: how many (TRUST_PROXY, see parseTrustProxy); siteOrigin: the site's own address for printed links and redirects (see `siteOrigin` in http.ts). */
-  config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[]; siteOrigin: string };
+  config: { trustProxy: boolean; proxyHops: number; publicOrigins: string[]; siteOrigin: string; timeZone?: string };
   /** Which store this server uses (the health check says so). */
   storeKind?: StoreKind;
 }
@@ -65,6 +66,8 @@ const env = (name: string): string | undefined => process.env[name];
 
 async function init(): Promise<Runtime> {
   const production = env('NODE_ENV') === 'production';
+  // Every date people read (pages, exports, "today" for due dates) is in this zone (src/i18n/format.ts); a bad value stops the start.
+  const timeZone = configureOrgTimeZone(env('ORG_TIME_ZONE'));
   const proxyHops = parseTrustProxy(env('TRUST_PROXY'));
   const publicOrigins = (env('PUBLIC_ORIGIN') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const origin = siteOrigin(publicOrigins, { host: env('HOST'), port: env('PORT') });
@@ -95,6 +98,7 @@ async function init(): Promise<Runtime> {
       proxyHops,
       publicOrigins,
       siteOrigin: origin,
+      timeZone,
     },
   }, store);
   if (seeded === 'demo' && env('DEMO_ACTIVITY') !== '0') await seedDemoActivity(rt, new Date());

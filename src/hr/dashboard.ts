@@ -3,6 +3,8 @@ import { DIMENSIONS, type Dimension } from '../scenarios/constants';
 import { rubricToPercent } from '../live/rubric';
 import { certState, type CertState, type PersonFacts } from './facts';
 import type { CertificateStatus } from '../certification/certificate';
+import { isOverdue } from '../cohorts';
+import { localDay, localMonth } from '../i18n/format';
 
 export interface HrFilters {
   site?: string;
@@ -56,15 +58,23 @@ export interface Dashboard {
 /** A mean rounded to one decimal, from a running sum; null for no values. */
 export const meanOf = (sum: number, n: number) => (n ? Math.round((sum / n) * 10) / 10 : null);
 
-/** The `n` months (YYYY-MM, UTC) up to and including `now`'s, oldest first. */
+/** The `n` months (YYYY-MM, in the organisation's time zone) up to and including `now`'s, oldest first. */
 export function lastMonths(now: Date, n: number): string[] {
+  const [y, m] = localMonth(now).split('-').map(Number) as [number, number];
   const out: string[] = [];
   for (let i = n - 1; i >= 0; i--) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
     out.push(d.toISOString().slice(0, 7));
   }
   return out;
 }
+
+/**
+ * 逾期未认证: the person's due date (the earliest of their cohorts') is before
+ * `today` (the organisation's calendar day, localDay) and they hold no valid
+ * certificate. The dashboard figure, its list and the CSV column all ask this.
+ */
+export const personOverdue = (p: Pick<PersonFacts, 'dueDate' | 'certificate'>, today: string) => isOverdue(p.dueDate, p.certificate?.status, today);
 
 /** Chinese collation for names and sites, made once (a Collator compares far faster than localeCompare with a locale). */
 const zh = new Intl.Collator('zh-CN');
@@ -89,7 +99,7 @@ export function computeDashboard(all: Iterable<PersonFacts>, filters: HrFilters,
  * running count or sum, and `result()` turns them into the Dashboard.
  */
 export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFacts): void; result(): Dashboard } {
-  const today = now.toISOString().slice(0, 10);
+  const today = localDay(now);
   const horizon = expiryHorizon(now);
   const months = lastMonths(now, 12);
   const monthAt = new Map(months.map((m, i) => [m, i]));
@@ -109,10 +119,10 @@ export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFa
     let row = sites.get(p.site);
     if (!row) sites.set(p.site, (row = { site: p.site, certified: 0, expired: 0, inProgress: 0, notStarted: 0 }));
     row[state]++;
-    if (p.dueDate && p.dueDate < today && state !== 'certified') overdue++;
+    if (personOverdue(p, today)) overdue++;
     if (p.certificate && p.certificate.status === 'valid' && p.certificate.expiresAt <= horizon) expiringSoon++;
     for (const d of p.issued) {
-      const m = monthAt.get(d.slice(0, 7));
+      const m = monthAt.get(localMonth(d));
       if (m !== undefined) perMonth[m]!++;
     }
     for (const b of p.scenarioBest) for (const d of DIMENSIONS) scenario[d] += b[d];

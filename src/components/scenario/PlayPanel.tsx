@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PlayView } from '../../scenarios/play';
-import { t } from '../../i18n';
+import { formatTime, t } from '../../i18n';
 
 export interface PlayPanelProps {
   /** What the server has dealt so far: nothing more (no scores, no feedback of steps not taken, no best path). */
@@ -9,6 +9,8 @@ export interface PlayPanelProps {
   ownerName: string;
   /** The server's clock when the page was made, to show an assessment's time left without trusting the phone's clock. */
   serverNow: string;
+  /** The organisation's time zone (the server's ORG_TIME_ZONE): the phone's own zone may differ. */
+  timeZone: string;
 }
 
 const moodLevel = (m: number) => t.scenario.moodLevels[m <= 30 ? 0 : m <= 60 ? 1 : m <= 85 ? 2 : 3];
@@ -19,7 +21,7 @@ const moodLevel = (m: number) => t.scenario.moodLevels[m <= 30 ? 0 : m <= 60 ? 1
  * once hydrated, a choice is sent to the step API instead and the next turn
  * appears without a reload. The server decides everything; this only shows it.
  */
-export default function PlayPanel({ view: initial, scenarioId, ownerName, serverNow }: PlayPanelProps) {
+export default function PlayPanel({ view: initial, scenarioId, ownerName, serverNow, timeZone }: PlayPanelProps) {
   const [view, setView] = useState(initial);
   const [message, setMessage] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -95,7 +97,7 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
         )}
         {view.deadline && view.status === 'open' && (
           <p className="hint timer" role="timer" aria-live="off">
-            {left === null ? t.play.deadline(new Date(view.deadline).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })) : `${t.play.timeLeft} ${mm}`}
+            {left === null ? t.play.deadline(formatTime(view.deadline, timeZone)) : `${t.play.timeLeft} ${mm}`}
           </p>
         )}
       </div>

@@ -10,6 +10,7 @@ import { DIMENSIONS, type Dimension } from '../../scenarios/constants';
 import { bySiteName, expiryHorizon, lastMonths, meanOf, rateOf, type Dashboard, type HrFilters } from '../../hr/dashboard';
 import type { CertState } from '../../hr/facts';
 import type { Db } from './db';
+import { localDay, orgTimeZone } from '../../i18n/format';
 
 /** The filters as a WHERE clause over person_facts `f` (active trainees only, as dashboardTally), parameters from $start. */
 function scopeOf(filters: HrFilters, start: number): { where: string; params: unknown[] } {
@@ -93,28 +94,28 @@ async function siteRows(db: Db, at: Date, scope: { where: string; params: unknow
        count(*) FILTER (WHERE s.has_exam)::integer AS exam_n, ${sums}
      FROM (SELECT s.*, ${STATE} AS state FROM (SELECT f.*, ${STATUS} AS status FROM person_facts f WHERE ${scope.where}) s) s
      GROUP BY s.site`,
-    [at.toISOString(), at.toISOString().slice(0, 10), expiryHorizon(at), ...scope.params],
+    [at.toISOString(), localDay(at), expiryHorizon(at), ...scope.params],
   );
 }
 
 /**
- * Certificates issued per month (YYYY-MM of issuedAt as stored, as the
- * tally slices it) to the people in scope, reissues left out: an index range
- * on issued_at a day wider than the months, so a stored time with an offset
- * is still judged by its string.
+ * Certificates issued per month (YYYY-MM of issued_at in the organisation's
+ * time zone, as the tally's localMonth) to the people in scope, reissues left
+ * out: an index range on issued_at a day wider than the months (any zone's
+ * offset is less than a day), then the month in the zone.
  */
 async function issuedPerMonth(db: Db, months: string[], filters: HrFilters): Promise<Map<string, number>> {
   const from = new Date(Date.parse(`${months[0]}-01T00:00:00Z`) - 86_400_000).toISOString();
   const last = new Date(`${months.at(-1)}-01T00:00:00Z`);
   const to = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 2)).toISOString();
-  const scope = scopeOf(filters, 4);
+  const scope = scopeOf(filters, 5);
   const rows = await db.q.rows<{ month: string; n: number }>(
-    `SELECT substr(c.doc->>'issuedAt', 1, 7) AS month, count(*)::integer AS n
+    `SELECT to_char(c.issued_at AT TIME ZONE $4::text, 'YYYY-MM') AS month, count(*)::integer AS n
      FROM certificates c JOIN person_facts f ON f.user_id = c.user_id
      WHERE c.issued_at >= $1 AND c.issued_at < $2 AND coalesce(c.doc->>'reissuedFrom', '') = ''
-       AND substr(c.doc->>'issuedAt', 1, 7) = ANY ($3::text[]) AND ${scope.where}
+       AND to_char(c.issued_at AT TIME ZONE $4::text, 'YYYY-MM') = ANY ($3::text[]) AND ${scope.where}
      GROUP BY 1`,
-    [from, to, months, ...scope.params],
+    [from, to, months, orgTimeZone(), ...scope.params],
   );
   return new Map(rows.map((r) => [r.month, r.n]));
 }
