@@ -9,6 +9,7 @@ import { startPlay, takeStep } from './scenario-service';
 import { choiceToken, type Mode } from '../scenarios';
 import { responseToPublic } from '../quiz';
 import { drawPool } from '../certification';
+import { localDay } from '../i18n';
 
 const days = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
 
@@ -63,6 +64,6 @@ export async function seedDemoActivity(rt: Runtime, now: Date): Promise<void> {
   await modules('zhao.min', [1], days(now, 3));
   await store.markModuleOpened(u('zhao.min').id, 2, days(now, 2).toISOString());
 
-  await store.createCohort({ name: '2026年11月新员工 · 阳光花园项目', trainerId: trainer.id, traineeIds: ['trainee', 'li.xiaoting', 'sun.hao'].map((n) => u(n).id), dueDate: days(now, -20).toISOString().slice(0, 10), createdAt: days(now, 30).toISOString() }, trainer.id);
-  await store.createCohort({ name: '2026年10月新员工 · 翠湖天地项目', trainerId: trainer.id, traineeIds: ['zhang.wei', 'zhao.min'].map((n) => u(n).id), dueDate: days(now, 5).toISOString().slice(0, 10), createdAt: days(now, 45).toISOString() }, trainer.id);
+  await store.createCohort({ name: '2026年11月新员工 · 阳光花园项目', trainerId: trainer.id, traineeIds: ['trainee', 'li.xiaoting', 'sun.hao'].map((n) => u(n).id), dueDate: localDay(days(now, -20)), createdAt: days(now, 30).toISOString() }, trainer.id);
+  await store.createCohort({ name: '2026年10月新员工 · 翠湖天地项目', trainerId: trainer.id, traineeIds: ['zhang.wei', 'zhao.min'].map((n) => u(n).id), dueDate: localDay(days(now, 5)), createdAt: days(now, 45).toISOString() }, trainer.id);
 }

@@ -63,8 +63,9 @@ export function lastMonths(now: Date, n: number): string[] {
   const [y, m] = localMonth(now).split('-').map(Number) as [number, number];
   const out: string[] = [];
   for (let i = n - 1; i >= 0; i--) {
+    // Month arithmetic on a calendar month (a UTC date stands for it): no instant, no zone.
     const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    out.push(d.toISOString().slice(0, 7));
+    out.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
   }
   return out;
 }
