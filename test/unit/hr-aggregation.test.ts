@@ -7,9 +7,14 @@ import { computeDashboard, applyFilters, certState, expiresSoon, type PersonFact
 import { bestPerScenario } from '../../src/hr/facts';
 import { summariseAttempts } from '../../src/scenarios';
 import { rubricToPercent } from '../../src/live';
+import { localDay, localMonth } from '../../src/i18n';
 
 const NOW = new Date('2026-11-28T08:00:00Z');
-const day = fc.integer({ min: -800, max: 200 }).map((d) => new Date(NOW.getTime() + d * 86_400_000).toISOString());
+// Any hour, and often the hours either side of a month's first midnight in Beijing (16:00 UTC the day before), where a UTC month is the wrong one.
+const anyHour = fc.integer({ min: -800 * 24, max: 200 * 24 }).map((h) => new Date(NOW.getTime() + h * 3_600_000).toISOString());
+const monthEdge = fc.tuple(fc.integer({ min: -12, max: 1 }), fc.integer({ min: -10, max: 10 })).map(([m, h]) => new Date(Date.UTC(2026, 10 + m, 1) + (h - 8) * 3_600_000).toISOString());
+const day = fc.oneof(anyHour, monthEdge);
+const MONTHS = ['2025-12', ...Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)];
 const score = fc.integer({ min: 0, max: 100 });
 const rubric = fc.integer({ min: 1, max: 5 });
 const person: fc.Arbitrary<PersonFacts> = fc.record({
@@ -45,10 +50,12 @@ function reference(all: PersonFacts[], f: HrFilters) {
   return {
     people: people.length,
     certified: count('certified'),
-    overdue: people.filter((p) => p.dueDate && p.dueDate < NOW.toISOString().slice(0, 10) && certState(p) !== 'certified').length,
+    overdue: people.filter((p) => p.dueDate && p.dueDate < localDay(NOW) && certState(p) !== 'certified').length,
     expiringSoon: people.filter((p) => p.certificate && expiresSoon(p.certificate, NOW)).length,
     sites: [...new Set(people.map((p) => p.site))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-    issuedThisMonth: people.reduce((n, p) => n + p.issued.filter((d) => d.startsWith('2026-11')).length, 0),
+    issuedThisMonth: people.reduce((n, p) => n + p.issued.filter((d) => localMonth(d) === '2026-11').length, 0),
+    // The 12 months up to NOW's, counted by the month in the organisation's zone.
+    perMonth: MONTHS.map((month) => ({ month, count: people.reduce((n, p) => n + p.issued.filter((d) => localMonth(d) === month).length, 0) })),
     calmness: mean(bests.map((b) => b.calmness)),
     observedEmpathy: mean(obs.map((o) => rubricToPercent(o.empathy))),
     law: mean(exams.map((e) => e.byCategory.law)),
@@ -68,6 +75,7 @@ describe('HR figures in one pass', () => {
         expect(d.bySite.map((s) => s.site)).toEqual(r.sites);
         expect(d.bySite.reduce((n, s) => n + s.certified + s.expired + s.inProgress + s.notStarted, 0)).toBe(r.people);
         expect(d.perMonth.at(-1)).toEqual({ month: '2026-11', count: r.issuedThisMonth });
+        expect(d.perMonth).toEqual(r.perMonth);
         expect(d.competency.scenario.calmness).toBe(r.calmness);
         expect(d.competency.observed.empathy).toBe(r.observedEmpathy);
         expect(d.examByCategory.law).toBe(r.law);
