@@ -56,7 +56,7 @@ describe('the certification CSV in Excel', () => {
     // Why: the parser (like Excel) reads the old "7/7" cell as the date 2001-07-07.
     expect(asExcel('\uFEFF课程完成\r\n7/7\r\n').cell(1, '课程完成')).toMatchObject({ t: 'n', v: 37079 });
     expect(xl.header).not.toContain('课程完成');
-    const counts = PEOPLE.map((p, i) => [xl.cell(i + 1, '已完成章数'), xl.cell(i + 1, '总章数')]);
+    const counts = PEOPLE.map((_, i) => [xl.cell(i + 1, '已完成章数'), xl.cell(i + 1, '总章数')]);
     for (const [done, total] of counts) {
       expect(done?.t).toBe('n');
       expect(total?.t).toBe('n');
@@ -104,7 +104,7 @@ function excelDay(c: XLSX.CellObject | undefined): string {
 
 describe('the audit CSV in Excel', () => {
   const names: AuditNames = { users: new Map([['u1', { displayName: '陈丽华', username: 'hr' }]]), certificates: new Map(), cohorts: new Map() };
-  const rowsAt = () => auditCsvRows([describeAudit({ at: NOW.toISOString(), actorId: 'u1', action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: 3 } }, names)]);
+  const rowsAt = () => auditCsvRows([describeAudit({ id: 'a1', at: NOW.toISOString(), actorId: 'u1', action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: 3 } }, names)]);
 
   it('gives the time in the org zone, named in the header, as a date-time Excel reads', () => {
     const xl = asExcel(toCsv(rowsAt()));
