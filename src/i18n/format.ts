@@ -40,6 +40,11 @@ export function timeZoneLabel(zone = orgZone): string {
 
 type Instant = string | number | Date;
 const toDate = (at: Instant) => (at instanceof Date ? at : new Date(at));
+/** Formats a valid instant; an invalid one (a damaged record) is shown as '' rather than failing the page. */
+const safely = (f: Intl.DateTimeFormat, at: Instant) => {
+  const d = toDate(at);
+  return Number.isFinite(d.getTime()) ? f.format(d) : '';
+};
 
 // Intl.DateTimeFormat is slow to make and fast to use: one per (kind, zone).
 const cache = new Map<string, Intl.DateTimeFormat>();
@@ -54,38 +59,66 @@ const numericDay: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digi
 const clock: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
 /** The parts of an instant in a zone as numbers-as-strings (year, month, day, hour, minute, second). */
-function parts(at: Instant, zone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+function parts(ms: number, zone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const out: Record<string, string> = {};
-  for (const p of formatter('parts', zone, 'en-US', { ...numericDay, ...clock, second: '2-digit' }).formatToParts(toDate(at))) out[p.type] = p.value;
+  for (const p of formatter('parts', zone, 'en-US', { ...numericDay, ...clock, second: '2-digit' }).formatToParts(ms)) out[p.type] = p.value;
   return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
 }
 
-/** The calendar day of an instant in the organisation's zone, YYYY-MM-DD: for comparisons, CSV cells and file names. */
-export function localDay(at: Instant, zone = orgZone): string {
-  const p = parts(at, zone);
-  return `${p.year}-${p.month}-${p.day}`;
+// formatToParts costs tens of microseconds, too slow for the audit log or the
+// dashboard that turn every record's instant into a day. A zone's offset from
+// UTC changes only at its transitions (at most a few a year): the offset is
+// worked out once per UTC day and zone, and exactly per instant only on a day
+// whose offset at its start and its end differ.
+const DAY = 86_400_000;
+const offsets = new Map<string, Map<number, number | null>>();
+/** The zone's offset from UTC at `ms` (milliseconds), from its wall clock. */
+function offsetFromParts(ms: number, zone: string): number {
+  const whole = ms - (((ms % 1000) + 1000) % 1000);
+  const p = parts(whole, zone);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - whole;
 }
+function offsetAt(ms: number, zone: string): number {
+  let byDay = offsets.get(zone);
+  if (!byDay) offsets.set(zone, (byDay = new Map()));
+  const d = Math.floor(ms / DAY);
+  let off = byDay.get(d);
+  if (off === undefined) {
+    if (byDay.size > 100_000) byDay.clear();
+    const start = offsetFromParts(d * DAY, zone);
+    off = start === offsetFromParts((d + 1) * DAY - 1000, zone) ? start : null;
+    byDay.set(d, off);
+  }
+  return off ?? offsetFromParts(ms, zone);
+}
+
+/** The wall-clock time of an instant in a zone as YYYY-MM-DDTHH:mm:ss ('' for an invalid instant). */
+function wallClock(at: Instant, zone: string): string {
+  const ms = toDate(at).getTime();
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms + offsetAt(ms, zone)).toISOString().slice(0, 19);
+}
+
+/** The calendar day of an instant in the organisation's zone, YYYY-MM-DD: for comparisons, CSV cells and file names. */
+export const localDay = (at: Instant, zone = orgZone) => wallClock(at, zone).slice(0, 10);
 
 /** The month of an instant in the organisation's zone, YYYY-MM (the HR months chart). */
-export const localMonth = (at: Instant, zone = orgZone) => localDay(at, zone).slice(0, 7);
+export const localMonth = (at: Instant, zone = orgZone) => wallClock(at, zone).slice(0, 7);
 
 /** Date and time to the second in the organisation's zone, YYYY-MM-DD HH:mm:ss (the audit log and its CSV). */
-export function localTimestamp(at: Instant, zone = orgZone): string {
-  const p = parts(at, zone);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-}
+export const localTimestamp = (at: Instant, zone = orgZone) => wallClock(at, zone).replace('T', ' ');
 
 /** A date for people: 2026/12/2. */
-export const formatDate = (at: Instant, zone = orgZone) => formatter('date', zone, 'zh-CN', { year: 'numeric', month: 'numeric', day: 'numeric' }).format(toDate(at));
+export const formatDate = (at: Instant, zone = orgZone) => safely(formatter('date', zone, 'zh-CN', { year: 'numeric', month: 'numeric', day: 'numeric' }), at);
 
 /** A date in words, for certificates: 2026年12月2日. */
-export const formatDateLong = (at: Instant, zone = orgZone) => formatter('long', zone, 'zh-CN', { year: 'numeric', month: 'long', day: 'numeric' }).format(toDate(at));
+export const formatDateLong = (at: Instant, zone = orgZone) => safely(formatter('long', zone, 'zh-CN', { year: 'numeric', month: 'long', day: 'numeric' }), at);
 
 /** Date and time for people: 2026/12/2 01:36. */
-export const formatDateTime = (at: Instant, zone = orgZone) => formatter('datetime', zone, 'zh-CN', { year: 'numeric', month: 'numeric', day: 'numeric', ...clock }).format(toDate(at));
+export const formatDateTime = (at: Instant, zone = orgZone) => safely(formatter('datetime', zone, 'zh-CN', { year: 'numeric', month: 'numeric', day: 'numeric', ...clock }), at);
 
 /** Month, day and time, for recent activity: 12/2 01:36. */
-export const formatMonthDayTime = (at: Instant, zone = orgZone) => formatter('mdtime', zone, 'zh-CN', { month: 'numeric', day: 'numeric', ...clock }).format(toDate(at));
+export const formatMonthDayTime = (at: Instant, zone = orgZone) => safely(formatter('mdtime', zone, 'zh-CN', { month: 'numeric', day: 'numeric', ...clock }), at);
 
 /** A time of day: 01:36. */
-export const formatTime = (at: Instant, zone = orgZone) => formatter('time', zone, 'zh-CN', clock).format(toDate(at));
+export const formatTime = (at: Instant, zone = orgZone) => safely(formatter('time', zone, 'zh-CN', clock), at);

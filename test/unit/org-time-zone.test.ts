@@ -116,6 +116,21 @@ describe('one organisation time zone', () => {
     expect(computeDashboard([], {}, new Date(justAfter)).perMonth.at(-1)!.month).toBe('2026-11');
   });
 
+  it('agrees with Intl to the second in zones with daylight saving and odd offsets, across their transitions', () => {
+    // The offsets are cached per day: a day with a transition must still be exact on both sides of it.
+    for (const zone of ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Shanghai']) {
+      const reference = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+      const wall = (t: number) => reference.format(t);
+      const wrong: string[] = [];
+      for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 42_013_000) if (localTimestamp(t, zone) !== wall(t)) wrong.push(new Date(t).toISOString());
+      for (const edge of ['2026-03-08T06:59:59Z', '2026-03-08T07:00:00Z', '2026-11-01T05:59:59Z', '2026-11-01T06:00:00Z']) if (localTimestamp(edge, zone) !== wall(Date.parse(edge))) wrong.push(edge);
+      expect({ zone, wrong }).toEqual({ zone, wrong: [] });
+    }
+    expect(localTimestamp('2026-11-01T06:00:00Z', 'America/New_York')).toBe('2026-11-01 01:00:00');
+    expect(localDay('not a date')).toBe('');
+    expect(formatDate('not a date')).toBe('');
+  });
+
   it('refuses a time zone it does not know, with a message naming the setting; unset keeps the default', () => {
     expect(() => configureOrgTimeZone('Asia/Beijing')).toThrow(/ORG_TIME_ZONE "Asia\/Beijing" is not a time zone/);
     expect(orgTimeZone()).toBe(DEFAULT_TIME_ZONE);
