@@ -16,6 +16,8 @@ export const zhCN = {
     main: '主导航',
   },
   status: { not_started: '未开始', in_progress: '学习中', completed: '已完成' },
+  /** A table wider than a phone scrolls inside its wrapper: what sighted and keyboard users are told. */
+  tables: { scrollCue: '左右滑动查看更多 →', region: (name: string) => `${name}（可左右滚动）` },
   login: {
     title: '登录',
     heading: '欢迎回来',
@@ -56,6 +58,14 @@ export const zhCN = {
     minutes: (n: number) => `约 ${n} 分钟`,
     best: (p: number) => `最好成绩 ${p}%`,
     chapter: (n: number) => `第${'一二三四五六七八'[n - 1]}章`,
+    next: '下一步',
+    /** A role-play the certificate asks for by name (content/certification.yaml). */
+    required: '认证必需',
+    leadScenario: '在考核模式下通过情景演练',
+    leadExam: '参加结业考试',
+    leadExamNote: '课程与情景演练要求已完成，可以参加结业考试。',
+    leadCert: '你已获得上岗认证',
+    leadCertLink: '查看与打印证书',
   },
   module: {
     toc: '本章目录',
