@@ -203,7 +203,8 @@ export const zhCN = {
     passed: '通过',
     failed: '未通过',
     byCategory: '分类得分',
-    weakest: (c: string) => `最薄弱的部分：${c}`,
+    /** The weakest part of an exam, or the parts tied for it (weakestCategories). */
+    weakest: (names: readonly string[]) => (names.length > 1 ? `${'两三四五六七八九'[names.length - 2] ?? names.length}部分并列最弱：${names.join('、')}` : `最薄弱的部分：${names[0]}`),
     review: '建议复习',
     autoSubmitted: '考试时间已到，系统按已保存的答案自动交卷。',
     yourAnswer: '你的答案',

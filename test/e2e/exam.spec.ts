@@ -10,6 +10,10 @@ test.describe('final exam and certificate', () => {
     await page.goto('/exam');
     await expect(page.getByText('完成以下要求后即可参加结业考试')).toBeVisible();
     await completePrerequisites(page);
+    // The home page leads on to the exam once the chapters and role-plays are done.
+    await page.goto('/learn');
+    await expect(page.getByTestId('lead')).toHaveAttribute('data-lead', 'exam');
+    await expect(page.getByRole('link', { name: '下一步：参加结业考试' })).toHaveAttribute('href', '/exam');
     await page.goto('/exam');
     await page.getByRole('button', { name: '开始考试' }).click();
     await expect(page.getByRole('timer')).toBeVisible();
@@ -40,6 +44,7 @@ test.describe('final exam and certificate', () => {
 
     await page.getByRole('link', { name: '查看与打印' }).click();
     await expect(page.getByTestId('cert-holder')).toHaveText('王小明');
+    const certPath = new URL(page.url()).pathname;
     const code = (await page.getByTestId('cert-code').textContent())!.trim();
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await page.emulateMedia({ media: 'print' });
@@ -59,6 +64,13 @@ test.describe('final exam and certificate', () => {
     await expect(visitor.getByTestId('verify-holder')).toHaveText('王*明');
     await expect(visitor.locator('body')).not.toContainText('王小明');
     await visitor.close();
+
+    // Certified, the home page shows the certificate card: its link and when it expires.
+    await page.goto('/learn');
+    const card = page.getByTestId('lead');
+    await expect(card).toHaveAttribute('data-lead', 'certificate');
+    await expect(card.getByRole('link', { name: '查看与打印证书' })).toHaveAttribute('href', certPath);
+    await expect(card).toContainText(/有效期至 \d{4}\/\d{1,2}\/\d{1,2}/);
   });
 
   test('a failing attempt shows the weakest category', async ({ page, browser }) => {
@@ -103,6 +115,10 @@ test.describe('final exam and certificate', () => {
     await expect(page.getByRole('alert')).toContainText('没有找到');
     await loginAs(page, await newTrainee(browser));
     await completePrerequisites(page);
+    // The home page leads on to the exam once the chapters and role-plays are done.
+    await page.goto('/learn');
+    await expect(page.getByTestId('lead')).toHaveAttribute('data-lead', 'exam');
+    await expect(page.getByRole('link', { name: '下一步：参加结业考试' })).toHaveAttribute('href', '/exam');
     await page.goto('/exam');
     await page.getByRole('button', { name: '开始考试' }).click();
     await expect(page.getByRole('timer')).toBeVisible();
