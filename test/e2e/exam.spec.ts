@@ -34,11 +34,23 @@ test.describe('final exam and certificate', () => {
     await expect(page.getByTestId('save-state')).toHaveText('✓ 已保存');
     await page.reload();
     await expect(page.getByTestId('answered')).toHaveText('已答 20 / 40');
+    // A keyboard user skips the 40 number links to the first question still unanswered.
+    const skip = page.getByRole('link', { name: /^跳过题号/ });
+    await skip.focus();
+    await expect(skip).toHaveText('跳过题号，到第 21 题');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#q-21').locator(':focus')).toHaveCount(1);
     for (const id of ids.slice(20)) await answer(page, exam.bank.get(id)!, true);
     await expect(page.getByTestId('answered')).toHaveText('已答 40 / 40');
     await expect(page.getByTestId('save-state')).toHaveText('✓ 已保存');
     await page.getByRole('button', { name: '交卷' }).click();
-    await page.getByRole('button', { name: '确定交卷' }).click();
+    // Focus moves to the confirm step, and back to 交卷 when the trainee goes on checking.
+    await expect(page.getByRole('button', { name: '确定交卷' })).toBeFocused();
+    await page.getByRole('button', { name: '继续检查' }).click();
+    await expect(page.getByRole('button', { name: '交卷', exact: true })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('button', { name: '确定交卷' })).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('exam-percent')).toHaveText('100%');
     await expect(page.getByTestId('exam-verdict')).toHaveText('通过');
 
