@@ -9,6 +9,8 @@ import { certificationFor, countingRolePlays, examStatus } from './exam-service'
 import { checkAttemptView, dealtQuestions } from './check-service';
 import { assessmentAllowance, currentPlay, viewOf } from './scenario-service';
 import { NotFound } from './errors';
+import { qrSvg } from './qr';
+import { t } from '../i18n';
 import { verifyThrottle } from '../auth/throttle';
 import { certificateStatus, normaliseCode, scenariosNeeded, type CertificationProgress } from '../certification';
 
@@ -117,11 +119,16 @@ export async function certificateListView(rt: Runtime, user: UserRecord, now: Da
   };
 }
 
-/** One certificate with the organisation's name; trainees see only their own, HR and admins all (undefined otherwise). */
-export async function certificateView(rt: Runtime, user: UserRecord, id: string): Promise<{ cert: CertificateRecord; orgName: string } | undefined> {
+/**
+ * One certificate with the organisation's name, its public verification
+ * address and that address as a QR code (SVG, drawn on the server); trainees
+ * see only their own, HR and admins all (undefined otherwise).
+ */
+export async function certificateView(rt: Runtime, user: UserRecord, id: string): Promise<{ cert: CertificateRecord; orgName: string; verifyUrl: string; qr: string } | undefined> {
   const cert = await storageOf(rt).getCertificate(id);
   if (!cert || (user.role === 'trainee' && cert.userId !== user.id)) return undefined;
-  return { cert, orgName: (await storageOf(rt).getOrg()).name };
+  const verifyUrl = `${rt.config.siteOrigin}/verify/${cert.code}`;
+  return { cert, orgName: (await storageOf(rt).getOrg()).name, verifyUrl, qr: qrSvg(verifyUrl, 4, t.cert.qrLabel(verifyUrl)) };
 }
 
 /**
@@ -134,5 +141,7 @@ export async function verifyView(rt: Runtime, address: string, rawCode: string, 
   await throttle.fail(address, now.getTime());
   const code = normaliseCode(rawCode);
   const cert = !limited && code ? await storageOf(rt).getCertificateByCode(code) : undefined;
-  return { limited, code, cert, status: cert && certificateStatus(cert, now) };
+  // The issuing company, so a verifier knows who vouches for the certificate.
+  const issuer = cert ? (await storageOf(rt).getOrg()).name || t.orgFallback : undefined;
+  return { limited, code, cert, issuer, status: cert && certificateStatus(cert, now) };
 }

@@ -237,6 +237,8 @@ export const zhCN = {
     examScore: '结业考试成绩',
     dimensions: '情景演练三项能力',
     verifyAt: '验证网址',
+    scanToVerify: '扫码验证',
+    qrLabel: (url: string) => `扫码验证证书的二维码，指向 ${url}`,
     status: { valid: '有效', expired: '已过期', revoked: '已撤销', superseded: '已被新证书取代' },
     earned: '恭喜！你已获得上岗认证证书。',
     /** One thing still missing for the certificate (`certificationProgress().missing`). */
@@ -282,6 +284,7 @@ export const zhCN = {
     unknown: '没有找到这个验证码对应的证书。请核对后重新输入。',
     invalidFormat: '验证码格式不对：应为 16 位字母和数字，例如 7K3M-Q9TX-2VBN-H4RD。',
     tooMany: '查询过于频繁，请稍后再试。',
+    issuer: '颁发单位',
   },
   errors: {
     crossSite: '请求来源不被允许（跨站请求已拦截）。请从本站页面重新操作。',

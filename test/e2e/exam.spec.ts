@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { loginAs, newTrainee } from './helpers';
 import { exam, completePrerequisites, answer, paperIds, sitExam } from './exam-helpers';
+import { qrSvg } from '../../src/app/qr';
 
 test.describe('final exam and certificate', () => {
   // Whole papers answered by clicking, as a person would: the slowest flows of the suite.
@@ -59,6 +60,13 @@ test.describe('final exam and certificate', () => {
     const certPath = new URL(page.url()).pathname;
     const code = (await page.getByTestId('cert-code').textContent())!.trim();
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // 扫码验证: a server-drawn QR code of the absolute /verify address, named for screen readers, the address printed under it.
+    const verifyUrl = `${new URL(page.url()).origin}/verify/${code}`;
+    await expect(page.getByTestId('cert-url')).toHaveText(verifyUrl);
+    const qr = page.getByTestId('cert-qr').locator('svg');
+    await expect(qr).toHaveAccessibleName(`扫码验证证书的二维码，指向 ${verifyUrl}`);
+    // The modules drawn are exactly those that encode the verify address.
+    expect(await qr.locator('path').getAttribute('d')).toBe(/\bd="([^"]+)"/.exec(qrSvg(verifyUrl, 4))![1]);
     await page.emulateMedia({ media: 'print' });
     await page.setViewportSize({ width: 1123, height: 794 });
     await expect(page.locator('.site-header')).toBeHidden();
@@ -74,6 +82,9 @@ test.describe('final exam and certificate', () => {
     await visitor.getByRole('button', { name: '验证' }).click();
     await expect(visitor.getByTestId('verify-status')).toHaveText('有效');
     await expect(visitor.getByTestId('verify-holder')).toHaveText('王*明');
+    await expect(visitor.getByTestId('verify-issuer')).toHaveText('安居物业服务有限公司');
+    await visitor.goto(verifyUrl);
+    await expect(visitor.getByTestId('verify-status')).toHaveText('有效');
     await expect(visitor.locator('body')).not.toContainText('王小明');
     await visitor.close();
 
