@@ -135,3 +135,15 @@ describe('knowledge checks and the exam share no question', () => {
     expect(findOverlaps([{ ...copy, answer: true }], exam)).toEqual([]);
   });
 });
+
+describe('the question type is labelled once', () => {
+  it('refuses a stem that names its own type (the page labels it: m1-q2 showed “（多选）（多选题）”)', () => {
+    const files = readContent(process.cwd());
+    const m1 = files.modules.find((f) => f.path.includes('01-'))!;
+    expect(checkContent(files).problems).toEqual([]);
+    const doubled = { ...m1, text: m1.text.replace(/(stem: 下列哪些属于课件列出的物业客服主要职责？)/, '$1（多选）') };
+    expect(doubled.text).not.toBe(m1.text);
+    const problems = checkContent({ ...files, modules: files.modules.map((f) => (f === m1 ? doubled : f)) }).problems.map(formatProblem);
+    expect(problems.some((p) => p.includes('01-importance-and-duties.md') && p.includes('leave "（多选）"'))).toBe(true);
+  });
+});
