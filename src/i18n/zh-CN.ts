@@ -98,6 +98,8 @@ export const zhCN = {
     prev: '上一章',
     next: '下一章',
     retry: '再做一次',
+    /** A retry is dealt afresh (src/modules/draw.ts): questions not shown before come first. */
+    retryNote: '再做一次会换一组题：没做过的题优先，答案不会预先填好。',
     completedBadge: '本章已完成',
   },
   scenario: {

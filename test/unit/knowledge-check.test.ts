@@ -147,3 +147,22 @@ describe('the question type is labelled once', () => {
     expect(problems.some((p) => p.includes('01-importance-and-duties.md') && p.includes('leave "（多选）"'))).toBe(true);
   });
 });
+
+describe('再做一次 after a failed check', () => {
+  it('deals new questions first and the failed attempt shows no keys, so nothing is carried over but the lesson', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = (await rt.store.getUserByUsername('zhao.min'))!;
+    const m = rt.course.get(1)!;
+    const { draw, questions } = m.knowledgeCheck;
+    const shown = await dealtQuestions(rt, user, m);
+    const failed = await submitCheck(rt, user, 1, (id) => wrong(questions.find((q) => q.id === id)!), now, shown.map((q) => q.id).join(','));
+    expect(failed.passed).toBe(false);
+    const view = (await checkAttemptView(rt, user, 1, failed.id))!;
+    for (const q of view.review.questions) expect(q.key === undefined && q.explanation === undefined).toBe(true);
+    const retry = (await dealtQuestions(rt, user, m)).map((q) => q.id);
+    const seen = new Set((await storageOf(rt).listCheckAttempts(user.id, 1)).flatMap((a) => a.dealt ?? a.results.map((r) => r.id)));
+    const unseen = questions.filter((q) => !seen.has(q.id)).length;
+    expect(retry.filter((id) => seen.has(id))).toHaveLength(Math.max(0, draw - unseen));
+  });
+});
