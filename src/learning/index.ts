@@ -59,7 +59,8 @@ export function learningPath(course: CourseOverview, scenarios: ScenarioRef[], n
       key: 'scenarios',
       done: scenariosDone,
       current: modulesDone && !scenariosDone,
-      progress: `考核通过 ${needs.counted.length} / ${needs.total} 个认证情景`,
+      // Certified: this round's count starts afresh (for the renewal), which would read as 0 done.
+      progress: exam.certified ? '已计入当前证书' : `考核通过 ${needs.counted.length} / ${needs.total} 个认证情景`,
       next: !scenariosDone && ready ? { href: `/scenarios/${ready.id}`, label: ready.title, required: needs.required.includes(ready.id) } : undefined,
     },
     {

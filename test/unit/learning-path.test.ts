@@ -52,5 +52,7 @@ describe('learning path: the next step', () => {
     const path = learningPath(course(3), scenarios, needs(['req', 'drawn', 'b']), { certified: true, open: true, certificateId: 'c1' });
     expect(step(path, 'exam')).toMatchObject({ done: true, current: false, next: { href: '/certificates/c1' } });
     expect(path.every((s) => s.done)).toBe(true);
+    // The new round's count (for the renewal) is not shown as "0 done".
+    expect(step(learningPath(course(3), scenarios, needs([]), { certified: true, open: false, certificateId: 'c1' }), 'scenarios')).toMatchObject({ done: true, progress: '已计入当前证书' });
   });
 });
