@@ -35,6 +35,8 @@ test.describe('role-play dealt by the server', () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await loginAs(page, await newTrainee(browser));
     await page.goto('/scenarios');
+    // The role-play the certificate asks for by name is marked so on the list.
+    await expect(page.locator('[data-scenario="ceiling-leak"]').getByTestId('required')).toHaveText('认证必需');
     await page.getByRole('link', { name: /楼上漏水/ }).click();
     await expect(page.getByTestId('history')).toHaveCount(0);
     await start(page, '练习');
