@@ -20,7 +20,7 @@ export async function countingRolePlays(rt: Runtime, user: UserRecord) {
 }
 
 /** Where a person stands against the certification rules. */
-export async function certificationFor(rt: Runtime, user: UserRecord, now: Date): Promise<CertificationProgress & { certificate?: CertificateRecord }> {
+export async function certificationFor(rt: Runtime, user: UserRecord, now: Date): Promise<CertificationProgress & { certificate?: CertificateRecord; drawn: string[] }> {
   const { course, scenarios } = rt;
   const store = storageOf(rt);
   const completed = new Set(completedChapters(await store.listModuleProgress(user.id)));
@@ -40,7 +40,7 @@ export async function certificationFor(rt: Runtime, user: UserRecord, now: Date)
     examPassed,
     drawn: counting.drawn,
   });
-  return { ...progress, certificate: current };
+  return { ...progress, certificate: current, drawn: counting.drawn };
 }
 
 /** Submits attempts whose deadline and grace have passed, with what was saved: an overdue attempt is never lost. A command: GET views use `asViewed`. */

@@ -4,26 +4,48 @@ import { storageOf, type Runtime } from './runtime';
 import type { CertificateRecord, UserRecord } from '../store';
 import { courseOverview, moduleStatus } from '../modules';
 import { summariseAttempts } from '../scenarios';
-import { learningPath } from '../learning';
+import { learningPath, type RolePlayNeeds } from '../learning';
 import { certificationFor, countingRolePlays, examStatus } from './exam-service';
 import { checkAttemptView, dealtQuestions } from './check-service';
 import { assessmentAllowance, currentPlay, viewOf } from './scenario-service';
 import { NotFound } from './errors';
+import { qrSvg } from './qr';
+import { t } from '../i18n';
 import { verifyThrottle } from '../auth/throttle';
-import { certificateStatus, normaliseCode } from '../certification';
+import { certificateStatus, normaliseCode, scenariosNeeded, type CertificationProgress } from '../certification';
 
-/** The learner's home: course overview, the learning path, and whether the next chapter was started. */
+/**
+ * The learner's home: course overview, the learning path, whether the next
+ * chapter was started, and the one next step after the chapters (a role-play
+ * the certificate still needs, the exam, or the certificate earned).
+ */
 export async function learnView(rt: Runtime, user: UserRecord, now: Date) {
   const { course, scenarios } = rt;
   const overview = courseOverview(course.modules, await storageOf(rt).listModuleProgress(user.id));
   const cert = await certificationFor(rt, user, now);
   // Role-plays count on the path as they count for the certificate: assessment plays in this round.
-  const path = learningPath(overview, summariseAttempts((await countingRolePlays(rt, user)).attempts), scenarios.list.map((s) => ({ id: s.def.id, title: s.def.title, chapters: s.def.chapters })), {
+  const path = learningPath(overview, scenarios.list.map((s) => ({ id: s.def.id, title: s.def.title, chapters: s.def.chapters })), rolePlayNeeds(rt, cert), {
     certified: !!cert.certificate,
     open: cert.prerequisitesMet || !!(await storageOf(rt).getWaiver(user.id)),
+    certificateId: cert.certificate?.id,
   });
   const nextStarted = !!overview.next && overview.items.find((i) => i.module === overview.next)?.status === 'in_progress';
-  return { overview, path, nextStarted };
+  // After the chapters, the hero leads on: the first step of the path not yet done, or the certificate.
+  const step = path.find((s) => s.key !== 'modules' && !s.done && s.next);
+  const lead = overview.next ? undefined : cert.certificate ? { kind: 'certificate' as const, certificate: cert.certificate } : step && { kind: step.key, next: step.next! };
+  return { overview, path, nextStarted, lead };
+}
+
+/** What the learning path needs of the certificate's role-plays for this person (see RolePlayNeeds). */
+function rolePlayNeeds(rt: Runtime, cert: CertificationProgress & { drawn: readonly string[] }): RolePlayNeeds {
+  const required = [...rt.certification.scenarios.required, ...cert.drawn];
+  return {
+    required,
+    requiredMissing: cert.requiredScenariosMissing,
+    counted: cert.countedScenarios,
+    moreNeeded: cert.additionalNeeded - cert.additionalPassed,
+    total: scenariosNeeded(rt.certification),
+  };
 }
 
 /**
@@ -61,9 +83,12 @@ export async function recordModuleOpened(rt: Runtime, user: UserRecord, chapter:
 
 /** The role-play list: each scenario's history, and which were passed in assessment this round (what the certificate counts). */
 export async function scenarioListView(rt: Runtime, user: UserRecord) {
+  const counting = await countingRolePlays(rt, user);
   return {
     history: summariseAttempts(await storageOf(rt).listScenarioAttempts(user.id)),
-    assessed: summariseAttempts((await countingRolePlays(rt, user)).attempts),
+    assessed: summariseAttempts(counting.attempts),
+    /** Role-plays the certificate asks of this person by name: the rules' required ones and their pool draw. */
+    required: new Set([...rt.certification.scenarios.required, ...counting.drawn]),
     list: [...rt.scenarios.list].sort((a, b) => a.def.chapters[0]! - b.def.chapters[0]! || a.def.difficulty - b.def.difficulty),
   };
 }
@@ -94,11 +119,16 @@ export async function certificateListView(rt: Runtime, user: UserRecord, now: Da
   };
 }
 
-/** One certificate with the organisation's name; trainees see only their own, HR and admins all (undefined otherwise). */
-export async function certificateView(rt: Runtime, user: UserRecord, id: string): Promise<{ cert: CertificateRecord; orgName: string } | undefined> {
+/**
+ * One certificate with the organisation's name, its public verification
+ * address and that address as a QR code (SVG, drawn on the server); trainees
+ * see only their own, HR and admins all (undefined otherwise).
+ */
+export async function certificateView(rt: Runtime, user: UserRecord, id: string): Promise<{ cert: CertificateRecord; orgName: string; verifyUrl: string; qr: string } | undefined> {
   const cert = await storageOf(rt).getCertificate(id);
   if (!cert || (user.role === 'trainee' && cert.userId !== user.id)) return undefined;
-  return { cert, orgName: (await storageOf(rt).getOrg()).name };
+  const verifyUrl = `${rt.config.siteOrigin}/verify/${cert.code}`;
+  return { cert, orgName: (await storageOf(rt).getOrg()).name, verifyUrl, qr: qrSvg(verifyUrl, 4, t.cert.qrLabel(verifyUrl)) };
 }
 
 /**
@@ -111,5 +141,7 @@ export async function verifyView(rt: Runtime, address: string, rawCode: string, 
   await throttle.fail(address, now.getTime());
   const code = normaliseCode(rawCode);
   const cert = !limited && code ? await storageOf(rt).getCertificateByCode(code) : undefined;
-  return { limited, code, cert, status: cert && certificateStatus(cert, now) };
+  // The issuing company, so a verifier knows who vouches for the certificate.
+  const issuer = cert ? (await storageOf(rt).getOrg()).name || t.orgFallback : undefined;
+  return { limited, code, cert, issuer, status: cert && certificateStatus(cert, now) };
 }

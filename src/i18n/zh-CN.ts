@@ -16,6 +16,8 @@ export const zhCN = {
     main: '主导航',
   },
   status: { not_started: '未开始', in_progress: '学习中', completed: '已完成' },
+  /** A table wider than a phone scrolls inside its wrapper: what sighted and keyboard users are told. */
+  tables: { scrollCue: '左右滑动查看更多 →', region: (name: string) => `${name}（可左右滚动）` },
   login: {
     title: '登录',
     heading: '欢迎回来',
@@ -56,6 +58,14 @@ export const zhCN = {
     minutes: (n: number) => `约 ${n} 分钟`,
     best: (p: number) => `最好成绩 ${p}%`,
     chapter: (n: number) => `第${'一二三四五六七八'[n - 1]}章`,
+    next: '下一步',
+    /** A role-play the certificate asks for by name (content/certification.yaml). */
+    required: '认证必需',
+    leadScenario: '在考核模式下通过情景演练',
+    leadExam: '参加结业考试',
+    leadExamNote: '课程与情景演练要求已完成，可以参加结业考试。',
+    leadCert: '你已获得上岗认证',
+    leadCertLink: '查看与打印证书',
   },
   module: {
     toc: '本章目录',
@@ -88,6 +98,8 @@ export const zhCN = {
     prev: '上一章',
     next: '下一章',
     retry: '再做一次',
+    /** A retry is dealt afresh (src/modules/draw.ts): questions not shown before come first. */
+    retryNote: '再做一次会换一组题：没做过的题优先，答案不会预先填好。',
     completedBadge: '本章已完成',
   },
   scenario: {
@@ -193,7 +205,8 @@ export const zhCN = {
     passed: '通过',
     failed: '未通过',
     byCategory: '分类得分',
-    weakest: (c: string) => `最薄弱的部分：${c}`,
+    /** The weakest part of an exam, or the parts tied for it (weakestCategories). */
+    weakest: (names: readonly string[]) => (names.length > 1 ? `${'两三四五六七八九'[names.length - 2] ?? names.length}部分并列最弱：${names.join('、')}` : `最薄弱的部分：${names[0]}`),
     review: '建议复习',
     autoSubmitted: '考试时间已到，系统按已保存的答案自动交卷。',
     yourAnswer: '你的答案',
@@ -226,6 +239,8 @@ export const zhCN = {
     examScore: '结业考试成绩',
     dimensions: '情景演练三项能力',
     verifyAt: '验证网址',
+    scanToVerify: '扫码验证',
+    qrLabel: (url: string) => `扫码验证证书的二维码，指向 ${url}`,
     status: { valid: '有效', expired: '已过期', revoked: '已撤销', superseded: '已被新证书取代' },
     earned: '恭喜！你已获得上岗认证证书。',
     /** One thing still missing for the certificate (`certificationProgress().missing`). */
@@ -271,6 +286,7 @@ export const zhCN = {
     unknown: '没有找到这个验证码对应的证书。请核对后重新输入。',
     invalidFormat: '验证码格式不对：应为 16 位字母和数字，例如 7K3M-Q9TX-2VBN-H4RD。',
     tooMany: '查询过于频繁，请稍后再试。',
+    issuer: '颁发单位',
   },
   errors: {
     crossSite: '请求来源不被允许（跨站请求已拦截）。请从本站页面重新操作。',

@@ -94,7 +94,9 @@ export function renderLesson(markdown: string): RenderedLesson {
         const rows = token.rows
           .map((r) => `<tr>${r.map((c) => `<td>${this.parser.parseInline(c.tokens)}</td>`).join('')}</tr>`)
           .join('\n');
-        return `<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
+        // A focusable, named scroll region: keyboard users scroll a table wider than a phone with the arrow keys.
+        const label = escapeHtml(`表格：${token.header.map((c) => c.text.replace(/==/g, '')).join('、')}（可左右滚动）`);
+        return `<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
       },
       html({ text }) {
         return escapeHtml(text);

@@ -60,6 +60,16 @@ export function gradePaper(paper: Paper, answers: Record<string, unknown>, bank:
   };
 }
 
+/**
+ * Every category sharing the lowest percentage, in blueprint order (a tie is
+ * worded as a tie, never one of them picked); none when even the lowest is full marks.
+ */
+export function weakestCategories(byCategory: Readonly<Record<Category, CategoryResult>>): Category[] {
+  const sat = CATEGORIES.filter((c) => byCategory[c].total > 0);
+  const low = Math.min(...sat.map((c) => byCategory[c].percent));
+  return low >= 100 ? [] : sat.filter((c) => byCategory[c].percent === low);
+}
+
 export interface AttemptTimes {
   startedAt: string;
   deadline: string;

@@ -4,7 +4,7 @@ import { ContentError } from '../content/problems';
 import type { ExamQuestion } from './schema';
 
 export { assemblePaper, shownHistory, publicPaper, responseFromPublic, responseToPublic, AnswerError, type Paper, type PaperQuestion, type PublicQuestion, type ShownHistory } from './paper';
-export { gradePaper, attemptState, deadlineFor, examEligibility, type ExamResult, type Eligibility, type AttemptState } from './exam';
+export { gradePaper, weakestCategories, attemptState, deadlineFor, examEligibility, type ExamResult, type Eligibility, type AttemptState } from './exam';
 export { paperSize, type Blueprint } from './blueprint';
 export { CATEGORIES, type Category, type ExamQuestion, type Question } from './schema';
 export { isCorrect, scoreQuestion } from './grade';

@@ -13,8 +13,8 @@ const common = {
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'use lower-case letters, digits and -'),
   /** 1 easy … 3 hard. */
   difficulty: z.number().int().min(1).max(3),
-  /** The question itself. */
-  stem: z.string().min(4),
+  /** The question itself; without its type in brackets ("（多选）"): the page labels the type. */
+  stem: z.string().min(4).refine((s) => !/[（(](单选|多选|判断|排序|匹配)题?[）)]\s*$/.test(s), 'the page labels the question type: leave "（多选）" and the like out of the stem'),
   /** Why the key is right (and the tempting distractor wrong); shown after answering. */
   explanation: z.string().min(4),
   /** The courseware point it comes from, e.g. `第五章 维修时效标准`. */

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { readContent } from '../../src/content/read';
-import { loadExam, assemblePaper, publicPaper, responseFromPublic, responseToPublic, AnswerError, gradePaper, attemptState, examEligibility, scoreQuestion, CATEGORIES, paperSize, type ExamQuestion, type Blueprint } from '../../src/quiz';
+import { loadExam, weakestCategories, assemblePaper, publicPaper, responseFromPublic, responseToPublic, AnswerError, gradePaper, attemptState, examEligibility, scoreQuestion, CATEGORIES, paperSize, type ExamQuestion, type Blueprint } from '../../src/quiz';
 import { token } from '../../src/quiz/random';
+import { t } from '../../src/i18n';
 
 const files = readContent(process.cwd());
 const exam = loadExam(files.questions, files.blueprint);
@@ -171,5 +172,28 @@ describe('deadline and attempts', () => {
     expect(examEligibility({ ...base, now, attempts: [], hasValidCertificate: true })).toMatchObject({ ok: false, reason: 'certified' });
     // After a certificate expires, earlier attempts no longer count.
     expect(examEligibility({ ...base, now, attempts: [done(5), done(6), done(7)], countSince: '2026-11-27T12:00:00.000Z' })).toMatchObject({ ok: true, attemptsLeft: 3 });
+  });
+});
+
+describe('the weakest part of an exam', () => {
+  const of = (law: number, process: number, cases: number, professionalism: number) =>
+    Object.fromEntries(Object.entries({ law, process, cases, professionalism }).map(([c, percent]) => [c, { earned: 0, total: 10, percent }])) as Parameters<typeof weakestCategories>[0];
+  const worded = (r: Parameters<typeof weakestCategories>[0]) => t.exam.weakest(weakestCategories(r).map((c) => t.exam.categories[c]));
+
+  it('names one part when one is lowest', () => {
+    expect(weakestCategories(of(90, 60, 80, 70))).toEqual(['process']);
+    expect(worded(of(90, 60, 80, 70))).toBe('最薄弱的部分：工作流程');
+  });
+  it('words a tie as a tie, in blueprint order', () => {
+    expect(weakestCategories(of(90, 60, 60, 70))).toEqual(['process', 'cases']);
+    expect(worded(of(90, 60, 60, 70))).toBe('两部分并列最弱：工作流程、案例分析');
+    expect(worded(of(50, 50, 50, 70))).toBe('三部分并列最弱：法律法规、工作流程、案例分析');
+  });
+  it('names none at full marks, and ignores a part the paper did not ask about', () => {
+    expect(weakestCategories(of(100, 100, 100, 100))).toEqual([]);
+    const r = of(80, 80, 90, 90);
+    r.law.total = 0;
+    r.law.percent = 0;
+    expect(weakestCategories(r)).toEqual(['process']);
   });
 });

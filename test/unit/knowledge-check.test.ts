@@ -135,3 +135,34 @@ describe('knowledge checks and the exam share no question', () => {
     expect(findOverlaps([{ ...copy, answer: true }], exam)).toEqual([]);
   });
 });
+
+describe('the question type is labelled once', () => {
+  it('refuses a stem that names its own type (the page labels it: m1-q2 showed “（多选）（多选题）”)', () => {
+    const files = readContent(process.cwd());
+    const m1 = files.modules.find((f) => f.path.includes('01-'))!;
+    expect(checkContent(files).problems).toEqual([]);
+    const doubled = { ...m1, text: m1.text.replace(/(stem: 下列哪些属于课件列出的物业客服主要职责？)/, '$1（多选）') };
+    expect(doubled.text).not.toBe(m1.text);
+    const problems = checkContent({ ...files, modules: files.modules.map((f) => (f === m1 ? doubled : f)) }).problems.map(formatProblem);
+    expect(problems.some((p) => p.includes('01-importance-and-duties.md') && p.includes('leave "（多选）"'))).toBe(true);
+  });
+});
+
+describe('再做一次 after a failed check', () => {
+  it('deals new questions first and the failed attempt shows no keys, so nothing is carried over but the lesson', async () => {
+    const now = new Date('2026-11-28T08:00:00Z');
+    const rt = await testRuntime(now);
+    const user = (await rt.store.getUserByUsername('zhao.min'))!;
+    const m = rt.course.get(1)!;
+    const { draw, questions } = m.knowledgeCheck;
+    const shown = await dealtQuestions(rt, user, m);
+    const failed = await submitCheck(rt, user, 1, (id) => wrong(questions.find((q) => q.id === id)!), now, shown.map((q) => q.id).join(','));
+    expect(failed.passed).toBe(false);
+    const view = (await checkAttemptView(rt, user, 1, failed.id))!;
+    for (const q of view.review.questions) expect(q.key === undefined && q.explanation === undefined).toBe(true);
+    const retry = (await dealtQuestions(rt, user, m)).map((q) => q.id);
+    const seen = new Set((await storageOf(rt).listCheckAttempts(user.id, 1)).flatMap((a) => a.dealt ?? a.results.map((r) => r.id)));
+    const unseen = questions.filter((q) => !seen.has(q.id)).length;
+    expect(retry.filter((id) => seen.has(id))).toHaveLength(Math.max(0, draw - unseen));
+  });
+});

@@ -40,6 +40,17 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
   const pending = useRef<Record<string, Answer | null>>({});
   const offset = useMemo(() => Date.parse(serverNow) - Date.now(), [serverNow]);
   const submitted = useRef(false);
+  // Focus follows the confirm step: to 确定交卷 when it opens, back to 交卷 when the trainee goes on checking.
+  const submitButton = useRef<HTMLButtonElement | null>(null);
+  const confirmButton = useRef<HTMLButtonElement | null>(null);
+  const backToSubmit = useRef(false);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+    else if (backToSubmit.current) {
+      backToSubmit.current = false;
+      submitButton.current?.focus();
+    }
+  }, [confirming]);
 
   async function flush() {
     const entries = Object.entries(pending.current);
@@ -136,6 +147,16 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
 
   const answered = questions.filter((q) => answers[q.id] !== undefined).length;
   const urgent = left < 5 * 60_000;
+  const current = (questions.find((q) => answers[q.id] === undefined) ?? questions[0])?.number ?? 1;
+
+  /** Scrolls to question `n` and puts focus on its first choice (or on the question). */
+  function goTo(n: number) {
+    const li = document.getElementById(`q-${n}`);
+    if (!li) return;
+    li.scrollIntoView({ block: 'start' });
+    (li.querySelector<HTMLElement>('input, select, button, textarea') ?? li).focus({ preventScroll: true });
+    history.replaceState(history.state, '', `#q-${n}`);
+  }
 
   return (
     <div className="exam">
@@ -147,6 +168,8 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
         </span>
       </div>
       {urgent && left > 0 && <p className="notice bad" role="alert">剩余不到 5 分钟，时间到会自动交卷。</p>}
+      {/* Keyboard users skip the 40 number links to the question to work on: the first one unanswered. */}
+      <a className="exam-skip" href={`#q-${current}`} onClick={(e) => { e.preventDefault(); goTo(current); }}>跳过题号，到第 {current} 题</a>
       <nav className="exam-nav" aria-label="题目导航">
         {questions.map((q) => (
           <a key={q.id} href={`#q-${q.number}`} className={answers[q.id] !== undefined ? 'done' : ''} aria-label={`第 ${q.number} 题${answers[q.id] !== undefined ? '（已答）' : '（未答）'}`}>
@@ -164,14 +187,14 @@ export default function ExamRunner({ attemptId, questions, saved, deadline, serv
       <div className="exam-submit card">
         {submitError && <p className="notice bad" role="alert">交卷失败：{submitError}（答案已保存，可以再试一次）</p>}
         {!confirming ? (
-          <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={busy}>交卷</button>
+          <button type="button" className="primary" ref={submitButton} onClick={() => setConfirming(true)} disabled={busy}>交卷</button>
         ) : (
           <div role="alertdialog" aria-labelledby="confirm-title">
             <p id="confirm-title">
               {answered < questions.length ? `还有 ${questions.length - answered} 题未作答。` : '全部题目都已作答。'}交卷后不能再修改，确定交卷吗？
             </p>
-            <button type="button" className="primary" onClick={submit} disabled={busy}>确定交卷</button>{' '}
-            <button type="button" className="button secondary" onClick={() => setConfirming(false)} disabled={busy}>继续检查</button>
+            <button type="button" className="primary" ref={confirmButton} onClick={submit} disabled={busy}>确定交卷</button>{' '}
+            <button type="button" className="button secondary" onClick={() => { backToSubmit.current = true; setConfirming(false); }} disabled={busy}>继续检查</button>
           </div>
         )}
       </div>

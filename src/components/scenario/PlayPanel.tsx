@@ -65,14 +65,34 @@ export default function PlayPanel({ view: initial, scenarioId, ownerName, server
         setView(body.view);
       }
       if (!res.ok) setMessage(body.error ?? `HTTP ${res.status}`);
-      else if (body.attemptId) {
-        setMessage(t.play.finished);
-        location.assign(`/scenarios/${scenarioId}?attempt=${encodeURIComponent(body.attemptId)}#past-attempt`);
-      }
+      else if (body.attemptId) await showRecord(body.attemptId);
     } catch {
       setMessage(t.play.sendFailed);
     } finally {
       setSending(false);
+    }
+  }
+
+  /**
+   * The play ended: the debrief, the start card and 我的练习记录 (best score included) are
+   * the server's to render, so its fresh copy of the page replaces that part in place, with
+   * no reload; the address becomes the debrief's own. Should that fail, the page is opened.
+   */
+  async function showRecord(attemptId: string) {
+    const url = `/scenarios/${scenarioId}?attempt=${encodeURIComponent(attemptId)}`;
+    try {
+      const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+      const fresh = res.ok ? new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('[data-after-play]') : null;
+      const stale = document.querySelector('[data-after-play]');
+      if (!fresh || !stale) throw new Error('no record section');
+      stale.replaceWith(document.importNode(fresh, true));
+      history.replaceState(history.state, '', `${url}#past-attempt`);
+      const heading = document.getElementById('past-heading');
+      heading?.scrollIntoView({ block: 'start' });
+      heading?.focus({ preventScroll: true });
+    } catch {
+      setMessage(t.play.finished);
+      location.assign(`${url}#past-attempt`);
     }
   }
 
