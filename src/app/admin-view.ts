@@ -3,16 +3,60 @@
 // of these and render what comes back; GET views never write.
 import { storageOf, type Runtime } from './runtime';
 import { AUDIT_ACTIONS, type UserRecord } from '../store';
-import type { Role } from '../auth/roles';
+import { isRole } from '../auth/roles';
 import { createAccount, importTrainees, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
 import { BadRequest, readForm, refusal } from './http';
 import { AUDIT_LABELS, auditActors, auditCsvExport, auditFiltersFrom, auditNames, allAudit, auditPage } from './audit-log';
 
-/** The accounts list of /admin, by role then user name, and the sites to filter by. */
-export async function usersListView(rt: Runtime, filter: { role?: Role; site?: string }) {
+/** Accounts on one page of /admin. */
+export const USERS_PER_PAGE = 50;
+const STATUSES = ['all', 'active', 'inactive'] as const;
+
+/** The filters of /admin as its query string gives them; anything unknown reads as "any". */
+export function usersQueryOf(q: URLSearchParams) {
+  const role = q.get('role');
+  const status = q.get('status');
+  return {
+    text: (q.get('q') ?? '').trim().slice(0, 50),
+    role: isRole(role) ? role : undefined,
+    site: (q.get('site') ?? '').slice(0, 100) || undefined,
+    status: (STATUSES as readonly string[]).includes(status ?? '') ? (status as (typeof STATUSES)[number]) : 'all',
+    page: Math.max(1, Math.min(100_000, Math.floor(Number(q.get('page'))) || 1)),
+  };
+}
+export type UsersQuery = ReturnType<typeof usersQueryOf>;
+
+/** The query string of /admin for these filters on page `page` (the defaults left out). */
+export function usersHref(f: UsersQuery, page = f.page): string {
+  const q = new URLSearchParams();
+  if (f.text) q.set('q', f.text);
+  if (f.role) q.set('role', f.role);
+  if (f.site) q.set('site', f.site);
+  if (f.status !== 'all') q.set('status', f.status);
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return s ? `/admin?${s}` : '/admin';
+}
+
+/** One page of the accounts list of /admin (search, role, site, status), the total found and the sites to filter by. */
+export async function usersListView(rt: Runtime, query: URLSearchParams) {
   const s = storageOf(rt);
-  const users = (await s.listUsers({ ...filter, includeInactive: true })).sort((a, b) => a.role.localeCompare(b.role) || a.username.localeCompare(b.username));
-  return { users, sites: (await s.getOrg()).sites };
+  const filters = usersQueryOf(query);
+  const found = await s.searchUsers(
+    { text: filters.text || undefined, role: filters.role, site: filters.site, status: filters.status },
+    { from: (filters.page - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE },
+  );
+  const pages = Math.max(1, Math.ceil(found.total / USERS_PER_PAGE));
+  return {
+    filters,
+    users: found.items,
+    total: found.total,
+    page: filters.page,
+    pages,
+    prev: filters.page > 1 ? usersHref(filters, Math.min(filters.page - 1, pages)) : undefined,
+    next: found.next !== undefined ? usersHref(filters, filters.page + 1) : undefined,
+    sites: (await s.getOrg()).sites,
+  };
 }
 
 /** The sites and departments an account form offers. */
