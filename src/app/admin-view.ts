@@ -6,6 +6,7 @@ import { AUDIT_ACTIONS, type UserRecord } from '../store';
 import { isRole } from '../auth/roles';
 import { createAccount, importTrainees, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
 import { BadRequest, readForm, refusal } from './http';
+import { t } from '../i18n';
 import { AUDIT_LABELS, auditActors, auditCsvExport, auditFiltersFrom, auditNames, allAudit, auditPage } from './audit-log';
 
 /** Accounts on one page of /admin. */
@@ -92,6 +93,8 @@ export async function changeAccount(rt: Runtime, actor: UserRecord, target: User
     const problem = await resetPassword(s, actor, target, String(form.get('newPassword') ?? ''), at);
     return problem ? { problem } : { message: '密码已重置。该用户的所有登录都已退出；用新密码登录后须先改成自己的密码。' };
   }
+  // Deactivating signs the person out everywhere: only the confirmation step's form (confirm=yes) does it.
+  if (action === 'deactivate' && form.get('confirm') !== 'yes') return { problem: t.admin.deactivateUnconfirmed };
   if (action === 'deactivate' || action === 'reactivate') {
     const problem = await setActive(s, actor, target, action === 'reactivate', at, String(form.get('reason') ?? ''));
     return problem ? { problem } : { redirect: '/admin?saved=1' };
