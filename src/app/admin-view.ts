@@ -4,7 +4,7 @@
 import { storageOf, type Runtime } from './runtime';
 import { AUDIT_ACTIONS, type UserRecord } from '../store';
 import { isRole } from '../auth/roles';
-import { createAccount, importTrainees, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
+import { createAccount, decodeCsv, importTemplateCsv, importTrainees, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
 import { BadRequest, readForm, refusal } from './http';
 import { t } from '../i18n';
 import { AUDIT_LABELS, auditActors, auditCsvExport, auditFiltersFrom, auditNames, allAudit, auditPage } from './audit-log';
@@ -102,18 +102,32 @@ export async function changeAccount(rt: Runtime, actor: UserRecord, target: User
   return { problem: '未知操作' };
 }
 
-/** Imports trainees from the uploaded CSV (all or nothing, audited); a file that is missing or not UTF-8 is a BadRequest. */
-export async function importAccounts(rt: Runtime, actor: UserRecord, form: FormData, now: Date): Promise<ImportOutcome> {
+/** An import's outcome, and whether the file had to be read as GBK (Excel's "CSV" on Chinese Windows). */
+export type ImportResultView = ImportOutcome & { readAsGbk?: boolean };
+
+/**
+ * Imports trainees from the uploaded CSV (all or nothing, audited). The file
+ * may be UTF-8 (with or without BOM), GBK/GB18030 or UTF-16; a file that is
+ * missing or in none of them is a BadRequest.
+ */
+export async function importAccounts(rt: Runtime, actor: UserRecord, form: FormData, now: Date): Promise<ImportResultView> {
   const file = form.get('file');
   if (!(file instanceof File) || file.size === 0) throw new BadRequest('请选择一个 CSV 文件');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-  } catch {
-    throw new BadRequest('文件不是 UTF-8 编码。请在 Excel 中“另存为 CSV UTF-8”。');
-  }
-  return importTrainees(storageOf(rt), actor, text, file.name, now.toISOString());
+  const decoded = decodeCsv(new Uint8Array(await file.arrayBuffer()));
+  if (!decoded) throw new BadRequest(t.admin.unknownEncoding);
+  const outcome = await importTrainees(storageOf(rt), actor, decoded.text, file.name, now.toISOString());
+  return decoded.encoding === 'gb18030' ? { ...outcome, readAsGbk: true } : outcome;
 }
+
+/** GET /admin/import/template.csv: the template to fill in (UTF-8 with BOM), named in Chinese for the browser and in ASCII for old ones. */
+export const importTemplateDownload = () =>
+  new Response(importTemplateCsv(), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="trainee-import-template.csv"; filename*=UTF-8''${encodeURIComponent('学员导入模板.csv')}`,
+      'Cache-Control': 'no-store',
+    },
+  });
 
 /** The audit log page: one page of the filtered log, the actors and actions to filter by, or the filter's problem. */
 export async function auditLogView(rt: Runtime, query: URLSearchParams) {
