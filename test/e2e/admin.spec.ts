@@ -107,7 +107,7 @@ test.describe('admin and accounts', () => {
       expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), path).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
     }
-    const hr = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    const hr = await (await browser.newContext({ viewport: { width: 360, height: 800 } })).newPage();
     await loginAs(hr, 'hr');
     await hr.goto('/hr/certificates');
     await hr.getByRole('link', { name: '撤销…' }).first().click();
