@@ -53,3 +53,26 @@ export async function changeCertificate(rt: Runtime, actor: UserRecord, id: stri
   }
   throw new Invalid('unknownAction');
 }
+
+/**
+ * The certificate whose revocation HR is asked to confirm (the page's
+ * confirmation step), with its holder's site and department; undefined when
+ * it cannot be revoked (unknown, already revoked, or replaced by a newer one).
+ */
+export async function revokeConfirmView(rt: Runtime, id: string, now: Date) {
+  const c = id ? await storageOf(rt).getCertificate(id) : undefined;
+  if (!c || c.supersededBy || certificateStatus(c, now) === 'revoked') return undefined;
+  const u = await storageOf(rt).getUser(c.userId);
+  return { c, holder: u && { site: u.site, department: u.department } };
+}
+
+/**
+ * One action of the certificates page's forms. Revoking is final for the
+ * holder (the verify page says so at once), so only the confirmation step's
+ * form does it: a revoke without confirm=yes is refused and changes nothing.
+ */
+export async function certificateFormCommand(rt: Runtime, actor: UserRecord, form: FormData, now: Date): Promise<string> {
+  const action = String(form.get('action') ?? '');
+  if (action === 'revoke' && form.get('confirm') !== 'yes') throw new Invalid('certificateRevokeUnconfirmed');
+  return changeCertificate(rt, actor, String(form.get('id') ?? ''), action, String(form.get('reason') ?? ''), now);
+}

@@ -10,7 +10,8 @@ import { summariseAttempts } from '../scenarios';
 import { DIMENSIONS } from '../scenarios/constants';
 import { BadRequest } from './http';
 import { mayViewCohort, enrolmentScope } from '../cohorts';
-import { importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
+import { decodeCsv, importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
+import { t } from '../i18n';
 import { createLiveSession, endLiveAccess } from './live-service';
 import { localDay } from '../i18n';
 
@@ -136,12 +137,9 @@ export async function changeCohort(rt: Runtime, trainer: UserRecord, cohort: Coh
     case 'import': {
       const file = form.get('file');
       if (!(file instanceof File) || !file.size) throw new BadRequest('请选择一个 CSV 文件');
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-      } catch {
-        throw new BadRequest('文件不是 UTF-8 编码。');
-      }
+      // UTF-8 or GBK (Excel on Chinese Windows), as the admin's import reads it.
+      const text = decodeCsv(new Uint8Array(await file.arrayBuffer()))?.text;
+      if (text === undefined) throw new BadRequest(t.admin.unknownEncoding);
       const elsewhere = await otherSiteRows(rt, trainer, text);
       if (elsewhere) return { cohort, imported: elsewhere };
       const imported = await importTrainees(storageOf(rt), trainer, text, file.name, now.toISOString());

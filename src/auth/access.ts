@@ -25,6 +25,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/admin/users/new': ['admin'],
   '/admin/users/[id]': ['admin'],
   '/admin/import': ['admin'],
+  '/admin/import/template.csv': ['admin'],
   '/scenarios': 'signed-in',
   '/scenarios/[id]': 'signed-in',
   '/scenarios/[id]/map': ['trainer', 'admin'],

@@ -33,10 +33,63 @@ const REQUIRED = ['username', 'displayName', 'department', 'site'] as const;
 export const USERNAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,31}$/;
 export const MAX_IMPORT_ROWS = 2000;
 
-const validDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+/** How a date may be written: ISO, and what Excel on Chinese Windows writes (`2026/12/1`, with a time if the cell had one; `2026年12月1日`). */
+const DATE_FORMS = [/^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/, /^(\d{4})(年)(\d{1,2})月(\d{1,2})日$/];
+export const DATE_EXAMPLES = '2026-12-01、2026/12/1 或 2026年12月1日';
 
 /**
- * Parses a UTF-8 CSV of trainees (BOM optional). All rows must be valid for
+ * A date as the import accepts it, as YYYY-MM-DD: `undefined` when it is not
+ * written in one of the accepted forms, 'impossible' when it is but names no
+ * real day (2026/2/30, 2026-13-01).
+ */
+export function normaliseDate(raw: string): string | 'impossible' | undefined {
+  const s = raw.trim().replace(/\s+/g, ' ');
+  for (const form of DATE_FORMS) {
+    const m = form.exec(s);
+    if (!m) continue;
+    const [y, mo, d] = [Number(m[1]), Number(m[3]), Number(m[4])];
+    const at = new Date(Date.UTC(y, mo - 1, d));
+    if (mo < 1 || mo > 12 || d < 1 || at.getUTCMonth() !== mo - 1 || at.getUTCDate() !== d) return 'impossible';
+    return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  }
+  return undefined;
+}
+
+/** The character sets a CSV file is read in: UTF-8 first, then what Excel on Chinese Windows saves as "CSV". */
+export type CsvEncoding = 'utf-8' | 'gb18030' | 'utf-16';
+
+/**
+ * The text of an uploaded CSV file and the character set it was read in: a
+ * UTF-16 file by its byte order mark; otherwise strict UTF-8 (BOM or not),
+ * and when that fails GB18030 (a superset of GBK, which Excel on Chinese
+ * Windows writes). `undefined` when it is none of them.
+ */
+export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncoding } | undefined {
+  const strict = (label: string) => {
+    try {
+      return new TextDecoder(label, { fatal: true }).decode(bytes);
+    } catch {
+      return undefined;
+    }
+  };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const text = strict(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be');
+    return text === undefined ? undefined : { text, encoding: 'utf-16' };
+  }
+  const utf8 = strict('utf-8');
+  if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8' };
+  const gb = strict('gb18030');
+  return gb === undefined ? undefined : { text: gb, encoding: 'gb18030' };
+}
+
+/** The header row the template offers, in the order of its columns. */
+export const TEMPLATE_HEADER = ['用户名', '姓名', '部门', '项目', '入职日期', '初始密码'] as const;
+
+/** The import template: UTF-8 with a BOM (so Excel reads the Chinese), CRLF, the header row and one example row. */
+export const importTemplateCsv = (): string => `\uFEFF${TEMPLATE_HEADER.join(',')}\r\nwang.fang,王芳,客服部,阳光花园,2026-12-01,\r\n`;
+
+/**
+ * Parses the text of a CSV of trainees (BOM optional; see decodeCsv for the bytes). All rows must be valid for
  * any to be imported: every problem is reported with its line number.
  */
 export function parseTraineeCsv(text: string, existingUsernames: ReadonlySet<string>): ImportResult {
@@ -91,7 +144,12 @@ export function parseTraineeCsv(text: string, existingUsernames: ReadonlySet<str
     if (!row.displayName || row.displayName.length > 30) problems.push('姓名必填，最多 30 字');
     if (!row.department) problems.push('部门必填');
     if (!row.site) problems.push('项目必填');
-    if (row.hireDate && !validDate(row.hireDate)) problems.push('入职日期格式应为 YYYY-MM-DD');
+    if (row.hireDate) {
+      const date = normaliseDate(row.hireDate);
+      if (date === 'impossible') problems.push(`入职日期“${row.hireDate}”不是真实存在的日期`);
+      else if (!date) problems.push(`入职日期“${row.hireDate}”无法识别，请写成 ${DATE_EXAMPLES}`);
+      else row.hireDate = date;
+    }
     const weak = row.password && passwordProblem(row.password, { username: row.username });
     if (weak) problems.push(`初始密码：${weak}（留空则自动生成）`);
     if (problems.length) errors.push({ line: r.line, message: problems.join('；') });

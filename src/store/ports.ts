@@ -47,6 +47,16 @@ export interface UserFilter {
   includeInactive?: boolean;
 }
 
+/** What the admin's account list asks for: every field optional, all of them must hold. */
+export interface UserSearch {
+  /** A case-insensitive piece of the display name, user name, department or site (wildcards match literally). */
+  text?: string;
+  role?: Role;
+  site?: string;
+  /** Active, inactive or both (the default). */
+  status?: 'active' | 'inactive' | 'all';
+}
+
 /** A page of results: `next` is the cursor of the following page (absent on the last). */
 export interface Page<T> {
   items: T[];
@@ -110,6 +120,8 @@ export interface AccountsPort {
   getUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Accounts matching the filter, by user name. */
   listUsers(filter?: UserFilter): Promise<UserRecord[]>;
+  /** One page of the accounts matching the search, by user name (code point order), with the total that match. */
+  searchUsers(search: UserSearch, page: PageRequest): Promise<Page<UserRecord>>;
   /** Display names of these accounts (absent ids are left out). */
   namesOf(ids: Iterable<string>): Promise<Map<string, string>>;
   /** Changes an account with its audit entries in the same write; undefined for an unknown id. Throws DuplicateUsernameError. */

@@ -18,7 +18,7 @@ import { replacesObservation } from '../live/rubric';
 import { factsOf } from '../hr/facts';
 import { dashboardTally, type Dashboard, type HrFilters } from '../hr/dashboard';
 
-import { ConflictError, DuplicateError, DuplicateUsernameError, StoreCorruptError, StoreWriteError, MAX_PAGE, type AuditFilter, type AuditNote, type NewUser, type Page, type PageRequest, type PersonRecords, type PlayStepResult, type RateLimiterPort, type Counter, type Storage, type UserFilter } from './ports';
+import { ConflictError, DuplicateError, DuplicateUsernameError, StoreCorruptError, StoreWriteError, MAX_PAGE, type AuditFilter, type AuditNote, type NewUser, type Page, type PageRequest, type PersonRecords, type PlayStepResult, type RateLimiterPort, type Counter, type Storage, type UserFilter, type UserSearch } from './ports';
 import { memoryNotifier } from './memory-notifier';
 export { StoreCorruptError, StoreWriteError, DuplicateUsernameError };
 
@@ -514,6 +514,17 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
         .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
         .map(flat),
+    searchUsers: async (f: UserSearch, req: PageRequest): Promise<Page<UserRecord>> => {
+      const text = f.text?.trim().toLowerCase();
+      const found = d().users.filter(
+        (u) =>
+          (!f.status || f.status === 'all' || u.active === (f.status === 'active')) &&
+          (!f.role || u.role === f.role) &&
+          (!f.site || u.site === f.site) &&
+          (!text || [u.displayName, u.username, u.department, u.site].some((v) => v.toLowerCase().includes(text))),
+      );
+      return pageOf(found.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)), req, flat);
+    },
     /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>
       mutate((x, w) => {

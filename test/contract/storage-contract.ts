@@ -360,6 +360,43 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
         expect(await names({ site: '阳光花园', department: '客服部', includeInactive: true })).toEqual(['ai', 'bai']);
       });
 
+      it('searches accounts by a piece of name, user name, department or site, any case, wildcards literal; paged with the total', async () => {
+        await s.createUsers(
+          [
+            person('Wang.Fang', { displayName: '王芳', site: '阳光花园' }),
+            person('li_na', { displayName: '李娜', department: '工程部' }),
+            person('lixa', { displayName: '李晓', active: false }),
+            person('zhang.100pct', { displayName: '张三%', role: 'trainer', site: '翠湖天地' }),
+            person('back.slash', { displayName: 'A\\B', role: 'hr', department: '人事部', site: '翠湖天地' }),
+          ],
+          NOW,
+        );
+        const names = async (f: Parameters<Storage['searchUsers']>[0]) => (await allPages((p) => s.searchUsers(f, p))).map((u) => u.username);
+        // Code point order (capitals first), inactive included unless asked otherwise.
+        expect(await names({})).toEqual(['Wang.Fang', 'back.slash', 'li_na', 'lixa', 'zhang.100pct']);
+        expect(await names({ text: 'wang' })).toEqual(['Wang.Fang']);
+        expect(await names({ text: '  FANG ' })).toEqual(['Wang.Fang']);
+        expect(await names({ text: '李' })).toEqual(['li_na', 'lixa']);
+        expect(await names({ text: '工程' })).toEqual(['li_na']);
+        expect(await names({ text: '翠湖' })).toEqual(['back.slash', 'zhang.100pct']);
+        // LIKE's wildcards and escape character match only themselves.
+        expect(await names({ text: 'li_' })).toEqual(['li_na']);
+        expect(await names({ text: '%' })).toEqual(['zhang.100pct']);
+        expect(await names({ text: '\\' })).toEqual(['back.slash']);
+        expect(await names({ text: '没有这个人' })).toEqual([]);
+        expect(await names({ status: 'active' })).toEqual(['Wang.Fang', 'back.slash', 'li_na', 'zhang.100pct']);
+        expect(await names({ status: 'inactive' })).toEqual(['lixa']);
+        expect(await names({ text: '李', status: 'active' })).toEqual(['li_na']);
+        expect(await names({ role: 'trainee', site: '阳光花园' })).toEqual(['Wang.Fang', 'li_na', 'lixa']);
+        expect(await names({ role: 'hr', text: 'b' })).toEqual(['back.slash']);
+        const first = await s.searchUsers({ role: 'trainee' }, { limit: 2 });
+        expect([first.items.map((u) => u.username), first.total, first.next]).toEqual([['Wang.Fang', 'li_na'], 3, 2]);
+        const last = await s.searchUsers({ role: 'trainee' }, { from: first.next, limit: 2 });
+        expect([last.items.map((u) => u.username), last.total, last.next]).toEqual([['lixa'], 3, undefined]);
+        expect(last.items[0]).toEqual(await s.getUserByUsername('lixa'));
+        expect(await s.searchUsers({ text: '李' }, { from: 10, limit: 2 })).toEqual({ items: [], total: 2 });
+      });
+
       it('gives the display names of the accounts asked for, leaving out unknown ids', async () => {
         const [a, b] = await s.createUsers([person('n1', { displayName: '王小明' }), person('n2', { displayName: '李娜', active: false })], NOW);
         const names = await s.namesOf([a!.id, 'no-such-id', b!.id]);

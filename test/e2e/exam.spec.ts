@@ -115,8 +115,9 @@ test.describe('final exam and certificate', () => {
     await loginAs(hr, 'hr');
     await hr.goto('/hr/certificates');
     const card = hr.locator(`li[data-cert="${code}"]`);
-    await card.getByLabel('原因').fill('复核发现考试期间违规');
-    await card.getByRole('button', { name: '撤销' }).click();
+    await card.getByRole('link', { name: '撤销…' }).click();
+    await hr.getByLabel('撤销原因（必填）').fill('复核发现考试期间违规');
+    await hr.getByRole('button', { name: '确认撤销' }).click();
     await expect(hr.getByRole('status')).toContainText('已撤销');
     await hr.close();
 

@@ -152,7 +152,7 @@ test.describe('administration', () => {
     });
     await page.getByRole('button', { name: '导入' }).click();
     await expect(page.getByRole('status')).toContainText('已导入 2 名学员');
-    await page.goto('/admin?role=trainee');
+    await page.goto('/admin?role=trainee&q=徐静');
     await expect(page.getByRole('cell', { name: '徐静', exact: true })).toBeVisible();
   });
 
@@ -201,14 +201,24 @@ test.describe('administration', () => {
     });
     await page.getByRole('button', { name: '导入' }).click();
     await expect(page.getByRole('alert')).toContainText('第 3 行');
-    await page.goto('/admin');
+    await page.goto('/admin?q=孔明');
     await expect(page.getByRole('cell', { name: '孔明', exact: true })).toHaveCount(0);
   });
 
   test('an admin deactivates an account and that person can no longer sign in', async ({ page, browser }) => {
     await loginAs(page, 'admin');
+    await page.getByRole('searchbox', { name: /搜索/ }).fill('孙浩');
+    await page.getByRole('button', { name: '筛选' }).click();
     await page.getByRole('link', { name: '编辑 孙浩' }).click();
-    await page.getByRole('button', { name: '停用账号' }).click();
+    await page.getByRole('link', { name: '停用账号…' }).click();
+    // A confirmation step: who, and what deactivating does; 取消 goes back with nothing changed.
+    const confirm = page.getByRole('region', { name: '确认停用 孙浩（sun.hao）？' });
+    await expect(confirm).toContainText('学习记录、练习与考试成绩、证书都会保留');
+    await confirm.getByRole('link', { name: '取消' }).click();
+    await expect(page.getByRole('link', { name: '停用账号…' })).toBeVisible();
+    await page.getByRole('link', { name: '停用账号…' }).click();
+    await page.getByLabel('原因（选填）').fill('离职');
+    await page.getByRole('button', { name: '确认停用' }).click();
     await expect(page.getByRole('status')).toHaveText('已保存');
     const other = await browser.newPage();
     await login(other, 'sun.hao');

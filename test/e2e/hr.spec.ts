@@ -47,8 +47,14 @@ test.describe('HR certification tracking', () => {
     await loginAs(page, 'hr');
     await page.goto('/hr/certificates');
     const card = page.locator('li[data-cert]').filter({ hasText: '李晓婷' }).first();
-    await card.getByLabel('原因').fill('入职资料核查不符');
-    await card.getByRole('button', { name: '撤销' }).click();
+    await card.getByRole('link', { name: '撤销…' }).click();
+    // A confirmation step names the holder and spells out what revoking does; the reason is required.
+    const confirm = page.getByRole('region', { name: '确认撤销 李晓婷 的证书？' });
+    await expect(confirm).toContainText('不能直接补发');
+    await confirm.getByRole('button', { name: '确认撤销' }).click();
+    await expect(page.getByRole('status')).toHaveCount(0);
+    await confirm.getByLabel('撤销原因（必填）').fill('入职资料核查不符');
+    await confirm.getByRole('button', { name: '确认撤销' }).click();
     await expect(page.getByRole('status')).toContainText('已撤销 李晓婷');
     const admin = await (await browser.newContext()).newPage();
     await loginAs(admin, 'admin');

@@ -96,9 +96,10 @@ test('script and HTML in user-controlled text never run and show literally', asy
   const hr = await (await browser.newContext()).newPage();
   await loginAs(hr, 'hr');
   await hr.goto('/hr/certificates');
-  const card = hr.locator('li[data-cert]').filter({ has: hr.getByRole('button', { name: '撤销', exact: true }) }).first();
-  await card.getByLabel('原因').fill(PAYLOADS[0]!);
-  await card.getByRole('button', { name: '撤销', exact: true }).click();
+  const card = hr.locator('li[data-cert]').filter({ has: hr.getByRole('link', { name: '撤销…', exact: true }) }).first();
+  await card.getByRole('link', { name: '撤销…', exact: true }).click();
+  await hr.getByLabel('撤销原因（必填）').fill(PAYLOADS[0]!);
+  await hr.getByRole('button', { name: '确认撤销', exact: true }).click();
   await expect(hr.getByText(`撤销原因：${PAYLOADS[0]}`)).toBeVisible();
   await hr.goto('/hr/people?q=xss');
   await expect(hr.getByRole('link', { name: shown })).toBeVisible();

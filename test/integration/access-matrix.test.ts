@@ -60,6 +60,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/admin/users/new': ['admin'],
   '/admin/users/[id]': ['admin'],
   '/admin/import': ['admin'],
+  '/admin/import/template.csv': ['admin'],
   '/admin/audit': ['hr', 'admin'],
   '/admin/audit.csv': ['hr', 'admin'],
 };

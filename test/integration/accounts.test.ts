@@ -155,13 +155,49 @@ describe('changing one\'s own password', () => {
   });
 });
 
+describe('deactivating an account', () => {
+  it('happens only from the confirmation step: a POST without confirm=yes is a 400 and changes nothing', async () => {
+    const id = await newAccount('leave.soon');
+    const person = await login(server.base, 'leave.soon', GIVEN);
+    const auditBefore = (await readDb(dir)).audit.length;
+    const unconfirmed = await form(server.base, admin, `/admin/users/${id}`, { action: 'deactivate', reason: '离职' });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('停用前需要确认');
+    expect((await user('leave.soon')).active).toBe(true);
+    expect((await readDb(dir)).audit.length).toBe(auditBefore);
+    expect((await get(person, '/account/password')).status).toBe(200);
+
+    // The step is a GET naming the person and what follows; its form carries the confirmation.
+    const step = await (await get(admin, `/admin/users/${id}?confirm=deactivate`)).text();
+    expect(step).toContain('确认停用 新同事（leave.soon）？');
+    expect(step).toContain('登录会立即退出');
+    expect(step).toMatch(/name="confirm" value="yes"/);
+    const done = await form(server.base, admin, `/admin/users/${id}`, { action: 'deactivate', confirm: 'yes', reason: '离职' });
+    expect([done.status, done.headers.get('location')]).toEqual([303, '/admin?saved=1']);
+    expect((await user('leave.soon')).active).toBe(false);
+    expect((await get(person, '/account/password')).headers.get('location')).toMatch(/^\/login/);
+    // Reactivating needs no confirmation.
+    expect((await form(server.base, admin, `/admin/users/${id}`, { action: 'reactivate' })).status).toBe(303);
+    expect((await user('leave.soon')).active).toBe(true);
+  });
+});
+
 describe('a revoked certificate', () => {
   it('is not reissued by the plain reissue; reinstating it is its own action, needs a reason and is audited', async () => {
     const hr = await login(server.base, 'hr', PASSWORD);
     const li = (await user('li.xiaoting')).id;
     const cert = (await readDb(dir)).certificates.find((c: { userId: string }) => c.userId === li);
-    const act = (action: string, reason: string) => form(server.base, hr, '/hr/certificates', { id: cert.id, action, reason });
-    expect((await act('revoke', '资料核查不符')).status).toBe(200);
+    const act = (action: string, reason: string, more: Record<string, string> = {}) => form(server.base, hr, '/hr/certificates', { id: cert.id, action, reason, ...more });
+    // Revoking only from the confirmation step: without confirm=yes, a 400 that says so and nothing changed.
+    const unconfirmed = await act('revoke', '资料核查不符');
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('撤销前需要确认');
+    expect((await readDb(dir)).certificates.find((c: { id: string }) => c.id === cert.id).revokedAt).toBeUndefined();
+    // The step itself is a GET that names the holder and asks for the reason.
+    const step = await (await get(hr, `/hr/certificates?revoke=${cert.id}`)).text();
+    expect(step).toContain('确认撤销 李晓婷 的证书？');
+    expect(step).toMatch(/name="confirm" value="yes"/);
+    expect((await act('revoke', '资料核查不符', { confirm: 'yes' })).status).toBe(200);
 
     const reissue = await act('reissue', '重新发放');
     expect(reissue.status).toBe(400);

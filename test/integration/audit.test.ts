@@ -74,7 +74,7 @@ describe('audit log', () => {
     expect(await appended()).toEqual([]);
 
     // Deactivate and reactivate, with reasons.
-    expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'deactivate', reason: '长期病假' })).status).toBe(303);
+    expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'deactivate', confirm: 'yes', reason: '长期病假' })).status).toBe(303);
     expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.deactivate', targetId: wu, reason: '长期病假' })]);
     expect((await form(server.base, cookie.admin, `/admin/users/${wu}`, { action: 'reactivate', reason: '病愈返岗' })).status).toBe(303);
     expect(await appended()).toEqual([expect.objectContaining({ actorId: admin, action: 'user.reactivate', targetId: wu, reason: '病愈返岗' })]);
@@ -88,7 +88,7 @@ describe('audit log', () => {
     expect((await form(server.base, cookie.hr, '/hr/certificates', { id: old.id, action: 'reissue', reason: '证书遗失' })).status).toBe(200);
     const fresh = (await readDb(dir)).certificates.find((c: { reissuedFrom?: string }) => c.reissuedFrom === old.id);
     expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.reissue', targetId: old.id, reason: '证书遗失', details: expect.objectContaining({ code: old.code, newCode: fresh.code }) })]);
-    expect((await form(server.base, cookie.hr, '/hr/certificates', { id: fresh.id, action: 'revoke', reason: FORMULA })).status).toBe(200);
+    expect((await form(server.base, cookie.hr, '/hr/certificates', { id: fresh.id, action: 'revoke', confirm: 'yes', reason: FORMULA })).status).toBe(200);
     expect(await appended()).toEqual([expect.objectContaining({ actorId: hr, action: 'certificate.revoke', targetId: fresh.id, reason: FORMULA, details: expect.objectContaining({ code: fresh.code }) })]);
 
     // HR exports and opens a person's full record.

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseTraineeCsv } from '../../src/people';
+import { parseTraineeCsv, decodeCsv, normaliseDate, importTemplateCsv, TEMPLATE_HEADER } from '../../src/people';
 import { importTrainees } from '../../src/people';
 import { openStore, type UserRecord } from '../../src/store';
 import { verifyPassword } from '../../src/auth';
@@ -76,5 +76,74 @@ describe('trainee CSV import', () => {
     expect(good.ok).toBe(true);
     expect((await store.listUsers()).map((u) => [u.username, u.mustChangePassword])).toEqual([['good.one', true], ['good.two', true]]);
     await store.close();
+  });
+});
+
+describe('CSV import as Excel on Chinese Windows writes it', () => {
+  it('accepts zh-CN dates and stores them as YYYY-MM-DD', () => {
+    expect(normaliseDate('2026/12/1')).toBe('2026-12-01');
+    expect(normaliseDate('2026/1/5')).toBe('2026-01-05');
+    expect(normaliseDate('2026-12-01')).toBe('2026-12-01');
+    expect(normaliseDate('2026年12月1日')).toBe('2026-12-01');
+    expect(normaliseDate('2026/12/1 0:00')).toBe('2026-12-01');
+    expect(normaliseDate('2028/2/29')).toBe('2028-02-29');
+    for (const bad of ['2026/2/30', '2026-13-01', '2026/0/10', '2027/2/29', '2026年4月31日']) expect(normaliseDate(bad)).toBe('impossible');
+    for (const odd of ['12/1/2026', '2026/12-1', '明年', '2026-12', '46357']) expect(normaliseDate(odd)).toBeUndefined();
+    const r = parseTraineeCsv('用户名,姓名,部门,项目,入职日期\nwang.fang,王芳,客服部,阳光花园,2026/12/1\nli.lei,李雷,工程部,翠湖天地,2026年1月5日\n', none);
+    expect(r.ok && r.rows.map((x) => x.hireDate)).toEqual(['2026-12-01', '2026-01-05']);
+  });
+
+  it('refuses an impossible or unreadable date with the row and the column named', () => {
+    const r = parseTraineeCsv('用户名,姓名,部门,项目,入职日期\nwang.fang,王芳,客服部,阳光花园,2026/2/30\nli.lei,李雷,工程部,翠湖天地,下周一\n', none);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors).toEqual([
+        { line: 2, message: '入职日期“2026/2/30”不是真实存在的日期' },
+        { line: 3, message: '入职日期“下周一”无法识别，请写成 2026-12-01、2026/12/1 或 2026年12月1日' },
+      ]);
+    }
+  });
+
+  it('reads a GBK file (as Excel saves "CSV" on Chinese Windows) and says so', () => {
+    // "用户名,姓名,部门,项目\r\nzhang.san,张三,客服部,阳光花园\r\n" in GBK, byte by byte.
+    const gbk = (s: string) => Buffer.from(s, 'latin1');
+    const bytes = Buffer.concat([
+      Buffer.from([0xd3, 0xc3, 0xbb, 0xa7, 0xc3, 0xfb]), gbk(','), // 用户名
+      Buffer.from([0xd0, 0xd5, 0xc3, 0xfb]), gbk(','), // 姓名
+      Buffer.from([0xb2, 0xbf, 0xc3, 0xc5]), gbk(','), // 部门
+      Buffer.from([0xcf, 0xee, 0xc4, 0xbf]), gbk('\r\nzhang.san,'), // 项目
+      Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), gbk(','), // 张三
+      Buffer.from([0xbf, 0xcd, 0xb7, 0xfe, 0xb2, 0xbf]), gbk(','), // 客服部
+      Buffer.from([0xd1, 0xf4, 0xb9, 0xe2, 0xbb, 0xa8, 0xd4, 0xb0]), gbk('\r\n'), // 阳光花园
+    ]);
+    // Not UTF-8: a strict UTF-8 read fails, which is how it is told apart.
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    const decoded = decodeCsv(bytes)!;
+    expect(decoded.encoding).toBe('gb18030');
+    expect(decoded.text).toBe('用户名,姓名,部门,项目\r\nzhang.san,张三,客服部,阳光花园\r\n');
+    const r = parseTraineeCsv(decoded.text, none);
+    expect(r.ok && r.rows[0]).toMatchObject({ username: 'zhang.san', displayName: '张三', department: '客服部', site: '阳光花园' });
+  });
+
+  it('reads UTF-8 with and without a BOM, and UTF-16 by its BOM; refuses what is none of them', () => {
+    const text = '用户名,姓名,部门,项目\nzhang.san,张三,客服部,阳光花园\n';
+    expect(decodeCsv(Buffer.from(text, 'utf8'))).toEqual({ text, encoding: 'utf-8' });
+    const bom = decodeCsv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]))!;
+    expect(bom.encoding).toBe('utf-8');
+    expect(parseTraineeCsv(bom.text, none).ok).toBe(true);
+    const utf16 = decodeCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))!;
+    expect(utf16.encoding).toBe('utf-16');
+    expect(parseTraineeCsv(utf16.text, none).ok).toBe(true);
+    // 0x80 alone and 0xff are neither UTF-8 nor GB18030.
+    expect(decodeCsv(Buffer.from([0x61, 0x80, 0x2c, 0xff, 0xff]))).toBeUndefined();
+  });
+
+  it('offers a template that the import itself accepts: BOM, CRLF, the exact header and one example row', () => {
+    const csv = importTemplateCsv();
+    expect(csv.startsWith('\uFEFF用户名,姓名,部门,项目,入职日期,初始密码\r\n')).toBe(true);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(2);
+    expect(TEMPLATE_HEADER).toEqual(['用户名', '姓名', '部门', '项目', '入职日期', '初始密码']);
+    const r = parseTraineeCsv(decodeCsv(Buffer.from(csv, 'utf8'))!.text, none);
+    expect(r.ok && r.rows).toEqual([{ line: 2, username: 'wang.fang', displayName: '王芳', department: '客服部', site: '阳光花园', hireDate: '2026-12-01', password: undefined }]);
   });
 });

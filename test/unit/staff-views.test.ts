@@ -13,7 +13,7 @@ import { createLiveSession, joinByCode, viewFor, sessionForTrainer } from '../..
 
 const NOW = new Date('2026-11-28T08:00:00Z');
 /** Methods of the ports that only read. */
-const READS = /^(get|list|find|is|namesOf$|openPlay$|latestCheckAttempt$|cohortsOf$|traineeRecords$)/;
+const READS = /^(get|list|find|is|namesOf$|openPlay$|latestCheckAttempt$|cohortsOf$|traineeRecords$|searchUsers$)/;
 
 /** The runtime with its storage watched: every call by name and arguments. */
 function watched(rt: Runtime) {
@@ -60,7 +60,7 @@ describe('staff pages through view functions', () => {
     await phoneView(rt, li, session.id);
     await openLiveSessionsFor(rt, li);
     await viewFor(rt, (await sessionForTrainer(rt, trainer, session.id))!, { userId: trainer.id, full: true });
-    await usersListView(rt, { role: 'trainee' });
+    await usersListView(rt, new URLSearchParams('role=trainee&q=李&page=2'));
     await accountFormView(rt);
     await accountEditView(rt, li.id);
     await auditLogView(rt, new URLSearchParams('actor=trainer'));

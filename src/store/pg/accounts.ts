@@ -4,11 +4,11 @@
 // refusal (users_username_key), so two servers creating one name at once
 // cannot both succeed.
 import { randomUUID } from 'node:crypto';
-import { DuplicateUsernameError, type AccountsPort, type AuditNote, type NewUser, type OrgPort, type SessionsPort, type UserFilter } from '../ports';
+import { DuplicateUsernameError, type AccountsPort, type AuditNote, type NewUser, type OrgPort, type SessionsPort, type UserFilter, type UserSearch } from '../ports';
 import type { OrgRecord, SessionRecord, UserRecord } from '../types';
 import { emptyData } from '../migrations';
 import { json, uniqueViolation, type Db, type Q } from './db';
-import { insertAudit } from './audit';
+import { insertAudit, pageBounds } from './audit';
 import { insertOf, insertRecord, updateOf } from './tables';
 
 const USERNAME_KEY = 'users_username_key';
@@ -86,6 +86,28 @@ export function accountsPort(db: Db): AccountsPort {
       // username is COLLATE "C": code point order, as the embedded store's `<`.
       const rows = await db.q.rows<{ doc: UserRecord }>(`SELECT doc FROM users${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY username`, params);
       return rows.map((r) => r.doc);
+    },
+    async searchUsers(f: UserSearch, req) {
+      const { from, limit } = pageBounds(req);
+      const where: string[] = ['true'];
+      const params: unknown[] = [];
+      const arg = (v: unknown) => `$${params.push(v)}`;
+      if (f.status === 'active') where.push('active');
+      if (f.status === 'inactive') where.push('NOT active');
+      if (f.role) where.push(`role = ${arg(f.role)}`);
+      if (f.site) where.push(`site = ${arg(f.site)}`);
+      const text = f.text?.trim().toLowerCase();
+      if (text) {
+        // LIKE with its wildcards and escape character taken literally, as the embedded store's includes().
+        const p = arg(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        where.push(`(${["doc->>'displayName'", 'username', 'department', 'site'].map((c) => `lower(${c}) LIKE ${p} ESCAPE '\\'`).join(' OR ')})`);
+      }
+      const sql = where.join(' AND ');
+      const [rows, count] = await Promise.all([
+        db.q.rows<{ doc: UserRecord }>(`SELECT doc FROM users WHERE ${sql} ORDER BY username OFFSET ${arg(from)} LIMIT ${arg(limit)}`, params),
+        db.q.one<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${sql}`, params.slice(0, params.length - 2)),
+      ]);
+      return { items: rows.map((r) => r.doc), total: count!.n, next: from + limit < count!.n ? from + limit : undefined };
     },
     async namesOf(ids) {
       const want = [...new Set(ids)];
