@@ -77,6 +77,9 @@ const highlight: TokenizerAndRendererExtension = {
 export function renderLesson(markdown: string): RenderedLesson {
   const slugger = new GithubSlugger();
   const toc: TocEntry[] = [];
+  // Each table's region is named after the heading above it and numbered: a page's landmarks must differ (axe landmark-unique).
+  let section = '';
+  let tables = 0;
   const marked = new Marked({
     gfm: true,
     async: false,
@@ -87,6 +90,7 @@ export function renderLesson(markdown: string): RenderedLesson {
         const text = inner.replace(/<[^>]+>/g, '');
         const id = slugger.slug(text);
         if (depth === 2 || depth === 3) toc.push({ depth, text, id });
+        section = text;
         return `<h${depth} id="${id}"><a class="anchor" href="#${id}" aria-hidden="true" tabindex="-1">#</a>${inner}</h${depth}>\n`;
       },
       table(token) {
@@ -94,7 +98,8 @@ export function renderLesson(markdown: string): RenderedLesson {
         const rows = token.rows
           .map((r) => `<tr>${r.map((c) => `<td>${this.parser.parseInline(c.tokens)}</td>`).join('')}</tr>`)
           .join('\n');
-        return `<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
+        tables += 1;
+        return `<div class="table-wrap" tabindex="0" role="region" aria-label="表格 ${tables}${section ? `：${section}` : ''}"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
       },
       html({ text }) {
         return escapeHtml(text);
