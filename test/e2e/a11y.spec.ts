@@ -14,8 +14,12 @@ import type { Role } from '../../src/auth/roles';
 
 const course = loadCourse(readContent(process.cwd()).modules);
 
-/** The impacts that fail a page. Moderate and minor findings are printed, not failed (issue 17: "no serious or critical violations"). */
-const FAILING = new Set(['serious', 'critical']);
+/**
+ * The impacts that fail a page. Issue 17 asks for no serious or critical violations; the moderate ones the
+ * sweep found were real (repeated landmark names, a page without a heading), so every impact fails, as before.
+ * To let moderate and minor findings through (they are still printed), leave only 'serious' and 'critical'.
+ */
+const FAILING = new Set(['critical', 'serious', 'moderate', 'minor']);
 
 async function violations(page: Page) {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
@@ -184,8 +188,9 @@ test('the sweep covers every page route: a new page is swept or excluded with a 
 });
 
 test.describe('every page, for each role (axe-core, no horizontal overflow)', () => {
-  // An axe run takes a second or two of CPU per page, several on a busy machine: these tests get more time than most.
-  test.describe.configure({ timeout: 300_000 });
+  // An axe run takes a second or two of CPU per page, several on a busy machine (an admin opens some 40 pages):
+  // these tests get much more time than most.
+  test.describe.configure({ timeout: 900_000 });
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
