@@ -193,7 +193,7 @@ test.describe('every page, for each role (axe-core, no horizontal overflow)', ()
   test.describe.configure({ timeout: 900_000 });
 
   test.beforeAll(async ({ browser }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(300_000);
     ids ??= await findIds(browser);
   });
 
