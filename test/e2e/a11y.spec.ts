@@ -23,7 +23,7 @@ const FAILING = new Set(['critical', 'serious', 'moderate', 'minor']);
 
 async function violations(page: Page) {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const all = r.violations.map((v) => ({ impact: v.impact ?? 'unknown', text: `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}` }));
+  const all = r.violations.map((v) => ({ impact: v.impact ?? 'unknown', text: `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 8).join(' | ')}` }));
   for (const v of all.filter((x) => !FAILING.has(x.impact))) console.log(`[a11y] ${page.url()} ${v.text}`);
   return all.filter((x) => FAILING.has(x.impact)).map((x) => x.text);
 }
