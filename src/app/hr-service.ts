@@ -127,8 +127,30 @@ export async function xapiExport(rt: Runtime, user: UserRecord, form: FieldSourc
   const { course, scenarios } = rt;
   const ids = new Set(applyFilters(await peopleFacts(rt, now), filtersFrom(form)).map((p) => p.id));
   const statements: unknown[] = [];
-  for await (const people of storageOf(rt).traineeRecordPages({ ids: [...ids], includeInactive: true })) {
+  const store = storageOf(rt);
+  // Raters and revokers by id, looked up once per export.
+  const staff = new Map<string, Promise<UserRecord | undefined>>();
+  const staffMember = (id: string) => (staff.has(id) ? staff : staff.set(id, store.getUser(id))).get(id)!;
+  for await (const people of store.traineeRecordPages({ ids: [...ids], includeInactive: true })) {
     for (const r of people) {
+      const checks = (await Promise.all(course.modules.map((m) => store.listCheckAttempts(r.user.id, m.chapter)))).flat();
+      const ratings = await Promise.all(
+        r.observations
+          .filter((o) => o.agentId === r.user.id)
+          .map(async (o) => {
+            const rater = await staffMember(o.raterId);
+            const instructor = rater && rater.role !== 'trainee' ? { id: rater.id, name: rater.displayName } : undefined;
+            return { recordId: o.id, sessionId: o.sessionId, scenarioId: o.scenarioId, title: scenarios.get(o.scenarioId)?.def.title ?? o.scenarioId, at: o.at, calmness: o.calmness, empathy: o.empathy, solution: o.solution, ...(instructor ? { instructor } : {}) };
+          }),
+      );
+      // A reissued certificate's earned statement is its chain's first (only that one is exported as earned).
+      const certs = new Map(r.certificates.map((c) => [c.id, c]));
+      const firstOf = (id: string): string => { const from = certs.get(id)?.reissuedFrom; return from && certs.has(from) ? firstOf(from) : id; };
+      const revocations = await Promise.all(
+        r.certificates
+          .filter((c) => c.revokedAt)
+          .map(async (c) => ({ recordId: c.id, earnedRecordId: firstOf(c.id), at: c.revokedAt!, by: { id: c.revokedBy ?? '', name: (c.revokedBy && (await staffMember(c.revokedBy))?.displayName) || '（已删除）' }, reason: c.revokeReason ?? '' })),
+      );
       statements.push(
         ...statementsFor({
           origin: rt.config.siteOrigin,
@@ -137,6 +159,9 @@ export async function xapiExport(rt: Runtime, user: UserRecord, form: FieldSourc
           scenarios: r.scenarioAttempts.map((a) => ({ recordId: a.id, scenarioId: a.scenarioId, title: scenarios.get(a.scenarioId)?.def.title ?? a.scenarioId, at: a.at, passed: a.scores.passed, outcome: a.outcome, scores: a.scores })),
           exams: r.examAttempts.filter((e) => e.result).map((e) => ({ recordId: e.id, at: e.submittedAt ?? e.startedAt, percent: e.result!.percent, passed: e.result!.passed })),
           certificates: r.certificates.filter((c) => !c.reissuedFrom).map((c) => ({ recordId: c.id, title: c.title, issuedAt: c.issuedAt })),
+          checks: checks.map((a) => ({ recordId: a.id, chapter: a.chapter, title: course.get(a.chapter)?.title ?? `第${a.chapter}章`, at: a.at, correct: a.correct, total: a.total, passed: a.passed })),
+          ratings,
+          revocations,
         }),
       );
     }

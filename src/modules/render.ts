@@ -77,6 +77,9 @@ const highlight: TokenizerAndRendererExtension = {
 export function renderLesson(markdown: string): RenderedLesson {
   const slugger = new GithubSlugger();
   const toc: TocEntry[] = [];
+  // Each table's region is named after the heading above it and numbered: a page's landmarks must differ (axe landmark-unique).
+  let section = '';
+  let tables = 0;
   const marked = new Marked({
     gfm: true,
     async: false,
@@ -87,6 +90,7 @@ export function renderLesson(markdown: string): RenderedLesson {
         const text = inner.replace(/<[^>]+>/g, '');
         const id = slugger.slug(text);
         if (depth === 2 || depth === 3) toc.push({ depth, text, id });
+        section = text;
         return `<h${depth} id="${id}"><a class="anchor" href="#${id}" aria-hidden="true" tabindex="-1">#</a>${inner}</h${depth}>\n`;
       },
       table(token) {
@@ -94,9 +98,10 @@ export function renderLesson(markdown: string): RenderedLesson {
         const rows = token.rows
           .map((r) => `<tr>${r.map((c) => `<td>${this.parser.parseInline(c.tokens)}</td>`).join('')}</tr>`)
           .join('\n');
-        // A focusable, named scroll region: keyboard users scroll a table wider than a phone with the arrow keys.
-        const label = escapeHtml(`表格：${token.header.map((c) => c.text.replace(/==/g, '')).join('、')}（可左右滚动）`);
-        return `<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
+        // A focusable, named scroll region: keyboard users scroll a table wider than a phone with the arrow keys;
+        // numbered and named after its section (already escaped by the inline parser) so a chapter's regions differ (axe landmark-unique).
+        tables += 1;
+        return `<div class="table-wrap" tabindex="0" role="region" aria-label="表格 ${tables}${section ? `：${section}` : ''}（可左右滚动）"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>\n`;
       },
       html({ text }) {
         return escapeHtml(text);

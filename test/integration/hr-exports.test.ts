@@ -70,3 +70,15 @@ describe('HR exports', () => {
     }
   });
 });
+
+describe('xAPI export of the demo organisation', () => {
+  it('has one statement per attempt result, knowledge checks among them, and the same ids on a second export', async () => {
+    const get = async () => (await (await form(server.base, hr, '/hr/export.xapi.json', {})).json()) as Array<{ id: string; verb: { id: string }; object: { id: string }; result?: { success?: boolean } }>;
+    const first = await get();
+    const again = await get();
+    expect(first.some((s) => s.verb.id.endsWith('/attempted'))).toBe(false);
+    expect(first.some((s) => s.object.id.endsWith('/check') && s.result?.success === true)).toBe(true);
+    expect(new Set(first.map((s) => s.id)).size).toBe(first.length);
+    expect(again.map((s) => s.id)).toEqual(first.map((s) => s.id));
+  });
+});

@@ -79,48 +79,102 @@ describe('CSV export', () => {
 });
 
 describe('xAPI statements', () => {
-  const statements = statementsFor({
+  const input = {
     origin: 'https://kefu.example.com',
     person: { id: 'u1', name: '王小明' },
     modules: [{ chapter: 3, title: '客户服务技能提升', completedAt: '2026-11-01T00:00:00.000Z' }],
     scenarios: [{ recordId: 'att1', scenarioId: 'ceiling-leak', title: '楼上漏水', at: '2026-11-02T00:00:00.000Z', passed: true, outcome: 'resolved', scores: { calmness: 88, empathy: 100, solution: 89, overall: 92 } }],
     exams: [{ recordId: 'ex1', at: '2026-11-03T00:00:00.000Z', percent: 85, passed: true }],
     certificates: [{ recordId: 'c1', title: '物业客服上岗认证', issuedAt: '2026-11-03T01:00:00.000Z' }],
-  });
+    checks: [
+      { recordId: 'k1', chapter: 3, title: '客户服务技能提升', at: '2026-10-31T00:00:00.000Z', correct: 2, total: 5, passed: false },
+      { recordId: 'k2', chapter: 3, title: '客户服务技能提升', at: '2026-11-01T00:00:00.000Z', correct: 5, total: 5, passed: true },
+    ],
+    ratings: [{ recordId: 'o1', sessionId: 'live1', scenarioId: 'ceiling-leak', title: '楼上漏水', at: '2026-11-02T02:00:00.000Z', calmness: 4, empathy: 5, solution: 3, instructor: { id: 't1', name: '刘志强' } }],
+    revocations: [{ recordId: 'c1', earnedRecordId: 'c1', at: '2026-11-20T00:00:00.000Z', by: { id: 'h1', name: '陈丽华' }, reason: '违规' }],
+  };
+  const statements = statementsFor(input);
   const iri = /^https?:\/\/\S+$/;
+  const by = (verb: string) => statements.filter((s) => s.verb.id.endsWith(verb));
   it('carry the fields xAPI 1.0.3 requires', () => {
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(8);
     for (const s of statements) {
       expect(s.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(s.version).toBe('1.0.3');
       expect(s.actor.objectType).toBe('Agent');
       expect(s.actor.account.homePage).toMatch(iri);
-      expect(s.actor.account.name).toBe('u1');
+      expect(s.actor.account.name).toMatch(/^(u1|h1)$/);
       expect(s.verb.id).toMatch(iri);
       expect(Object.keys(s.verb.display).length).toBeGreaterThan(0);
-      expect(s.object.objectType).toBe('Activity');
-      expect(s.object.id).toMatch(iri);
-      expect(s.object.definition.type).toMatch(iri);
+      if (s.object.objectType === 'Activity') {
+        expect(s.object.id).toMatch(iri);
+        expect(s.object.definition.type).toMatch(iri);
+      } else {
+        expect(s.object.id).toMatch(/^[0-9a-f-]{36}$/);
+      }
       expect(Number.isNaN(Date.parse(s.timestamp))).toBe(false);
       if (s.result?.score) {
         expect(s.result.score.scaled).toBeGreaterThanOrEqual(-1);
         expect(s.result.score.scaled).toBeLessThanOrEqual(1);
+        if (s.result.score.raw !== undefined) {
+          expect(s.result.score.raw).toBeGreaterThanOrEqual(s.result.score.min!);
+          expect(s.result.score.raw).toBeLessThanOrEqual(s.result.score.max!);
+        }
       }
     }
   });
   it('describe each learning record with the right verb and result', () => {
-    const by = (verb: string) => statements.filter((s) => s.verb.id.endsWith(verb));
     expect(by('/completed')[0]!.object.id).toBe('https://kefu.example.com/xapi/activities/module/3');
-    expect(by('/attempted')[0]!.result!.extensions).toEqual({
+    const play = statements.find((s) => s.object.id === 'https://kefu.example.com/xapi/activities/scenario/ceiling-leak' && s.verb.id.endsWith('/passed'))!;
+    expect(play.result!.extensions).toEqual({
       'https://kefu.example.com/xapi/extensions/calmness': 88,
       'https://kefu.example.com/xapi/extensions/empathy': 100,
       'https://kefu.example.com/xapi/extensions/solution': 89,
     });
-    expect(by('/passed').map((s) => s.result!.score!.scaled)).toEqual([0.92, 0.85]);
-    expect(by('/earned')[0]!.object.definition.name['zh-CN']).toBe('物业客服上岗认证');
+    expect(by('/passed').map((s) => s.result!.score!.scaled)).toEqual([1, 0.92, 0.85]);
+    const earned = by('/earned')[0]!;
+    expect(earned.object.objectType === 'Activity' && earned.object.definition.name['zh-CN']).toBe('物业客服上岗认证');
+  });
+  it('give exactly one statement per attempt result (no "attempted" beside "passed"/"failed")', () => {
+    expect(by('/attempted')).toEqual([]);
+    const results = statements.filter((s) => s.result?.success !== undefined);
+    // Two knowledge checks, one role-play, one exam: four attempts, four results.
+    expect(results).toHaveLength(4);
+    expect(new Set(results.map((s) => `${s.object.id} ${s.timestamp}`)).size).toBe(4);
+  });
+  it('export knowledge-check attempts, passed and failed, with their score', () => {
+    const checks = statements.filter((s) => s.object.id === 'https://kefu.example.com/xapi/activities/module/3/check');
+    expect(checks.map((s) => [s.verb.id, s.result!.success, s.result!.score])).toEqual([
+      ['http://adlnet.gov/expapi/verbs/failed', false, { scaled: 0.4, raw: 2, min: 0, max: 5 }],
+      ['http://adlnet.gov/expapi/verbs/passed', true, { scaled: 1, raw: 5, min: 0, max: 5 }],
+    ]);
+  });
+  it('export classroom ratings for the rated agent, with the rater as instructor and the session as parent', () => {
+    const [r, ...more] = by('/scored');
+    expect(more).toEqual([]);
+    expect(r!.verb.id).toBe('http://adlnet.gov/expapi/verbs/scored');
+    expect(r!.actor.account.name).toBe('u1');
+    expect(r!.result!.score).toEqual({ scaled: 0.75, raw: 12, min: 3, max: 15 });
+    expect(r!.result!.extensions).toEqual({
+      'https://kefu.example.com/xapi/extensions/rubric/calmness': 4,
+      'https://kefu.example.com/xapi/extensions/rubric/empathy': 5,
+      'https://kefu.example.com/xapi/extensions/rubric/solution': 3,
+    });
+    expect(r!.context!.instructor!.account.name).toBe('t1');
+    expect(r!.context!.contextActivities!.parent![0]!.id).toBe('https://kefu.example.com/xapi/activities/live/live1');
+  });
+  it('export a revocation as the revoker retracting the earned statement', () => {
+    const [r] = by('/retract');
+    expect(r!.verb.id).toBe('http://activitystrea.ms/schema/1.0/retract');
+    expect(r!.actor.account.name).toBe('h1');
+    expect(r!.object).toEqual({ objectType: 'StatementRef', id: by('/earned')[0]!.id });
+    expect(r!.context!.extensions).toEqual({ 'https://kefu.example.com/xapi/extensions/reason': '违规' });
   });
   it('have stable ids, so a re-export does not duplicate records in an LRS', () => {
     expect(statementId('x')).toBe(statementId('x'));
     expect(statementId('x')).not.toBe(statementId('y'));
+    const again = statementsFor(structuredClone(input));
+    expect(again.map((s) => s.id)).toEqual(statements.map((s) => s.id));
+    expect(new Set(statements.map((s) => s.id)).size).toBe(statements.length);
   });
 });
