@@ -81,7 +81,7 @@ describe('lesson rendering', () => {
 
   it('names each table region after its heading, so no two landmarks on a page share a name', () => {
     const { html } = renderLesson('## 时效\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n| c | d |\n| --- | --- |\n| 3 | 4 |\n\n### 费用 & 期限\n\n| e | f |\n| --- | --- |\n| 5 | 6 |\n');
-    expect([...html.matchAll(/role="region" aria-label="([^"]*)"/g)].map((m) => m[1])).toEqual(['表格 1：时效', '表格 2：时效', '表格 3：费用 &amp; 期限']);
+    expect([...html.matchAll(/role="region" aria-label="([^"]*)"/g)].map((m) => m[1])).toEqual(['表格 1：时效（可左右滚动）', '表格 2：时效（可左右滚动）', '表格 3：费用 &amp; 期限（可左右滚动）']);
   });
 
   it('escapes raw HTML in content instead of passing it through', () => {
