@@ -233,6 +233,10 @@ test.describe('accessibility of the role-play (axe-core)', () => {
     await page.locator('form.choices .choice-button').first().click();
     await expect(page.locator('.chat .bubble.me')).toHaveCount(1);
     expect(await violations(page), 'practice play').toEqual([]);
+    // Emotion tags sit in the speaker line, itself small: never under 12 px (issue 17).
+    const sizes = await page.locator('.chat .emotion').evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes), 'emotion tag font size (px)').toBeGreaterThanOrEqual(12);
     expect(await overflow(page), 'practice play').toBeNull();
     await page.getByRole('button', { name: '开始考核' }).click();
     await expect(page.getByRole('timer')).toBeVisible();

@@ -112,14 +112,16 @@ describe('knowledge checks and the exam share no question', () => {
   });
 
   it('a knowledge-check question that rewords an exam question fails the check, naming both and the fix', () => {
-    // Whatever law.yaml's first question says today, m2-q8 made to ask it again (with a 单选 marker, which does not count).
+    // Whatever law.yaml's first question says today, m2-q8 made to ask it again (its question mark changed, which does not count;
+    // a "（单选）" marker is refused on its own now: the page labels the type).
     const law = files.questions.find((f) => f.path.endsWith('/law.yaml'))!;
     const first = (parseYaml(law.text) as Array<{ id: string; stem: string }>)[0]!;
-    const copied = `${first.stem}（单选）`.replace(/\$/g, '$$$$');
+    const reworded = `${first.stem.replace(/[？?]$/, '')}?`;
+    const copied = reworded.replace(/\$/g, '$$$$');
     const modules = files.modules.map((f) =>
       f.path.includes('/02-') ? { ...f, text: f.text.replace(/(- id: m2-q8\n\s+type: single\n\s+difficulty: \d\n\s+stem: ).*/, `$1${JSON.stringify(copied).slice(1, -1)}`) } : f,
     );
-    expect(modules.find((f) => f.path.includes('/02-'))!.text).toContain(`${first.stem}（单选）`);
+    expect(modules.find((f) => f.path.includes('/02-'))!.text).toContain(reworded);
     const { problems, summary } = checkContent({ ...files, modules });
     expect(summary.overlap).toBe(1);
     expect(problems.map(formatProblem)).toEqual([
