@@ -1,6 +1,9 @@
 import type { LiveView } from '../../live/view';
 
-/** Votes per choice as bars with counts (text too, for screen readers and the back of the room). */
+/**
+ * Votes per choice as bars with counts (text too, for screen readers and the back of the room).
+ * After the reveal the best choice carries "✓ 最佳" in words, not only a colour; `highlight` is the class's majority.
+ */
 export default function TallyBars({ view, highlight }: { view: LiveView; highlight?: string }) {
   const total = Object.values(view.tally ?? {}).reduce((a, b) => a + b, 0);
   return (
@@ -8,9 +11,15 @@ export default function TallyBars({ view, highlight }: { view: LiveView; highlig
       {view.choices.map((c, i) => {
         const n = view.tally?.[c.id] ?? 0;
         const pct = total ? Math.round((n / total) * 100) : 0;
+        const cls = [highlight === c.id ? 'top' : '', c.best ? 'best' : ''].filter(Boolean).join(' ');
         return (
-          <li key={c.id} className={highlight === c.id ? 'top' : ''} data-choice={c.id}>
-            <span className="tally-label"><span className="letter">{String.fromCharCode(65 + i)}</span>{c.text}</span>
+          <li key={c.id} className={cls} data-choice={c.id}>
+            <span className="tally-label">
+              <span className="letter">{String.fromCharCode(65 + i)}</span>
+              {c.best && <span className="best-badge" data-testid="best">✓ 最佳</span>}
+              {highlight === c.id && <span className="majority-badge">全班多数</span>}
+              {c.text}
+            </span>
             <span className="tally-track" aria-hidden="true"><span className="tally-fill" style={{ width: `${pct}%` }} /></span>
             <span className="tally-count" data-testid={`count-${c.id}`}>{n} 票</span>
             {c.feedback && <p className="tally-feedback">{c.feedback}<span className="point">（{c.point}）</span></p>}
