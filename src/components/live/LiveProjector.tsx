@@ -36,7 +36,7 @@ export default function LiveProjector({ initial, qr, joinUrl, rubric }: { initia
         </div>
       )}
       {view.status !== 'lobby' && view.node && view.mode === 'vote' && (
-        <>
+        <div className="projector-stage">
           <div className="projector-line">
             <p className="who">
               {view.node.speakerName}
@@ -49,8 +49,8 @@ export default function LiveProjector({ initial, qr, joinUrl, rubric }: { initia
             </p>
             <p className="line">{view.node.line}</p>
           </div>
-          <TallyBars view={view} highlight={top} />
-        </>
+          <TallyBars view={view} highlight={top} points={false} />
+        </div>
       )}
       {view.mode === 'pairs' && view.status !== 'lobby' && (
         <div className="projector-pairs">
