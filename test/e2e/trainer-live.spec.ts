@@ -156,3 +156,55 @@ test.describe('trainer: live session screens', () => {
     await expect(trainer.getByTestId('participant-count')).toHaveText('2');
   });
 });
+
+test.describe('trainer: progress grid, home and branch map', () => {
+  test('the grid shows results first with sticky names; every cell opens the drill-down; the home shows certification per cohort', async ({ page }) => {
+    await loginAs(page, 'trainer');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/trainer');
+    const cert = page.getByTestId('cohort-certification');
+    await expect(cert.getByRole('row', { name: /2026年11月新员工/ })).toContainText(/\d+ \/ 3/);
+    await expect(cert.getByRole('columnheader', { name: '逾期未认证' })).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/trainer-home-1280.png`, fullPage: true });
+    await cert.getByRole('link', { name: /2026年11月新员工/ }).click();
+    const grid = page.getByTestId('cohort-grid');
+    // 考试 / 证书 / 课堂观察 in view at 1280 px without scrolling the grid.
+    for (const name of ['考试', '证书', '课堂观察']) {
+      const box = (await grid.getByRole('columnheader', { name, exact: true }).boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(1280);
+    }
+    // Full scenario names in the header.
+    await expect(grid.getByRole('columnheader', { name: '停水通知看不懂，独居老人来电' })).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/cohort-grid-1280.png`, fullPage: true });
+    // The name column stays put when the grid scrolls sideways.
+    const wrap = page.locator('.grid-wrap');
+    const nameCell = grid.getByRole('rowheader').first();
+    const before = (await nameCell.boundingBox())!.x;
+    await wrap.evaluate((e) => (e.scrollLeft = 600));
+    expect(Math.abs((await nameCell.boundingBox())!.x - before)).toBeLessThan(1);
+    await wrap.evaluate((e) => (e.scrollLeft = 0));
+    const examCell = grid.getByRole('link', { name: /王小明 考试/ });
+    await examCell.click();
+    await expect(page).toHaveURL(/\/trainees\/[\w-]+#exam$/);
+    await expect(page.locator('#exam')).toBeVisible();
+
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goBack();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${SHOTS}/cohort-grid-360.png`, fullPage: true });
+  });
+
+  test('the branch map reads in Chinese: titles from the lines, conditions and flags in words, ids in tooltips', async ({ page }) => {
+    await loginAs(page, 'trainer');
+    await page.goto('/scenarios/ceiling-leak/map');
+    const details = page.locator('.node-details');
+    await expect(details).toContainText('未道歉时');
+    await expect(details).toContainText('记为 已道歉');
+    await expect(details).not.toContainText('notFlag');
+    await expect(details).not.toContainText('apologised');
+    await expect(page.locator('svg.branch-map text.id')).toHaveText(Array(Object.keys(scenarios.get('ceiling-leak')!.def.endings).length).fill('结局'));
+    await expect(page.locator(`svg.branch-map g[data-node="${scenarios.get('ceiling-leak')!.def.start}"] title`)).toContainText(`（${scenarios.get('ceiling-leak')!.def.start}）`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${SHOTS}/map-1280.png`, fullPage: false });
+  });
+});
