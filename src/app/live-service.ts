@@ -4,7 +4,7 @@ import { storageOf } from './runtime';
 import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 import type { Runtime } from './runtime';
 import type { UserRecord, LiveSessionRecord } from '../store';
-import { reduce, mayAct, liveView, youFor, summarise, makePairs, LiveError, aggregateRubric, type LiveEvent, type LiveMode, type RubricScore } from '../live';
+import { reduce, mayAct, liveView, youFor, summarise, shuffleSeating, LiveError, aggregateRubric, type LiveEvent, type LiveMode, type RubricScore } from '../live';
 import { seededRandom } from '../quiz/random';
 import { liveHub, type Subscriber } from './live-hub';
 import { BadRequest } from './http';
@@ -225,7 +225,7 @@ export async function vote(rt: Runtime, user: UserRecord, id: string, choiceId: 
   });
 }
 
-export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'end';
+export type ControlAction = 'start' | 'reveal' | 'advance' | 'pair' | 'round' | 'end';
 
 export async function control(rt: Runtime, user: UserRecord, id: string, action: ControlAction, choiceId: string | undefined, now: Date) {
   const { session, cohort } = await context(rt, id);
@@ -238,7 +238,13 @@ export async function control(rt: Runtime, user: UserRecord, id: string, action:
     case 'advance':
       return apply(rt, id, { type: 'advance', choiceId });
     case 'pair':
-      return apply(rt, id, { type: 'pair', pairs: makePairs(session.participants.filter((p) => cohort.traineeIds.includes(p)), seededRandom(`${id}:${randomInt(2 ** 31)}`)) });
+      return apply(rt, id, { type: 'pair', order: shuffleSeating(session.participants.filter((p) => cohort.traineeIds.includes(p)), seededRandom(`${id}:${randomInt(2 ** 31)}`)) });
+    case 'round': {
+      // The same seating, turned one place by the reducer; late joiners take the last seats, trainees who left the cohort lose theirs.
+      const seated = session.seating ?? session.pairs.flatMap((p) => [p.owner, p.agent, ...p.observers]);
+      const order = [...seated, ...session.participants.filter((p) => !seated.includes(p))].filter((p) => cohort.traineeIds.includes(p) && session.participants.includes(p));
+      return apply(rt, id, { type: 'round', order });
+    }
     case 'end':
       return apply(rt, id, { type: 'end', at: now.toISOString() });
   }

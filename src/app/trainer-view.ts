@@ -8,6 +8,7 @@ import { cohortRows, enrolableTrainees } from './cohort-service';
 import { courseOverview } from '../modules';
 import { aggregateRubric } from '../live';
 import { sortRows, filterRows, type SortKey } from '../cohorts';
+import { certificateStatus, latestCertificate } from '../certification';
 
 const newestFirst = <T>(xs: T[], at: (x: T) => string) => xs.sort((a, b) => at(b).localeCompare(at(a)));
 
@@ -15,6 +16,26 @@ const newestFirst = <T>(xs: T[], at: (x: T) => string) => xs.sort((a, b) => at(b
 export async function workbenchView(rt: Runtime, me: UserRecord): Promise<{ only?: ReadonlySet<string> }> {
   if (me.role === 'admin') return {};
   return { only: new Set((await storageOf(rt).listCohorts(me.id)).flatMap((c) => c.traineeIds)) };
+}
+
+/**
+ * The workbench's certification per cohort: how many of its people hold a valid
+ * certificate, how many are behind the due date; a trainer's own cohorts (an admin's: all), newest first.
+ */
+export async function workbenchCohorts(rt: Runtime, me: UserRecord, now: Date) {
+  const cohorts = newestFirst(await storageOf(rt).listCohorts(me.role === 'admin' ? undefined : me.id), (c) => c.createdAt);
+  return Promise.all(
+    cohorts.map(async (cohort) => {
+      const rows = await cohortRows(rt, cohort, now);
+      return {
+        cohort,
+        total: rows.length,
+        certified: rows.filter((r) => r.certificate === 'valid').length,
+        overdue: rows.filter((r) => r.overdue).length,
+        modulesDone: rows.filter((r) => r.modulesDone.length === r.modulesTotal).length,
+      };
+    }),
+  );
 }
 
 /** The cohorts list: a trainer's own cohorts (an admin's: all, with their trainers' names), newest first, and the people the new-cohort form offers. */
@@ -65,11 +86,12 @@ export async function cohortView(rt: Runtime, me: UserRecord, cohort: CohortReco
  * One trainee's record as their trainer reads it, through the cohort: only a
  * person in it now (changing the id in the URL shows nobody else); undefined otherwise.
  */
-export async function traineeRecordView(rt: Runtime, cohort: CohortRecord, userId: string) {
+export async function traineeRecordView(rt: Runtime, cohort: CohortRecord, userId: string, now: Date = new Date()) {
   const s = storageOf(rt);
   const person = cohort.traineeIds.includes(userId) ? await s.getUser(userId) : undefined;
   if (!person) return undefined;
   const observations = newestFirst(await s.listObservations({ agentId: person.id }), (o) => o.at);
+  const latest = latestCertificate(await s.listCertificates(person.id));
   return {
     person,
     overview: courseOverview(rt.course.modules, await s.listModuleProgress(person.id)),
@@ -77,5 +99,6 @@ export async function traineeRecordView(rt: Runtime, cohort: CohortRecord, userI
     exams: newestFirst((await s.listExamAttempts(person.id)).filter((a) => a.result), (a) => a.startedAt),
     observations,
     raterNames: await s.namesOf(new Set(observations.map((o) => o.raterId))),
+    certificate: latest ? { record: latest, status: certificateStatus(latest, now) } : undefined,
   };
 }

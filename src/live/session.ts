@@ -39,6 +39,10 @@ export interface LiveState {
   revealed: boolean;
   history: DecisionRecord[];
   pairs: Pair[];
+  /** Pair role-play: the round being played (1 from the first pairing); roles rotate each round. */
+  round?: number;
+  /** Pair role-play: the class in seating order (shuffled once); each round's pairs derive from it by `pairsForRound`. */
+  seating?: string[];
   createdAt: string;
   endedAt?: string;
 }
@@ -49,7 +53,10 @@ export type LiveEvent =
   | { type: 'vote'; userId: string; choiceId: string }
   | { type: 'reveal' }
   | { type: 'advance'; choiceId?: string }
-  | { type: 'pair'; pairs: Pair[] }
+  /** Seats the class (`order`, shuffled by the caller) and pairs it for round 1. */
+  | { type: 'pair'; order: string[] }
+  /** The next round: roles rotate; `order` is the seating with late joiners added and leavers taken out. */
+  | { type: 'round'; order: string[] }
   | { type: 'end'; at: string };
 
 export class LiveError extends Error {}
@@ -153,33 +160,53 @@ export function reduce(state: LiveState, event: LiveEvent, s: CompiledScenario):
         history: [...state.history, { node: pos.id, tally: tally(state.votes), chosen: chosen!, by }],
       };
     }
-    case 'pair': {
+    case 'pair':
+    case 'round': {
       if (state.mode !== 'pairs') fail('只有分组演练需要分组');
-      const everyone = event.pairs.flatMap((p) => [p.owner, p.agent, ...p.observers]);
-      if (new Set(everyone).size !== everyone.length) fail('同一位学员不能出现在两个组');
-      if (everyone.some((u) => !state.participants.includes(u))) fail('只能给已加入的学员分组');
-      return { ...state, pairs: event.pairs, status: state.status === 'lobby' ? 'running' : state.status };
+      if (event.type === 'round' && state.status !== 'running') fail('请先分组并开始');
+      if (event.type === 'pair' && state.pairs.length) fail('已经分好组，请用“下一轮”轮换角色');
+      if (new Set(event.order).size !== event.order.length) fail('同一位学员不能出现在两个组');
+      if (event.order.some((u) => !state.participants.includes(u))) fail('只能给已加入的学员分组');
+      if (event.order.length < 2) fail('至少需要两名学员才能分组');
+      const round = event.type === 'pair' ? 1 : (state.round ?? 1) + 1;
+      return { ...state, seating: [...event.order], round, pairs: pairsForRound(event.order, round), status: 'running' };
     }
     case 'end':
       return { ...state, status: 'ended', endedAt: event.at };
   }
 }
 
-/**
- * Pairs the class: shuffled by `random`, two by two (owner, agent); with an odd
- * number the last trainee joins the last pair as observer.
- */
-export function makePairs(userIds: readonly string[], random: () => number): Pair[] {
+/** The class shuffled by `random` (Fisher–Yates): the seating order pair role-play starts from. */
+export function shuffleSeating(userIds: readonly string[], random: () => number): string[] {
   const list = [...userIds];
   for (let i = list.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [list[i], list[j]] = [list[j]!, list[i]!];
   }
+  return list;
+}
+
+/**
+ * The pairs of one round (1, 2, …) of pair role-play. The seating turns by one
+ * place each round and is cut two by two (owner, agent), so a trainee who was
+ * owner becomes agent the next round: everyone has played 客服 within two
+ * rounds (three with an odd number). With an odd number the last seat is the
+ * observer's; it turns with the others, so each trainee observes once every
+ * n rounds, and the observer joins a different pair each round.
+ */
+export function pairsForRound(participants: readonly string[], round: number): Pair[] {
+  const n = participants.length;
+  if (n < 2) return [];
+  const shift = (((round - 1) % n) + n) % n;
+  const seat = (k: number) => participants[(k + shift) % n]!;
   const pairs: Pair[] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) pairs.push({ owner: list[i]!, agent: list[i + 1]!, observers: [] });
-  if (list.length % 2 === 1 && pairs.length) pairs[pairs.length - 1]!.observers.push(list[list.length - 1]!);
+  for (let k = 0; k + 1 < n; k += 2) pairs.push({ owner: seat(k), agent: seat(k + 1), observers: [] });
+  if (n % 2 === 1) pairs[(round - 1) % pairs.length]!.observers.push(seat(n - 1));
   return pairs;
 }
+
+/** Pairs for round 1 of a shuffled class (kept for callers that pair once). */
+export const makePairs = (userIds: readonly string[], random: () => number): Pair[] => pairsForRound(shuffleSeating(userIds, random), 1);
 
 export type LiveAction = 'control' | 'join' | 'vote' | 'rate' | 'view';
 

@@ -10,7 +10,8 @@ export interface LiveView {
   step: number;
   node?: { id: string; speaker: string; speakerName: string; emotion?: string; line: string };
   mood: number;
-  choices: Array<{ id: string; text: string; feedback?: string; point?: string }>;
+  /** After the reveal, `best` marks the choice the scenario scores best at this node. */
+  choices: Array<{ id: string; text: string; feedback?: string; point?: string; best?: boolean }>;
   /** Votes per choice: always for the trainer and projector, for phones only once revealed. */
   tally?: Record<string, number>;
   voted: number;
@@ -19,6 +20,8 @@ export interface LiveView {
   revealed: boolean;
   ending?: { id: string; outcome: string; line?: string; debrief: string };
   participants: Array<{ id: string; name: string }>;
+  /** Pair role-play: the round being played (roles rotate each round). */
+  round?: number;
   pairs: Array<{ owner: { id: string; name: string }; agent: { id: string; name: string }; observers: Array<{ id: string; name: string }> }>;
   /** For a trainee's own screen. */
   you?: { vote?: string; role?: 'owner' | 'agent' | 'observer'; agentId?: string };
@@ -59,13 +62,18 @@ export function liveView(state: LiveState, s: CompiledScenario, names: ReadonlyM
       ? { id: pos.id, speaker: pos.node.speaker ?? 'owner', speakerName: pos.node.speaker === 'owner' || !pos.node.speaker ? s.def.roles.owner.name : SPEAKER[pos.node.speaker] ?? '', emotion: pos.node.emotion, line: pos.node.line ?? '' }
       : undefined,
     mood: pos.mood,
-    choices: pos.choices.map((c) => ({ id: c.id, text: c.text, ...(showFeedback && state.revealed ? { feedback: c.feedback, point: c.point } : {}) })),
+    choices: pos.choices.map((c) => ({
+      id: c.id,
+      text: c.text,
+      ...(showFeedback && state.revealed ? { feedback: c.feedback, point: c.point, ...(s.analysis.bestChoiceAt[pos.id] === c.id ? { best: true } : {}) } : {}),
+    })),
     tally: opts.full || state.revealed ? tally(state.votes) : undefined,
     voted: Object.keys(state.votes).length,
     voters: opts.full ? Object.keys(state.votes) : undefined,
     revealed: state.revealed,
     ending: pos.done && pos.ending ? { id: pos.id, outcome: pos.ending.outcome, line: pos.ending.line, debrief: pos.ending.debrief } : undefined,
     participants: opts.full ? state.participants.map(person) : [],
+    round: state.mode === 'pairs' && state.pairs.length ? state.round ?? 1 : undefined,
     pairs: state.pairs.map((p) => ({ owner: person(p.owner), agent: person(p.agent), observers: p.observers.map(person) })),
     you,
     roleplay: state.mode === 'pairs' ? roleplay(s, opts.full || you?.role === 'owner') : undefined,

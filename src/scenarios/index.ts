@@ -22,3 +22,4 @@ export { summariseAttempts, machineFor, attemptKind, MODES, type Mode, type Hist
 export { playView, dealChoice, playStatus, choiceToken, PlayError, type Play, type PlayStep, type PlayView, type PlayStatus, type DealtTurn, type DealtLine, type PlayResult } from './play';
 export { buildDebrief, type DebriefDecision, type DebriefChoice } from './debrief';
 export { layoutScenario, type ScenarioMap, type MapNode, type MapEdge } from './layout';
+export { describeCondition, flagLabel, flagProblems, flagsUsed } from './flags';

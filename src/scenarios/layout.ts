@@ -4,7 +4,10 @@ export interface MapNode {
   id: string;
   kind: 'decision' | 'route' | 'ending';
   outcome?: string;
+  /** A short title from the node's line (the owner's words; a routing step or ending its own), at most 16 characters. */
   label: string;
+  /** `label` in two rows for the map's box. */
+  lines: string[];
   x: number;
   y: number;
   onBestPath: boolean;
@@ -29,6 +32,14 @@ const BOX_W = 132;
 const BOX_H = 48;
 const GAP_X = 24;
 const GAP_Y = 56;
+/** Characters per row of a box's title (12 px type in a 132 px box). */
+const LINE = 9;
+
+/** A node's words, shortened for the map: stage directions and quotes dropped, cut at 2 rows with “…”. */
+export function shortTitle(text: string): string {
+  const clean = text.replace(/[（(].*?[）)]/g, '').replace(/[“”"「」]/g, '').replace(/\s+/g, '').trim();
+  return clean.length > 2 * LINE ? `${clean.slice(0, 2 * LINE - 1)}…` : clean;
+}
 
 /**
  * Lays out a scenario as rows: each node at its shortest distance from the
@@ -77,11 +88,13 @@ export function layoutScenario(s: CompiledScenario): ScenarioMap {
       const ending = def.endings[id];
       const node = def.nodes[id];
       const text = ending ? ending.debrief : node?.route ? '按条件分流' : node?.line ?? '';
+      const label = shortTitle(text);
       nodes.push({
         id,
         kind: ending ? 'ending' : node?.route ? 'route' : 'decision',
         outcome: ending?.outcome,
-        label: text.replace(/[（(].*?[）)]/g, '').replace(/[“”"]/g, '').slice(0, 9),
+        label,
+        lines: [label.slice(0, LINE), label.slice(LINE)].filter(Boolean),
         x,
         y,
         onBestPath: bestNodes.has(id),

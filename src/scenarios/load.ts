@@ -1,5 +1,6 @@
 import { scenarioSchema, type Scenario } from './schema';
 import { analyseScenario, type Analysis } from './analyse';
+import { flagProblems } from './flags';
 import { parseYaml, type SourceFile } from '../content/frontmatter';
 import { zodProblems, type ContentProblem } from '../content/problems';
 
@@ -38,6 +39,7 @@ export function parseScenario(src: SourceFile, headings?: ModuleHeadings): { sce
       });
     }
   }
+  problems.push(...flagProblems(def).map((p) => ({ file: src.path, ...p })));
   const { analysis, problems: graph } = analyseScenario(def);
   problems.push(...graph.map((g) => ({ file: src.path, ...g })));
   if (problems.length || !analysis) return { problems };

@@ -156,6 +156,11 @@ export const scenarioSchema = z.strictObject({
     .strictObject({ minEach: z.number().int().min(0).max(100).default(60), minOverall: z.number().int().min(0).max(100).default(70) })
     .default({ minEach: 60, minOverall: 70 }),
   start: id,
+  /**
+   * Chinese names of the flags the choices set and test, as a deed without 已/未
+   * (`apologised: 道歉`; the branch map reads “已道歉后”, “未道歉时”). Every flag used needs one.
+   */
+  flags: z.record(id, z.string().min(1).max(20)).optional(),
   nodes: z.record(id, nodeSchema),
   endings: z.record(id, endingSchema),
 });

@@ -179,6 +179,8 @@ export const liveSessionSchema = z.object({
   revealed: z.boolean(),
   history: z.array(z.object({ node: str, tally: z.record(str, num), chosen: str, by: z.enum(['class', 'trainer']) })),
   pairs: z.array(z.object({ owner: str, agent: str, observers: z.array(str) })),
+  round: int.optional(),
+  seating: z.array(str).optional(),
   revision: int.optional(),
   createdAt: str,
   endedAt: str.optional(),

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { reduce, makePairs, mayAct, majority, aggregateRubric, liveView, summarise, LiveError, type LiveState } from '../../src/live';
+import { reduce, makePairs, pairsForRound, mayAct, majority, aggregateRubric, liveView, summarise, LiveError, type LiveState, type Pair } from '../../src/live';
+import fc from 'fast-check';
 import { loadScenarios } from '../../src/scenarios';
 import { readContent } from '../../src/content/read';
 import { seededRandom } from '../../src/quiz/random';
@@ -75,15 +76,67 @@ describe('pairing', () => {
     const pairs = makePairs(ids, seededRandom('x'));
     expect(pairs).toHaveLength(2);
     expect(pairs.flatMap((p) => [p.owner, p.agent, ...p.observers]).sort()).toEqual(ids);
-    expect(pairs[1]!.observers).toHaveLength(1);
+    expect(pairs.flatMap((p) => p.observers)).toHaveLength(1);
     expect(makePairs(ids, seededRandom('x'))).toEqual(pairs);
     expect(makePairs(['solo'], seededRandom('x'))).toEqual([]);
   });
-  it('refuses a trainee in two groups or one who has not joined', () => {
+  it('refuses a trainee in two groups, one who has not joined, or a class of one', () => {
     const s = base({ mode: 'pairs', participants: ['a', 'b', 'c'] });
-    expect(() => reduce(s, { type: 'pair', pairs: [{ owner: 'a', agent: 'b', observers: ['a'] }] }, leak)).toThrow(/两个组/);
-    expect(() => reduce(s, { type: 'pair', pairs: [{ owner: 'a', agent: 'zz', observers: [] }] }, leak)).toThrow(/已加入/);
-    expect(reduce(s, { type: 'pair', pairs: [{ owner: 'a', agent: 'b', observers: ['c'] }] }, leak).status).toBe('running');
+    expect(() => reduce(s, { type: 'pair', order: ['a', 'b', 'a'] }, leak)).toThrow(/两个组/);
+    expect(() => reduce(s, { type: 'pair', order: ['a', 'zz'] }, leak)).toThrow(/已加入/);
+    expect(() => reduce(s, { type: 'pair', order: ['a'] }, leak)).toThrow(/两名学员/);
+    expect(() => reduce(s, { type: 'round', order: ['a', 'b', 'c'] }, leak)).toThrow(/先分组/);
+    const paired = reduce(s, { type: 'pair', order: ['a', 'b', 'c'] }, leak);
+    expect(paired.status).toBe('running');
+    expect(paired.pairs).toEqual([{ owner: 'a', agent: 'b', observers: ['c'] }]);
+    expect(() => reduce(paired, { type: 'pair', order: ['a', 'b', 'c'] }, leak)).toThrow(/下一轮/);
+  });
+  it('a new round re-pairs with the roles turned', () => {
+    let s = reduce(base({ mode: 'pairs', participants: ['a', 'b', 'c', 'd'] }), { type: 'pair', order: ['a', 'b', 'c', 'd'] }, leak);
+    expect(s.round).toBe(1);
+    expect(s.pairs.map((p) => p.agent)).toEqual(['b', 'd']);
+    s = reduce(s, { type: 'round', order: s.seating! }, leak);
+    expect(s.round).toBe(2);
+    expect(s.pairs.map((p) => p.agent).sort()).toEqual(['a', 'c']);
+    expect(liveView(s, leak, new Map(), { full: true }).round).toBe(2);
+  });
+});
+
+describe('pairsForRound (properties)', () => {
+  const classes = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 41 });
+  const seats = (p: Pair) => [p.owner, p.agent, ...p.observers];
+  it('seats everyone exactly once in every round', () => {
+    fc.assert(fc.property(classes, fc.integer({ min: 1, max: 200 }), (ids, round) => {
+      const everyone = pairsForRound(ids, round).flatMap(seats);
+      expect(everyone.length).toBe(ids.length);
+      expect([...everyone].sort()).toEqual([...ids].sort());
+    }));
+  });
+  it('everyone plays 客服 within ceil(n/2)*2 rounds', () => {
+    fc.assert(fc.property(classes, (ids) => {
+      const rounds = Math.ceil(ids.length / 2) * 2;
+      const agents = new Set<string>();
+      for (let r = 1; r <= rounds; r++) for (const p of pairsForRound(ids, r)) agents.add(p.agent);
+      expect([...agents].sort()).toEqual([...ids].sort());
+    }));
+  });
+  it('an odd class has exactly one observer per round, and the seat rotates through everyone', () => {
+    const odd = classes.filter((ids) => ids.length % 2 === 1);
+    fc.assert(fc.property(odd, (ids) => {
+      const observers: string[] = [];
+      for (let r = 1; r <= ids.length; r++) {
+        const o = pairsForRound(ids, r).flatMap((p) => p.observers);
+        expect(o).toHaveLength(1);
+        observers.push(o[0]!);
+      }
+      expect(new Set(observers).size).toBe(ids.length);
+      if (ids.length > 1) expect(observers[0]).not.toBe(observers[1]);
+    }));
+  });
+  it('an even class has no observer', () => {
+    fc.assert(fc.property(classes.filter((ids) => ids.length % 2 === 0), fc.integer({ min: 1, max: 50 }), (ids, r) => {
+      expect(pairsForRound(ids, r).flatMap((p) => p.observers)).toEqual([]);
+    }));
   });
 });
 

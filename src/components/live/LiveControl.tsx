@@ -65,7 +65,14 @@ export default function LiveControl({ initial, qr, joinUrl, rubric }: Props) {
                   {!view.revealed ? (
                     <button className="primary" disabled={busy} onClick={() => act('reveal')}>揭晓投票与点评</button>
                   ) : (
-                    <button className="primary" disabled={busy || !top} onClick={() => act('advance')} title={top ? '' : '票数持平，请选择一个分支'}>按全班选择推进</button>
+                    <>
+                      <button className="primary" disabled={busy || !top} onClick={() => act('advance')} aria-describedby={top ? undefined : 'advance-why'}>按全班选择推进</button>
+                      {!top && (
+                        <p className="why-disabled" id="advance-why" data-testid="advance-why">
+                          {view.voted ? '平票：请选择一个选项继续（点下面的“沿 … 推进”）' : '无人投票：请选择一个选项继续（点下面的“沿 … 推进”）'}
+                        </p>
+                      )}
+                    </>
                   )}
                   {view.choices.map((c, i) => (
                     <button key={c.id} className="button secondary" disabled={busy} onClick={() => act('advance', c.id)}>沿 {String.fromCharCode(65 + i)} 推进</button>
@@ -86,15 +93,19 @@ export default function LiveControl({ initial, qr, joinUrl, rubric }: Props) {
 
       {view.status !== 'lobby' && view.mode === 'pairs' && (
         <section className="card">
-          <h2>分组</h2>
+          <h2>分组 · 第 <span data-testid="round">{view.round ?? 1}</span> 轮</h2>
+          <p className="hint">每轮结束后点“下一轮”：座次顺移一位，业主变客服，人人都当一次客服{view.pairs.some((p) => p.observers.length) ? '；人数为单数时观察员也轮换' : ''}。</p>
           <ol className="pairs">
             {view.pairs.map((p) => (
-              <li key={p.agent.id}>
-                <p><span className="tag neutral">业主</span> {p.owner.name} · <span className="tag good">客服</span> {p.agent.name}{p.observers.length > 0 && <> · 观察员 {p.observers.map((o) => o.name).join('、')}</>}</p>
+              <li key={`${view.round ?? 1}-${p.agent.id}`}>
+                <p><span className="tag good">客服</span> {p.agent.name} · <span className="tag neutral">业主</span> {p.owner.name}{p.observers.length > 0 && <> · <span className="tag neutral">观察员</span> {p.observers.map((o) => o.name).join('、')}</>}</p>
                 {view.status === 'running' && <RubricForm sessionId={view.id} agent={p.agent} rubric={rubric} />}
               </li>
             ))}
           </ol>
+          {view.status === 'running' && (
+            <p><button className="button secondary" disabled={busy} onClick={() => act('round')}>下一轮：轮换角色</button></p>
+          )}
           {view.rubric && view.rubric.length > 0 && (
             <>
               <h3>评分平均</h3>

@@ -9,7 +9,8 @@ export default function RubricForm({ sessionId, agent, rubric }: { sessionId: st
   const [scores, setScores] = useState<Record<string, number>>({});
   const [comment, setComment] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const complete = DIMS.every((d) => scores[d]);
+  const missing = DIMS.filter((d) => !scores[d]).length;
+  const complete = missing === 0;
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const err = await post(`/api/live/${sessionId}/rate`, { agentId: agent.id, ...scores, comment });
@@ -38,7 +39,8 @@ export default function RubricForm({ sessionId, agent, rubric }: { sessionId: st
       <label htmlFor={`c-${agent.id}`}>评语（可选）</label>
       <textarea id={`c-${agent.id}`} value={comment} maxLength={500} onChange={(e) => setComment(e.target.value)} rows={2} />
       {msg && <p className={`notice ${msg.ok ? 'ok' : 'bad'}`} role="status">{msg.text}</p>}
-      <button className="primary" type="submit" disabled={!complete}>提交评分</button>
+      <button className="primary" type="submit" disabled={!complete} aria-describedby={complete ? undefined : `why-${agent.id}`}>提交评分</button>
+      {missing > 0 && <p className="why-disabled" id={`why-${agent.id}`}>还有 {missing} 项未评分</p>}
     </form>
   );
 }
