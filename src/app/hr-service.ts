@@ -2,8 +2,8 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, certState, factsOf, statementsFor, toCsv, type PersonFacts } from '../hr';
-import { filtersFrom, type FieldSource } from './hr-filters';
+import { applyFilters, certState, factsOf, selectPeople, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { filtersFrom, selectionFrom, type FieldSource } from './hr-filters';
 import { certificateStatus } from '../certification';
 import { rubricToPercent } from '../live';
 import { t } from '../i18n';
@@ -51,10 +51,17 @@ export function csvRows(people: readonly PersonFacts[]): unknown[][] {
   ];
 }
 
-/** Certification status and scores as CSV (UTF-8 with BOM for Excel) for the people the posted dashboard filters pick; the export is audited. */
+/**
+ * Certification status and scores as CSV (UTF-8 with BOM for Excel) for the
+ * people the posted selection picks — the dashboard's filters, or the people
+ * list's filters, status and search (src/app/hr-filters.ts selectionFrom;
+ * without `inactive`, deactivated people are in) — the export is audited.
+ */
 export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<{ csv: string; name: string }> {
-  const filters = filtersFrom(form);
-  const people = applyFilters(await peopleFacts(rt, now), filters);
+  const selection = selectionFrom(form, now, true);
+  const { status, ...rest } = selection;
+  const filters = { ...rest, ...(status && { status: status.is }) };
+  const people = selectPeople(await peopleFacts(rt, now), selection);
   const csv = toCsv(csvRows(people));
   await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
   return { csv, name: `certification-status-${now.toISOString().slice(0, 10)}.csv` };

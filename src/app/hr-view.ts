@@ -4,7 +4,7 @@
 import { storageOf, type Runtime } from './runtime';
 import type { UserRecord } from '../store';
 import { peoplePage, type PeopleSort } from '../hr';
-import { filterFields, filterQuery, filtersFrom } from './hr-filters';
+import { filterFields, filterQuery, filtersFrom, selectionFields, selectionFrom, selectionWords } from './hr-filters';
 import { peopleFacts, personTimeline, waiverRows } from './hr-service';
 import { certificateList, type CertificateView } from './certificate-service';
 import { EXPIRING_DAYS } from '../hr';
@@ -33,13 +33,16 @@ const SORTS: readonly PeopleSort[] = ['name', 'site', 'status', 'exam', 'progres
 
 /** One page of the people table for the query's filters, search, sort and page. */
 export async function peopleTableView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
+  const selection = selectionFrom(query, now, false);
   const filters = filtersFrom(query);
   const asked = query.get('sort') ?? '';
   const sort: PeopleSort = (SORTS as readonly string[]).includes(asked) ? (asked as PeopleSort) : 'name';
-  const search = (query.get('q') ?? '').slice(0, 40);
-  const includeInactive = query.get('inactive') === '1';
-  const page = peoplePage(await peopleFacts(rt, now), { ...filters, q: search, sort, page: Number(query.get('page') ?? 1) || 1, includeInactive });
-  return { filters, sort, search, includeInactive, page };
+  const search = selection.q ?? '';
+  const includeInactive = !!selection.includeInactive;
+  const page = peoplePage(await peopleFacts(rt, now), { ...selection, sort, page: Number(query.get('page') ?? 1) || 1 });
+  const cohorts = new Map((await storageOf(rt).traineeFacets()).cohorts.map((c) => [c.id, c.name]));
+  // The list's export posts the same selection, so the CSV holds exactly the people listed.
+  return { filters, status: selection.status?.is, sort, search, includeInactive, page, on: selectionWords(selection, (id) => cohorts.get(id)), exportFields: selectionFields(selection) };
 }
 
 /**
