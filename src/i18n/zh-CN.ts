@@ -287,6 +287,7 @@ export const zhCN = {
     bulkPrintHint: '在打开的页面中点“打印”，目标打印机选“另存为 PDF”即可得到一个 PDF 文件，每张证书一页。',
     bulkTitle: '批量打印证书',
     bulkCount: (shown: number, total: number) => (shown === total ? `共 ${total} 张证书，每张一页。` : `共 ${total} 张证书，本文件为其中 ${shown} 张，每张一页。`),
+    bulkPrintHere: '点下方“打印 / 另存为 PDF”，在打印窗口的目标打印机中选“另存为 PDF”（纸张 A4 横向），即得到一个 PDF 文件，每张证书一页。',
     bulkCap: (cap: number) => `每个文件最多 ${cap} 张证书，更多请翻页分批打印。`,
     bulkNone: '没有符合条件的证书。',
     printNow: '打印 / 另存为 PDF',
