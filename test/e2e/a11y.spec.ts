@@ -48,7 +48,7 @@ test.describe('accessibility (axe-core)', () => {
   test('trainer, HR and admin pages', async ({ page }) => {
     const pages: Record<string, string[]> = {
       trainer: ['/trainer', '/trainer/cohorts', '/scenarios/ceiling-leak/map'],
-      hr: ['/hr', '/hr/people', '/hr/people?status=overdue', '/hr/certificates', '/hr/certificates/print'],
+      hr: ['/hr', '/hr/people', '/hr/people?status=overdue', '/hr/certificates'],
       admin: ['/admin', '/admin/audit'],
     };
     for (const [who, paths] of Object.entries(pages)) {
