@@ -2,12 +2,13 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, certState, factsOf, personOverdue, statementsFor, toCsv, type PersonFacts } from '../hr';
-import { filtersFrom, type FieldSource } from './hr-filters';
+import { applyFilters, certState, factsOf, selectPeople, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { filtersFrom, selectionFrom, type FieldSource } from './hr-filters';
 import { certificateStatus } from '../certification';
 import { rubricToPercent } from '../live';
 import { localDay, t } from '../i18n';
-import type { PageRequest, UserRecord } from '../store';
+import type { CertificateRecord, CheckAttemptRecord, ExamAttemptRecord, LiveSessionRecord, ObservationRecord, PageRequest, ScenarioAttemptRecord, StoredModuleProgress, UserRecord } from '../store';
+import { attemptKind } from '../scenarios';
 
 /** Facts about every trainee (active or not), read a page of people at a time. */
 export async function peopleFacts(rt: Runtime, now: Date, filter: { ids?: readonly string[] } = {}): Promise<PersonFacts[]> {
@@ -59,10 +60,17 @@ export function csvRows(people: readonly PersonFacts[], now: Date): unknown[][] 
   ];
 }
 
-/** Certification status and scores as CSV (UTF-8 with BOM for Excel) for the people the posted dashboard filters pick; the export is audited. */
+/**
+ * Certification status and scores as CSV (UTF-8 with BOM for Excel) for the
+ * people the posted selection picks — the dashboard's filters, or the people
+ * list's filters, status and search (src/app/hr-filters.ts selectionFrom;
+ * without `inactive`, deactivated people are in) — the export is audited.
+ */
 export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<{ csv: string; name: string }> {
-  const filters = filtersFrom(form);
-  const people = applyFilters(await peopleFacts(rt, now), filters);
+  const selection = selectionFrom(form, now, true);
+  const { status, ...rest } = selection;
+  const filters = { ...rest, ...(status && { status: status.is }) };
+  const people = selectPeople(await peopleFacts(rt, now), selection);
   const csv = toCsv(csvRows(people, now));
   await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });
   return { csv, name: `certification-status-${localDay(now)}.csv` };
@@ -70,29 +78,112 @@ export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource
 
 export type TimelineItem = { at: string; kind: string; text: string; tone?: 'good' | 'bad' };
 
-/** Everything one trainee did, newest first, as HR reads it on the person's page. */
-export async function personTimeline(rt: Runtime, person: UserRecord, now: Date): Promise<TimelineItem[]> {
+/** One trainee's records, as the timeline reads them (each list in any order). */
+export interface TimelineRecords {
+  progress: readonly StoredModuleProgress[];
+  /** Knowledge checks of every chapter the person opened. */
+  checks: readonly CheckAttemptRecord[];
+  attempts: readonly ScenarioAttemptRecord[];
+  /** Rubric scores the person received as 客服 in pair role-play. */
+  observed: readonly ObservationRecord[];
+  /** Rubric scores the person gave others (as owner or observer). */
+  given: readonly ObservationRecord[];
+  /** Live classroom sessions the person joined. */
+  sessions: readonly LiveSessionRecord[];
+  exams: readonly ExamAttemptRecord[];
+  certificates: readonly CertificateRecord[];
+}
+
+/** The names a timeline shows instead of ids. */
+export interface TimelineNames {
+  chapter(n: number): string | undefined;
+  scenario(id: string): string | undefined;
+  person(id: string): string | undefined;
+}
+
+const MODE = { practice: '练习', assessment: '考核', legacy: '旧版记录，不计入认证' } as const;
+
+/** The role a person had in a pair role-play session, in words (客服, 业主 or 观察员), or undefined when not paired. */
+function pairRole(s: LiveSessionRecord, id: string, who: (id: string) => string): string | undefined {
+  for (const p of s.pairs) {
+    if (p.agent === id) return `扮演客服（业主：${who(p.owner)}）`;
+    if (p.owner === id) return `扮演业主（客服：${who(p.agent)}）`;
+    if (p.observers.includes(id)) return `担任观察员（客服：${who(p.agent)}）`;
+  }
+  return undefined;
+}
+
+/**
+ * Everything one trainee did, newest first: chapters, knowledge checks that
+ * failed, role-plays (练习 or 考核), classroom sessions and the ratings given
+ * and received there, the exam and certificates. Pure, so it is tested exactly.
+ */
+export function buildTimeline(personId: string, r: TimelineRecords, names: TimelineNames, now: Date): TimelineItem[] {
   const items: TimelineItem[] = [];
-  for (const p of await storageOf(rt).listModuleProgress(person.id)) {
-    const m = rt.course.get(p.chapter);
-    items.push({ at: p.openedAt, kind: '课程', text: `开始学习 第${p.chapter}章 ${m?.title ?? ''}` });
+  const who = (id: string) => names.person(id) ?? '（已删除）';
+  const scenario = (id: string) => names.scenario(id) ?? id;
+  for (const p of r.progress) {
+    items.push({ at: p.openedAt, kind: '课程', text: `开始学习 第${p.chapter}章 ${names.chapter(p.chapter) ?? ''}`.trimEnd() });
     if (p.completedAt) items.push({ at: p.completedAt, kind: '课程', text: `完成 第${p.chapter}章（测验最好 ${p.bestPercent ?? '—'}%）`, tone: 'good' });
   }
-  for (const a of await storageOf(rt).listScenarioAttempts(person.id)) {
-    items.push({ at: a.at, kind: '情景演练', text: `${rt.scenarios.get(a.scenarioId)?.def.title ?? a.scenarioId}：${t.scenario.outcomes[a.outcome]}，情绪管理 ${a.scores.calmness} · 同理心表达 ${a.scores.empathy} · 解决导向 ${a.scores.solution}（综合 ${a.scores.overall}${a.scores.passed ? '，通过' : ''}）`, tone: a.scores.passed ? 'good' : undefined });
+  // A passed check is the chapter's completion above; the failed ones are what HR would otherwise not see.
+  for (const c of r.checks) {
+    if (!c.passed) items.push({ at: c.at, kind: '知识测验', text: `第${c.chapter}章 知识测验未通过：${c.percent}%（答对 ${c.correct} / ${c.total} 题）`, tone: 'bad' });
   }
-  for (const o of await storageOf(rt).listObservations({ agentId: person.id })) {
-    items.push({ at: o.at, kind: '课堂观察', text: `${rt.scenarios.get(o.scenarioId)?.def.title ?? ''}：情绪管理 ${o.calmness} · 同理心表达 ${o.empathy} · 解决导向 ${o.solution}（1–5 分，约 ${rubricToPercent((o.calmness + o.empathy + o.solution) / 3)}/100）${o.comment ? `——${o.comment}` : ''}` });
+  for (const a of r.attempts) {
+    const mode = MODE[attemptKind(a)];
+    items.push({ at: a.at, kind: `情景演练 · ${mode}`, text: `${scenario(a.scenarioId)}（${mode}）：${t.scenario.outcomes[a.outcome]}，情绪管理 ${a.scores.calmness} · 同理心表达 ${a.scores.empathy} · 解决导向 ${a.scores.solution}（综合 ${a.scores.overall}${a.scores.passed ? '，通过' : ''}）`, tone: a.scores.passed ? 'good' : undefined });
   }
-  for (const e of await storageOf(rt).listExamAttempts(person.id)) {
+  for (const s of r.sessions) {
+    if (!s.participants.includes(personId)) continue;
+    const role = pairRole(s, personId, who);
+    const how = s.mode === 'pairs' ? `结对演练${role ? `，${role}` : ''}` : `集体投票演练，全班共做出 ${s.history.length} 个决定`;
+    items.push({ at: s.createdAt, kind: '课堂演练', text: `参加课堂《${scenario(s.scenarioId)}》：${how}${s.endedAt ? '' : '（进行中）'}` });
+  }
+  const rubric = (o: ObservationRecord) => `情绪管理 ${o.calmness} · 同理心表达 ${o.empathy} · 解决导向 ${o.solution}（1–5 分，约 ${rubricToPercent((o.calmness + o.empathy + o.solution) / 3)}/100）${o.comment ? `——${o.comment}` : ''}`;
+  for (const o of r.observed) items.push({ at: o.at, kind: '课堂观察', text: `${scenario(o.scenarioId)}：${who(o.raterId)} 评分，${rubric(o)}` });
+  for (const o of r.given) items.push({ at: o.at, kind: '课堂观察', text: `为 ${who(o.agentId)} 评分（${scenario(o.scenarioId)}）：${rubric(o)}` });
+  for (const e of r.exams) {
     if (e.result) items.push({ at: e.submittedAt ?? e.startedAt, kind: '结业考试', text: `${e.result.percent}%，${e.result.passed ? '通过' : '未通过'}；最薄弱：${t.exam.categories[e.result.weakest]}${e.autoSubmitted ? '（到时自动交卷）' : ''}`, tone: e.result.passed ? 'good' : 'bad' });
     else items.push({ at: e.startedAt, kind: '结业考试', text: '考试进行中' });
   }
-  for (const c of await storageOf(rt).listCertificates(person.id)) {
+  for (const c of r.certificates) {
     items.push({ at: c.issuedAt, kind: '证书', text: `颁发 ${c.title}（验证码 ${c.code}，有效期至 ${localDay(c.expiresAt)}）——当前${t.cert.status[certificateStatus(c, now)]}`, tone: 'good' });
     if (c.revokedAt) items.push({ at: c.revokedAt, kind: '证书', text: `撤销：${c.revokeReason}`, tone: 'bad' });
   }
   return items.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** Everything one trainee did, newest first, as HR reads it on the person's page (read through the ports, built by buildTimeline). */
+export async function personTimeline(rt: Runtime, person: UserRecord, now: Date): Promise<TimelineItem[]> {
+  const store = storageOf(rt);
+  const id = person.id;
+  const [progress, attempts, observed, exams, certificates, cohorts] = await Promise.all([
+    store.listModuleProgress(id),
+    store.listScenarioAttempts(id),
+    store.listObservations({ agentId: id }),
+    store.listExamAttempts(id),
+    store.listCertificates(id),
+    store.cohortsOf(id),
+  ]);
+  const checks = (await Promise.all(progress.map((p) => store.listCheckAttempts(id, p.chapter)))).flat();
+  // The sessions of the person's cohorts, and of any session they were rated in (a cohort they have left).
+  const sessions = new Map<string, LiveSessionRecord>();
+  for (const list of await Promise.all(cohorts.map((c) => store.listLiveSessions(c.id)))) for (const s of list) if (s.participants.includes(id)) sessions.set(s.id, s);
+  for (const sid of new Set(observed.map((o) => o.sessionId))) {
+    if (sessions.has(sid)) continue;
+    const s = await store.getLiveSession(sid);
+    if (s) sessions.set(s.id, s);
+  }
+  const given = (await Promise.all([...sessions.values()].filter((s) => s.mode === 'pairs').map((s) => store.listObservations({ sessionId: s.id })))).flat().filter((o) => o.raterId === id);
+  const ids = new Set([...observed.map((o) => o.raterId), ...given.map((o) => o.agentId), ...[...sessions.values()].flatMap((s) => s.pairs.flatMap((p) => [p.owner, p.agent]))]);
+  const people = new Map((await Promise.all([...ids].map((u) => store.getUser(u)))).flatMap((u) => (u ? [[u.id, u.displayName] as const] : [])));
+  return buildTimeline(
+    id,
+    { progress, checks, attempts, observed, given, sessions: [...sessions.values()], exams, certificates },
+    { chapter: (n) => rt.course.get(n)?.title, scenario: (s) => rt.scenarios.get(s)?.def.title, person: (u) => people.get(u) },
+    now,
+  );
 }
 
 export interface WaiverRow {

@@ -41,6 +41,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   '/verify': 'public',
   '/verify/[code]': 'public',
   '/hr/certificates': ['hr', 'admin'],
+  '/hr/certificates/print': ['hr', 'admin'], // every filtered certificate on one printable page (print → PDF)
   '/hr/people': ['hr', 'admin'],
   '/hr/people/[id]': ['hr', 'admin'],
   // The exports are logged, so they are POSTed from the dashboard's forms; a GET is answered 405.

@@ -23,6 +23,21 @@ export function expiresSoon(c: { status: CertificateStatus; expiresAt: string },
 /** The last expiry time (ISO) that counts as "expiring soon" at `now`. */
 export const expiryHorizon = (now: Date) => new Date(now.getTime() + EXPIRING_DAYS * 86_400_000).toISOString();
 
+/**
+ * The statuses the dashboard's headline figures count, each one a filter of
+ * the people table (and of its CSV export), so every figure opens its list.
+ */
+export const PEOPLE_STATUSES = ['certified', 'inProgress', 'notStarted', 'expired', 'overdue', 'expiringSoon'] as const;
+export type PeopleStatus = (typeof PEOPLE_STATUSES)[number];
+
+/** Whether one person has the status a headline figure counts (the same rules as dashboardTally). */
+export function hasStatus(p: PersonFacts, status: PeopleStatus, now: Date): boolean {
+  const state = certState(p);
+  if (status === 'overdue') return personOverdue(p, localDay(now));
+  if (status === 'expiringSoon') return !!p.certificate && p.certificate.status === 'valid' && p.certificate.expiresAt <= expiryHorizon(now);
+  return state === status;
+}
+
 /** Whether one person is in the filters' scope. */
 export function inScope(p: PersonFacts, f: HrFilters): boolean {
   return (!f.site || p.site === f.site) && (!f.department || p.department === f.department) && (!f.cohortId || p.cohortIds.includes(f.cohortId)) && (!f.hireMonth || !!p.hireDate?.startsWith(f.hireMonth));
@@ -163,14 +178,26 @@ export function dashboardTally(filters: HrFilters, now: Date): { add(p: PersonFa
 
 export type PeopleSort = 'name' | 'site' | 'status' | 'exam' | 'progress';
 
-/** The people table: search by name or username, sort, page (the page's rows only are handed out). */
-export function peoplePage(all: readonly PersonFacts[], filters: HrFilters & { q?: string; sort?: PeopleSort; page?: number; pageSize?: number; includeInactive?: boolean }) {
-  const q = filters.q?.trim().toLowerCase();
+/** What picks the people of the table and of its CSV export: the filters, a headline status, a search, and whether deactivated people are in. */
+export type PeopleSelection = HrFilters & { q?: string; includeInactive?: boolean; status?: { is: PeopleStatus; now: Date } };
+
+/** The people a selection picks (the table's rows before sorting and paging; the CSV's rows). */
+export function selectPeople(all: readonly PersonFacts[], sel: PeopleSelection): PersonFacts[] {
+  const q = sel.q?.trim().toLowerCase();
+  return all.filter(
+    (p) =>
+      inScope(p, sel) &&
+      (sel.includeInactive || p.active) &&
+      (!q || p.name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)) &&
+      (!sel.status || hasStatus(p, sel.status.is, sel.status.now)),
+  );
+}
+
+/** The people table: search by name or username, a headline status, sort, page (the page's rows only are handed out). */
+export function peoplePage(all: readonly PersonFacts[], filters: PeopleSelection & { sort?: PeopleSort; page?: number; pageSize?: number }) {
   const order: Record<CertState, number> = { expired: 0, inProgress: 1, notStarted: 2, certified: 3 };
   // Each person's status is read once, not once per comparison.
-  const rows = all
-    .filter((p) => inScope(p, filters) && (filters.includeInactive || p.active) && (!q || p.name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)))
-    .map((p) => ({ p, status: order[certState(p)] }));
+  const rows = selectPeople(all, filters).map((p) => ({ p, status: order[certState(p)] }));
   type Row = (typeof rows)[number];
   const by: Record<PeopleSort, (a: Row, b: Row) => number> = {
     name: (a, b) => zh.compare(a.p.name, b.p.name),

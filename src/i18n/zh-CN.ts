@@ -289,6 +289,26 @@ export const zhCN = {
     tooMany: '查询过于频繁，请稍后再试。',
     issuer: '颁发单位',
   },
+  hr: {
+    /** The people table's status filters, one per headline figure of the dashboard (src/hr PEOPLE_STATUSES). */
+    peopleStatus: { certified: '已认证', inProgress: '培训中', notStarted: '未开始', expired: '证书已过期', overdue: '逾期未认证', expiringSoon: (days: number) => `证书 ${days} 天内到期` },
+    anyStatus: '全部状态',
+    statusLabel: '状态',
+    filtersOn: '当前筛选',
+    noFilter: '未筛选（全部在职新员工）',
+    matching: (n: number) => `共 ${n} 人符合`,
+    clearFilters: '清除全部筛选',
+    exportList: '导出此名单（CSV）',
+    /** The bulk certificate print page. */
+    bulkPrint: '批量打印/下载证书',
+    bulkPrintHint: '在打开的页面中点“打印”，目标打印机选“另存为 PDF”即可得到一个 PDF 文件，每张证书一页。',
+    bulkTitle: '批量打印证书',
+    bulkCount: (shown: number, total: number) => (shown === total ? `共 ${total} 张证书，每张一页。` : `共 ${total} 张证书，本文件为其中 ${shown} 张，每张一页。`),
+    bulkPrintHere: '点下方“打印 / 另存为 PDF”，在打印窗口的目标打印机中选“另存为 PDF”（纸张 A4 横向），即得到一个 PDF 文件，每张证书一页。',
+    bulkCap: (cap: number) => `每个文件最多 ${cap} 张证书，更多请翻页分批打印。`,
+    bulkNone: '没有符合条件的证书。',
+    printNow: '打印 / 另存为 PDF',
+  },
   errors: {
     crossSite: '请求来源不被允许（跨站请求已拦截）。请从本站页面重新操作。',
     storeUnavailable: '暂时无法保存，请稍后再试。已保存的数据不受影响。',

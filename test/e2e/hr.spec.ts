@@ -10,13 +10,13 @@ test.describe('HR certification tracking', () => {
     const people = page.locator('[data-kpi="people"]');
     const all = Number(await people.textContent());
     expect(all).toBeGreaterThan(0);
-    await expect(page.locator('[data-chart="by-site"] > g')).toHaveCount(2);
+    await expect(page.locator('[data-chart="by-site"] > .hb-row')).toHaveCount(2);
     await page.getByLabel('项目', { exact: true }).selectOption('翠湖天地');
     await page.getByRole('button', { name: '应用筛选' }).click();
     await expect(page).toHaveURL(/site=/);
     const some = Number(await people.textContent());
     expect(some).toBeLessThan(all);
-    await expect(page.locator('[data-chart="by-site"] > g')).toHaveCount(1);
+    await expect(page.locator('[data-chart="by-site"] > .hb-row')).toHaveCount(1);
     // The data table behind the chart is there for keyboard and screen-reader users.
     await page.locator('#by-site-title').locator('..').getByText('查看数据表').click();
     await expect(page.locator('#by-site-table')).toContainText('翠湖天地');

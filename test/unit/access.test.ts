@@ -35,6 +35,10 @@ describe('route access', () => {
     expect(decide('/admin/import', as('admin'))).toBe('allow');
     expect(decide('/hr', as('trainer'))).toBe('forbidden');
     expect(decide('/hr', as('hr'))).toBe('allow');
+    expect(decide('/hr/certificates/print', as('hr'))).toBe('allow');
+    expect(decide('/hr/certificates/print', as('admin'))).toBe('allow');
+    expect(decide('/hr/certificates/print', as('trainee'))).toBe('forbidden');
+    expect(decide('/hr/certificates/print', as('trainer'))).toBe('forbidden');
     expect(decide('/trainer', as('admin'))).toBe('allow');
     expect(decide('/modules/3/check', as('trainee'))).toBe('allow');
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { computeDashboard, peoplePage, toCsv, csvCell, statementsFor, statementId, type PersonFacts } from '../../src/hr';
+import { computeDashboard, peoplePage, selectPeople, PEOPLE_STATUSES, toCsv, csvCell, statementsFor, statementId, type PersonFacts } from '../../src/hr';
 
 const NOW = new Date('2026-11-28T08:00:00Z');
 const cats = (n: number) => ({ law: n, process: n, cases: n, professionalism: n });
@@ -57,6 +57,20 @@ describe('HR dashboard figures', () => {
     expect(peoplePage(PEOPLE, { q: 'D' }).rows.map((r) => r.id)).toEqual(['d']);
     expect(peoplePage(PEOPLE, { includeInactive: true }).total).toBe(6);
     expect(peoplePage(PEOPLE, { page: 99, pageSize: 2 }).page).toBe(3);
+  });
+
+  it('every headline figure opens a list of exactly the people it counts', () => {
+    for (const filters of [{}, { site: '翠湖天地' }, { cohortId: 'c1' }]) {
+      const h = computeDashboard(PEOPLE, filters, NOW).headline;
+      for (const is of PEOPLE_STATUSES) {
+        const listed = peoplePage(PEOPLE, { ...filters, status: { is, now: NOW } });
+        expect(listed.total, `${is} ${JSON.stringify(filters)}`).toBe(h[is]);
+      }
+    }
+    expect(peoplePage(PEOPLE, { status: { is: 'overdue', now: NOW } }).rows.map((r) => r.id)).toEqual(['b']);
+    expect(peoplePage(PEOPLE, { status: { is: 'expiringSoon', now: NOW } }).rows.map((r) => r.id)).toEqual(['e']);
+    // Deactivated people are listed only when asked for, as the table's "显示已停用".
+    expect(selectPeople(PEOPLE, { status: { is: 'certified', now: NOW }, includeInactive: true }).map((p) => p.id).sort()).toEqual(['a', 'e', 'f']);
   });
 });
 
