@@ -2,7 +2,7 @@
 // people at a time, then leaves the figures to the pure functions in src/hr.
 import { storageOf } from './runtime';
 import type { Runtime } from './runtime';
-import { applyFilters, certState, factsOf, selectPeople, statementsFor, toCsv, type PersonFacts } from '../hr';
+import { applyFilters, certState, factsOf, personOverdue, selectPeople, statementsFor, toCsv, type PersonFacts } from '../hr';
 import { filtersFrom, selectionFrom, type FieldSource } from './hr-filters';
 import { certificateStatus } from '../certification';
 import { rubricToPercent } from '../live';
