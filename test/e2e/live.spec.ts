@@ -99,7 +99,7 @@ test.describe('live classroom session', () => {
     await expect(trainer.getByText('本场演练已结束，总结已保存到班级页面。')).toBeVisible();
     await trainer.goto(cohortUrl);
     await expect(trainer.getByTestId('rubric-summary')).toContainText(agentName);
-    await trainer.getByRole('link', { name: agentName }).click();
+    await trainer.getByRole('link', { name: agentName, exact: true }).click();
     await expect(trainer.getByTestId('observations')).toContainText('道歉及时，方案还需要给出具体时间');
     await expect(trainer.getByTestId('observations')).toContainText('情绪管理 4');
   });
