@@ -56,7 +56,7 @@ test('script and HTML in user-controlled text never run and show literally', asy
   await trainer.getByLabel(new RegExp(`^${partner} `)).check();
   await trainer.getByRole('button', { name: '创建班级' }).click();
   await expect(trainer.getByRole('heading', { level: 1 })).toHaveText(cohortName);
-  await expect(trainer.getByRole('link', { name: shown })).toBeVisible();
+  await expect(trainer.getByRole('link', { name: shown, exact: true })).toBeVisible();
   await clean(trainer);
 
   // A rubric comment in pair role-play, shown on the trainee's record.
