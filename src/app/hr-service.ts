@@ -68,8 +68,9 @@ export function csvRows(people: readonly PersonFacts[], now: Date): unknown[][] 
  */
 export async function csvExport(rt: Runtime, user: UserRecord, form: FieldSource, now: Date): Promise<{ csv: string; name: string }> {
   const selection = selectionFrom(form, now, true);
-  const { status, ...rest } = selection;
-  const filters = { ...rest, ...(status && { status: status.is }) };
+  const { status, includeInactive, ...rest } = selection;
+  // The audit records what was asked: the dashboard's export posts no `inactive` (its default is not a choice); the list's does.
+  const filters = { ...rest, ...(status && { status: status.is }), ...(form.get('inactive') ? { includeInactive } : {}) };
   const people = selectPeople(await peopleFacts(rt, now), selection);
   const csv = toCsv(csvRows(people, now));
   await storageOf(rt).appendAudit({ at: now.toISOString(), actorId: user.id, action: 'export', targetId: 'certification-status.csv', details: { format: 'csv', rows: people.length, filters } });

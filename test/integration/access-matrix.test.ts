@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Who[]> = {
   '/hr/people': ['hr', 'admin'],
   '/hr/people/[id]': ['hr', 'admin'],
   '/hr/certificates': ['hr', 'admin'],
+  '/hr/certificates/print': ['hr', 'admin'],
   '/hr/export.csv': ['hr', 'admin'],
   '/hr/export.xapi.json': ['hr', 'admin'],
   '/admin': ['admin'],
