@@ -4,7 +4,7 @@
 import { storageOf, type Runtime } from './runtime';
 import { AUDIT_ACTIONS, type UserRecord } from '../store';
 import { isRole } from '../auth/roles';
-import { createAccount, decodeCsv, importTemplateCsv, importTrainees, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
+import { createAccount, decodeCsv, importTemplateCsv, importTrainees, TEMPLATE_LINES, resetPassword, setActive, updateAccount, type FieldErrors, type ImportOutcome, type UserFields } from '../people';
 import { BadRequest, readForm, refusal } from './http';
 import { t } from '../i18n';
 import { AUDIT_LABELS, auditActors, auditCsvExport, auditFiltersFrom, auditNames, allAudit, auditPage } from './audit-log';
@@ -118,6 +118,9 @@ export async function importAccounts(rt: Runtime, actor: UserRecord, form: FormD
   const outcome = await importTrainees(storageOf(rt), actor, decoded.text, file.name, now.toISOString());
   return decoded.encoding === 'gb18030' ? { ...outcome, readAsGbk: true } : outcome;
 }
+
+/** The template's rows as the import page shows them (the same as the download). */
+export const importTemplateSample = () => TEMPLATE_LINES.join('\n');
 
 /** GET /admin/import/template.csv: the template to fill in (UTF-8 with BOM), named in Chinese for the browser and in ASCII for old ones. */
 export const importTemplateDownload = () =>

@@ -7,6 +7,14 @@ import { certificateStatus, newCode } from '../certification';
 import { expiresSoon } from '../hr';
 import { Invalid } from './errors';
 import { everyPage } from './paging';
+import { qrSvg } from './qr';
+import { t } from '../i18n';
+
+/** A certificate's public verification address and its QR code (server-drawn SVG), as printed on the certificate. */
+export function verifyLink(rt: Runtime, code: string): { verifyUrl: string; qr: string } {
+  const verifyUrl = `${rt.config.siteOrigin}/verify/${code}`;
+  return { verifyUrl, qr: qrSvg(verifyUrl, 4, t.cert.qrLabel(verifyUrl)) };
+}
 
 export type CertificateView = 'all' | 'expiring' | 'expired' | 'revoked';
 

@@ -11,9 +11,8 @@ import { DIMENSIONS } from '../scenarios/constants';
 import { BadRequest } from './http';
 import { mayViewCohort, enrolmentScope } from '../cohorts';
 import { decodeCsv, importTrainees, parseTraineeCsv, type ImportOutcome } from '../people';
-import { t } from '../i18n';
+import { localDay, t } from '../i18n';
 import { createLiveSession, endLiveAccess } from './live-service';
-import { localDay } from '../i18n';
 
 /** The cohort if this trainer (or an admin) may see it; 404 otherwise, so ids reveal nothing. */
 export async function visibleCohort(rt: Runtime, user: UserRecord, id: string): Promise<CohortRecord> {

@@ -3,12 +3,11 @@
 // certificate-service.ts.
 import { storageOf, type Runtime } from './runtime';
 import type { UserRecord } from '../store';
-import { peoplePage, type PeopleSort } from '../hr';
+import { inScope, peoplePage, type PeopleSort } from '../hr';
 import { filterFields, filterQuery, filtersFrom, selectionFields, selectionFrom, selectionWords } from './hr-filters';
 import { peopleFacts, personTimeline, waiverRows } from './hr-service';
-import { certificateList, type CertificateView } from './certificate-service';
+import { certificateList, verifyLink, type CertificateView } from './certificate-service';
 import { EXPIRING_DAYS } from '../hr';
-import { verifyLink } from './trainee-view';
 
 /** The dashboard: its figures for the filters in the query, the filters as links and form fields, and the waivers. */
 export async function hrDashboardView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
@@ -64,7 +63,11 @@ const TABS = [['all', '全部'], ['expiring', `${EXPIRING_DAYS} 天内到期`], 
 /** The most certificates one bulk print file holds: a browser prints 500 A4 pages in well under a minute; more are paged. */
 export const BULK_PRINT_CAP = 500;
 
-/** The certificates the page's tab and HR filters pick, each with its holder's site and department (shared by the list and its bulk print). */
+/**
+ * The certificates the page's tab and HR filters pick, each with its holder's
+ * site and department, and the tab and filters as query fields (shared by the
+ * list and its bulk print).
+ */
 async function certificatesFor(rt: Runtime, query: URLSearchParams, now: Date) {
   const asked = query.get('view');
   const view: CertificateView = TABS.some(([k]) => k === asked) ? (asked as CertificateView) : 'all';
@@ -74,19 +77,17 @@ async function certificatesFor(rt: Runtime, query: URLSearchParams, now: Date) {
   const cohort = filters.cohortId ? new Set((await storageOf(rt).getCohort(filters.cohortId))?.traineeIds ?? []) : undefined;
   const rows = certs.flatMap((c) => {
     const u = users.get(c.userId);
-    if (filters.site && u?.site !== filters.site) return [];
-    if (filters.department && u?.department !== filters.department) return [];
-    if (filters.hireMonth && !u?.hireDate?.startsWith(filters.hireMonth)) return [];
-    if (cohort && !cohort.has(c.userId)) return [];
+    // The holder judged by the dashboard's own scope rule (a deleted holder matches no filter).
+    if (!inScope({ site: u?.site, department: u?.department, hireDate: u?.hireDate, cohortIds: cohort?.has(c.userId) ? [filters.cohortId!] : [] }, filters)) return [];
     return [{ c, holder: u && { site: u.site, department: u.department } }];
   });
-  return { view, filters, rows };
+  const fields: Array<[string, string]> = [...(view === 'all' ? [] : [['view', view] as [string, string]]), ...filterFields(filters)];
+  return { view, filters, rows, fields };
 }
 
 /** The certificates page: its tabs, the one asked for, the HR filters, and its certificates with each holder's site and department. */
 export async function certificatesView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
-  const { view, filters, rows } = await certificatesFor(rt, query, now);
-  const fields: Array<[string, string]> = [...(view === 'all' ? [] : [['view', view] as [string, string]]), ...filterFields(filters)];
+  const { view, filters, rows, fields } = await certificatesFor(rt, query, now);
   return { tabs: TABS, view, filters, certs: rows, printQuery: new URLSearchParams(fields).toString(), cap: BULK_PRINT_CAP };
 }
 
@@ -95,11 +96,10 @@ export async function certificatesView(rt: Runtime, _user: UserRecord, query: UR
  * most BULK_PRINT_CAP of them (page `page` of them), each to print on its own page.
  */
 export async function bulkCertificatesView(rt: Runtime, _user: UserRecord, query: URLSearchParams, now: Date) {
-  const { view, filters, rows } = await certificatesFor(rt, query, now);
+  const { view, filters, rows, fields: base } = await certificatesFor(rt, query, now);
   const pages = Math.max(1, Math.ceil(rows.length / BULK_PRINT_CAP));
   const page = Math.min(Math.max(1, Math.floor(Number(query.get('page') ?? 1)) || 1), pages);
   const shown = rows.slice((page - 1) * BULK_PRINT_CAP, page * BULK_PRINT_CAP).map((r) => r.c);
-  const base: Array<[string, string]> = [...(view === 'all' ? [] : [['view', view] as [string, string]]), ...filterFields(filters)];
   const pageLink = (n: number) => `?${new URLSearchParams([...base, ['page', String(n)]])}`;
   const tab = TABS.find(([k]) => k === view)![1];
   return {

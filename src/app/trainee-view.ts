@@ -9,7 +9,7 @@ import { certificationFor, countingRolePlays, examStatus } from './exam-service'
 import { checkAttemptView, dealtQuestions } from './check-service';
 import { assessmentAllowance, currentPlay, viewOf } from './scenario-service';
 import { NotFound } from './errors';
-import { qrSvg } from './qr';
+import { verifyLink } from './certificate-service';
 import { t } from '../i18n';
 import { verifyThrottle } from '../auth/throttle';
 import { certificateStatus, normaliseCode, scenariosNeeded, type CertificationProgress } from '../certification';
@@ -124,12 +124,6 @@ export async function certificateListView(rt: Runtime, user: UserRecord, now: Da
  * address and that address as a QR code (SVG, drawn on the server); trainees
  * see only their own, HR and admins all (undefined otherwise).
  */
-/** A certificate's public verification address and its QR code (server-drawn SVG), as printed on the certificate. */
-export function verifyLink(rt: Runtime, code: string): { verifyUrl: string; qr: string } {
-  const verifyUrl = `${rt.config.siteOrigin}/verify/${code}`;
-  return { verifyUrl, qr: qrSvg(verifyUrl, 4, t.cert.qrLabel(verifyUrl)) };
-}
-
 export async function certificateView(rt: Runtime, user: UserRecord, id: string): Promise<{ cert: CertificateRecord; orgName: string; verifyUrl: string; qr: string } | undefined> {
   const cert = await storageOf(rt).getCertificate(id);
   if (!cert || (user.role === 'trainee' && cert.userId !== user.id)) return undefined;

@@ -34,12 +34,12 @@ export type PeopleStatus = (typeof PEOPLE_STATUSES)[number];
 export function hasStatus(p: PersonFacts, status: PeopleStatus, now: Date): boolean {
   const state = certState(p);
   if (status === 'overdue') return personOverdue(p, localDay(now));
-  if (status === 'expiringSoon') return !!p.certificate && p.certificate.status === 'valid' && p.certificate.expiresAt <= expiryHorizon(now);
+  if (status === 'expiringSoon') return !!p.certificate && expiresSoon(p.certificate, now);
   return state === status;
 }
 
-/** Whether one person is in the filters' scope. */
-export function inScope(p: PersonFacts, f: HrFilters): boolean {
+/** Whether one person (the facts the filters read) is in the filters' scope. */
+export function inScope(p: { site?: string; department?: string; cohortIds: readonly string[]; hireDate?: string }, f: HrFilters): boolean {
   return (!f.site || p.site === f.site) && (!f.department || p.department === f.department) && (!f.cohortId || p.cohortIds.includes(f.cohortId)) && (!f.hireMonth || !!p.hireDate?.startsWith(f.hireMonth));
 }
 

@@ -85,8 +85,11 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
 /** The header row the template offers, in the order of its columns. */
 export const TEMPLATE_HEADER = ['用户名', '姓名', '部门', '项目', '入职日期', '初始密码'] as const;
 
+/** The template's rows: the header and one example (the import page shows them; the download holds them). */
+export const TEMPLATE_LINES = [TEMPLATE_HEADER.join(','), 'wang.fang,王芳,客服部,阳光花园,2026-12-01,'] as const;
+
 /** The import template: UTF-8 with a BOM (so Excel reads the Chinese), CRLF, the header row and one example row. */
-export const importTemplateCsv = (): string => `\uFEFF${TEMPLATE_HEADER.join(',')}\r\nwang.fang,王芳,客服部,阳光花园,2026-12-01,\r\n`;
+export const importTemplateCsv = (): string => `\uFEFF${TEMPLATE_LINES.join('\r\n')}\r\n`;
 
 /**
  * Parses the text of a CSV of trainees (BOM optional; see decodeCsv for the bytes). All rows must be valid for

@@ -4,7 +4,7 @@ import type { UserRecord } from '../store/types';
 import { parseTraineeCsv, type ImportError } from './csv-import';
 import { DEMO_ORG, DEMO_PASSWORD, DEMO_USERS, DEMO_LOGINS } from './demo';
 
-export { parseTraineeCsv, USERNAME_RE, decodeCsv, normaliseDate, importTemplateCsv, TEMPLATE_HEADER } from './csv-import';
+export { parseTraineeCsv, USERNAME_RE, decodeCsv, normaliseDate, importTemplateCsv, TEMPLATE_HEADER, TEMPLATE_LINES } from './csv-import';
 export type { ImportError, ImportRow, CsvEncoding } from './csv-import';
 export { DEMO_LOGINS, DEMO_PASSWORD };
 export { changeOwnPassword, type OwnPasswordErrors } from './own-password';

@@ -65,6 +65,9 @@ const corrupt = (dataDir: string, why: string) =>
  * forward. A store that does not read back is never overwritten: opening
  * fails with a message pointing at the backups.
  */
+/** Accounts by user name in code point order (PostgreSQL's username is COLLATE "C": the same order). */
+const byUsername = (a: { username: string }, b: { username: string }) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
+
 export async function openStore(dataDir: string, opts: OpenOptions = {}) {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SNAPSHOT);
@@ -420,7 +423,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     const ids = f.ids && new Set(f.ids);
     return (ids ? [...ids].flatMap((id) => userOf(x, id) ?? []) : x.users)
       .filter((u) => u.role === (f.role ?? 'trainee') && (f.includeInactive || u.active) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
-      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+      .sort(byUsername);
   };
   const cohortsByTrainee = (x: DbData) => {
     const out = new Map<string, CohortRecord[]>();
@@ -512,7 +515,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
     listUsers: async (f: UserFilter = {}): Promise<UserRecord[]> =>
       d()
         .users.filter((u) => (f.includeInactive || u.active) && (!f.role || u.role === f.role) && (!f.site || u.site === f.site) && (!f.department || u.department === f.department))
-        .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+        .sort(byUsername)
         .map(flat),
     searchUsers: async (f: UserSearch, req: PageRequest): Promise<Page<UserRecord>> => {
       const text = f.text?.trim().toLowerCase();
@@ -523,7 +526,7 @@ export async function openStore(dataDir: string, opts: OpenOptions = {}) {
           (!f.site || u.site === f.site) &&
           (!text || [u.displayName, u.username, u.department, u.site].some((v) => v.toLowerCase().includes(text))),
       );
-      return pageOf(found.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)), req, flat);
+      return pageOf(found.sort(byUsername), req, flat);
     },
     /** Changes an account, with its audit entries (`notes`) in the same write; none are written for an unknown id. */
     updateUser: (id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>, now: string, notes: AuditNote[] = []) =>

@@ -2,9 +2,7 @@
 // site with role and status filters, 50 a page, read one page at a time
 // through the accounts port (never the whole table).
 import { describe, it, expect } from 'vitest';
-import { testRuntime } from './runtime-helper';
-import { storageOf, withStorage } from '../../src/app/runtime';
-import type { Storage } from '../../src/store';
+import { testRuntime, watchedRuntime } from './runtime-helper';
 import { usersListView, usersQueryOf, usersHref, USERS_PER_PAGE } from '../../src/app/admin-view';
 
 const NOW = new Date('2026-11-28T08:00:00Z');
@@ -15,19 +13,8 @@ async function company(extra: number) {
     Array.from({ length: extra }, (_, i) => ({ username: `staff.${String(i).padStart(3, '0')}`, displayName: `员工${i}`, role: 'trainee' as const, department: i % 2 ? '工程部' : '客服部', site: '测试园区', passwordHash: 'x', active: i % 10 !== 0 })),
     NOW.toISOString(),
   );
-  const calls: string[] = [];
-  const real = storageOf(rt);
-  const spy = new Proxy(real, {
-    get(target, name, receiver) {
-      const v = Reflect.get(target, name, receiver);
-      if (typeof v !== 'function' || typeof name !== 'string') return v;
-      return (...args: unknown[]) => {
-        calls.push(name);
-        return v.apply(target, args);
-      };
-    },
-  }) as Storage;
-  return { rt: withStorage({ ...rt }, spy), calls };
+  const watched = watchedRuntime(rt);
+  return { rt: watched.rt, calls: () => watched.calls.map((c) => c.name) };
 }
 
 describe('the accounts list of /admin', () => {
@@ -42,7 +29,7 @@ describe('the accounts list of /admin', () => {
     expect(last.users).toHaveLength(everyone - (first.pages - 1) * 50);
     expect(last.next).toBeUndefined();
     expect(last.prev).toBe(`/admin?page=${first.pages - 1}`);
-    expect(calls).not.toContain('listUsers');
+    expect(calls()).not.toContain('listUsers');
   });
 
   it('searches and filters, and the paging links keep the filters', async () => {

@@ -2,9 +2,8 @@
 // rendering a page writes nothing, and a page that names people asks only for
 // the names it shows, never a list of every account.
 import { describe, it, expect } from 'vitest';
-import { testRuntime } from './runtime-helper';
-import { storageOf, withStorage, type Runtime } from '../../src/app/runtime';
-import type { Storage } from '../../src/store';
+import { testRuntime, watchedRuntime } from './runtime-helper';
+import type { Runtime } from '../../src/app/runtime';
 import { workbenchView, cohortsView, cohortView, traineeRecordView } from '../../src/app/trainer-view';
 import { phoneView } from '../../src/app/live-view';
 import { usersListView, accountFormView, accountEditView, auditLogView } from '../../src/app/admin-view';
@@ -15,21 +14,10 @@ const NOW = new Date('2026-11-28T08:00:00Z');
 /** Methods of the ports that only read. */
 const READS = /^(get|list|find|is|namesOf$|openPlay$|latestCheckAttempt$|cohortsOf$|traineeRecords$|searchUsers$)/;
 
-/** The runtime with its storage watched: every call by name and arguments. */
+/** The runtime with its storage watched: every call by name and arguments, and the names of those that write. */
 function watched(rt: Runtime) {
-  const calls: Array<{ name: string; args: unknown[] }> = [];
-  const real = storageOf(rt);
-  const spy = new Proxy(real, {
-    get(target, name, receiver) {
-      const v = Reflect.get(target, name, receiver);
-      if (typeof v !== 'function' || typeof name !== 'string') return v;
-      return (...args: unknown[]) => {
-        calls.push({ name, args });
-        return v.apply(target, args);
-      };
-    },
-  }) as Storage;
-  return { rt: withStorage({ ...rt }, spy), calls, writes: () => calls.filter((c) => !READS.test(c.name)).map((c) => c.name) };
+  const { rt: spied, calls } = watchedRuntime(rt);
+  return { rt: spied, calls, writes: () => calls.filter((c) => !READS.test(c.name)).map((c) => c.name) };
 }
 
 /** A cohort of 刘志强 with two trainees, a pair session they joined and a score 孙浩 gave 李晓婷. */

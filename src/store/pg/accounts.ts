@@ -103,9 +103,10 @@ export function accountsPort(db: Db): AccountsPort {
         where.push(`(${["doc->>'displayName'", 'username', 'department', 'site'].map((c) => `lower(${c}) LIKE ${p} ESCAPE '\\'`).join(' OR ')})`);
       }
       const sql = where.join(' AND ');
+      const filterParams = [...params];
       const [rows, count] = await Promise.all([
         db.q.rows<{ doc: UserRecord }>(`SELECT doc FROM users WHERE ${sql} ORDER BY username OFFSET ${arg(from)} LIMIT ${arg(limit)}`, params),
-        db.q.one<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${sql}`, params.slice(0, params.length - 2)),
+        db.q.one<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${sql}`, filterParams),
       ]);
       return { items: rows.map((r) => r.doc), total: count!.n, next: from + limit < count!.n ? from + limit : undefined };
     },
